@@ -1,0 +1,184 @@
+/*
+ * Copyright 2026 The eboard authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+#include <eboard/eb-types.h>
+#include <eboard/eb-site.h>
+#include <eboard/eb-person.h>
+#include <eboard/eb-session.h>
+#include <eboard/eb-roster.h>
+#include <eboard/eb-agenda.h>
+#include <eboard/eb-token.h>
+
+G_BEGIN_DECLS
+
+/*
+ * EbStore: the SQLite store (WAL, foreign keys, busy timeout, versioned
+ * migrations from data/sql/). Every repository call runs in the current
+ * transaction if one is open (eb_store_transaction_begin()), else in its
+ * own. Errors: EB_ERROR_NOT_FOUND, EB_ERROR_CONFLICT (uniqueness or a
+ * foreign key), EB_ERROR_STALE (version mismatch on update), EB_ERROR_FAILED.
+ *
+ * Updates take the entity with its @version set to the version the caller
+ * read: the row is written only if it still has that version, and the
+ * entity comes back with the new version and updated_at.
+ */
+#define EB_TYPE_STORE (eb_store_get_type ())
+G_DECLARE_FINAL_TYPE (EbStore, eb_store, EB, STORE, GObject)
+
+/* Opens (creating if needed) the database file and applies pending
+ * migrations from @migrations_dir (NULL: the built-in ones). */
+EbStore *eb_store_open (const char *path, const char *migrations_dir, GError **error);
+gint eb_store_get_schema_version (EbStore *self);
+/* Closes the database cleanly (checkpointing the WAL); later calls fail. */
+void eb_store_close (EbStore *self);
+
+typedef struct _EbTransaction EbTransaction;
+/* BEGIN IMMEDIATE; nesting is an error. */
+EbTransaction *eb_store_transaction_begin (EbStore *self, GError **error);
+gboolean eb_transaction_commit (EbTransaction *tx, GError **error);
+/* Rolls back unless committed. */
+void eb_transaction_free (EbTransaction *tx);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EbTransaction, eb_transaction_free)
+
+/* --- sites --- */
+gboolean eb_store_site_insert (EbStore *self, EbSite *site, GError **error);
+EbSite *eb_store_site_get (EbStore *self, EbId id, GError **error);
+/* (transfer full) (nullable): NULL with no error when there is no hub. */
+EbSite *eb_store_site_get_hub (EbStore *self, GError **error);
+GPtrArray *eb_store_site_list (EbStore *self, const EbPage *page, guint *total, GError **error);
+gboolean eb_store_site_update (EbStore *self, EbSite *site, GError **error);
+gboolean eb_store_site_delete (EbStore *self, EbId id, GError **error);
+
+/* --- people --- */
+typedef struct
+{
+  EbId site_id;          /* 0: any */
+  const char *specialty; /* NULL: any */
+  gint active;           /* -1: any, 0, 1 */
+} EbPersonFilter;
+
+gboolean eb_store_person_insert (EbStore *self, EbPerson *person, GError **error);
+EbPerson *eb_store_person_get (EbStore *self, EbId id, GError **error);
+GPtrArray *eb_store_person_list (EbStore *self, const EbPersonFilter *filter, const EbPage *page,
+                                 guint *total, GError **error);
+/* (element-type EbPerson): the people with these ids, in any order. */
+GPtrArray *eb_store_person_get_many (EbStore *self, const EbId *ids, guint n_ids, GError **error);
+gboolean eb_store_person_update (EbStore *self, EbPerson *person, GError **error);
+gboolean eb_store_person_delete (EbStore *self, EbId id, GError **error);
+
+/* --- sessions (with their recurrence and exceptions) --- */
+typedef struct
+{
+  gint64 from;       /* 0: any; else sessions with an occurrence possibly ending after */
+  gint64 to;         /* 0: any; else sessions starting before */
+  gint state;        /* -1: any, else an EbSessionState */
+  EbId person_id;    /* 0: any; else only sessions this person is on the roster of */
+  EbId host_site_id; /* 0: any */
+} EbSessionFilter;
+
+gboolean eb_store_session_insert (EbStore *self, EbSession *session, GError **error);
+EbSession *eb_store_session_get (EbStore *self, EbId id, GError **error);
+GPtrArray *eb_store_session_list (EbStore *self, const EbSessionFilter *filter, const EbPage *page,
+                                  guint *total, GError **error);
+/* Writes the scalar fields, the recurrence and replaces the exceptions. */
+gboolean eb_store_session_update (EbStore *self, EbSession *session, GError **error);
+gboolean eb_store_session_delete (EbStore *self, EbId id, GError **error);
+
+/* --- roster --- */
+gboolean eb_store_roster_insert (EbStore *self, EbRosterEntry *entry, GError **error);
+EbRosterEntry *eb_store_roster_get (EbStore *self, EbId id, GError **error);
+/* (nullable): NULL with no error when the person is not on the roster. */
+EbRosterEntry *eb_store_roster_find (EbStore *self, EbId session_id, EbId person_id,
+                                     GError **error);
+GPtrArray *eb_store_roster_list (EbStore *self, EbId session_id, GError **error);
+gboolean eb_store_roster_update (EbStore *self, EbRosterEntry *entry, GError **error);
+gboolean eb_store_roster_delete (EbStore *self, EbId id, GError **error);
+
+/**
+ * EbPersonSession:
+ *
+ * One session a person is on the roster of, with their entry.
+ */
+typedef struct
+{
+  EbSession *session;
+  EbRosterEntry *entry;
+} EbPersonSession;
+
+void eb_person_session_free (EbPersonSession *ps);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EbPersonSession, eb_person_session_free)
+
+/**
+ * eb_store_person_sessions:
+ * @from: only series that may still have an occurrence ending after
+ *   @from (0: any)
+ * @to: only series starting before @to (0: any)
+ * @exclusive_only: only entries whose role is chair or presenter
+ *
+ * Not cancelled sessions the person is on the roster of, through an
+ * index on (person_id) and the series' [start, series_end) columns: this
+ * is the conflict check's and the calendar feed's query.
+ *
+ * Returns: (transfer full) (element-type EbPersonSession)
+ */
+GPtrArray *eb_store_person_sessions (EbStore *self, EbId person_id, gint64 from, gint64 to,
+                                     gboolean exclusive_only, GError **error);
+
+/* --- agenda --- */
+/* Appends at the end (position = last + 1). */
+gboolean eb_store_agenda_insert (EbStore *self, EbAgendaItem *item, GError **error);
+EbAgendaItem *eb_store_agenda_get (EbStore *self, EbId id, GError **error);
+/* Ordered by position. */
+GPtrArray *eb_store_agenda_list (EbStore *self, EbId session_id, GError **error);
+gboolean eb_store_agenda_update (EbStore *self, EbAgendaItem *item, GError **error);
+/* Deletes and closes the gap in positions. */
+gboolean eb_store_agenda_delete (EbStore *self, EbId id, GError **error);
+/* @ids must be exactly the session's items, each once: EB_ERROR_INVALID
+ * otherwise. Positions become 1..n in that order. */
+gboolean eb_store_agenda_reorder (EbStore *self, EbId session_id, const EbId *ids, guint n_ids,
+                                  GError **error);
+gint eb_store_agenda_total_minutes (EbStore *self, EbId session_id, GError **error);
+
+/* --- tokens --- */
+gboolean eb_store_token_insert (EbStore *self, EbToken *token, const char *secret_hash,
+                                GError **error);
+/* (nullable): NULL with no error when no token has this hash. */
+EbToken *eb_store_token_find_by_hash (EbStore *self, const char *secret_hash, GError **error);
+EbToken *eb_store_token_get (EbStore *self, EbId id, GError **error);
+GPtrArray *eb_store_token_list (EbStore *self, EbId person_id, const EbPage *page, guint *total,
+                                GError **error);
+gboolean eb_store_token_revoke (EbStore *self, EbId id, gint64 now, GError **error);
+gint64 eb_store_token_count (EbStore *self, GError **error);
+
+/* --- idempotency keys --- */
+/**
+ * EbIdempotentReply:
+ * @request_hash: hex SHA-256 of method, path and body of the first request
+ * @status: HTTP status of the first reply
+ * @body: its body
+ *
+ * The reply remembered for an Idempotency-Key of one token.
+ */
+typedef struct
+{
+  char *request_hash;
+  guint status;
+  char *content_type;
+  char *location;
+  GBytes *body;
+} EbIdempotentReply;
+
+void eb_idempotent_reply_free (EbIdempotentReply *reply);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EbIdempotentReply, eb_idempotent_reply_free)
+
+/* (nullable): NULL with no error when unknown or older than 24 h. */
+EbIdempotentReply *eb_store_idempotency_get (EbStore *self, EbId token_id, const char *key,
+                                             GError **error);
+gboolean eb_store_idempotency_put (EbStore *self, EbId token_id, const char *key,
+                                   const EbIdempotentReply *reply, GError **error);
+
+G_END_DECLS
