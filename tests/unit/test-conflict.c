@@ -39,8 +39,7 @@ rule_new (EbRecurrenceFrequency frequency, gint interval)
 static void
 cancel (EbSession *session, const char *original)
 {
-  g_ptr_array_add (session->exceptions,
-                   eb_occurrence_exception_new (instant (original), TRUE, 0));
+  g_ptr_array_add (session->exceptions, eb_occurrence_exception_new (instant (original), TRUE, 0));
 }
 
 static void
@@ -173,12 +172,12 @@ static void
 test_every_two_weeks (void)
 {
   /* Tuesdays 10:00 and 10:30 UTC, in alternate weeks. */
-  g_autoptr (EbSession) even = session_new (1, "2026-01-06T10:00:00Z", 60, "UTC",
-                                            rule_new (EB_RECURRENCE_WEEKLY, 2));
-  g_autoptr (EbSession) odd = session_new (2, "2026-01-13T10:30:00Z", 60, "UTC",
-                                           rule_new (EB_RECURRENCE_WEEKLY, 2));
-  g_autoptr (EbSession) weekly = session_new (3, "2026-01-13T10:30:00Z", 60, "UTC",
-                                              rule_new (EB_RECURRENCE_WEEKLY, 1));
+  g_autoptr (EbSession) even
+      = session_new (1, "2026-01-06T10:00:00Z", 60, "UTC", rule_new (EB_RECURRENCE_WEEKLY, 2));
+  g_autoptr (EbSession) odd
+      = session_new (2, "2026-01-13T10:30:00Z", 60, "UTC", rule_new (EB_RECURRENCE_WEEKLY, 2));
+  g_autoptr (EbSession) weekly
+      = session_new (3, "2026-01-13T10:30:00Z", 60, "UTC", rule_new (EB_RECURRENCE_WEEKLY, 1));
 
   assert_no_overlap (even, odd);
   assert_overlap (even, weekly, "2026-01-20T10:00:00Z", "2026-01-20T11:00:00Z",
@@ -192,14 +191,12 @@ test_monthly_weekly (void)
 {
   /* 2nd Tuesday 09:00-10:00 Chicago, and Tuesdays 09:30-10:00 Chicago
    * from 20 January: they meet on 10 February. */
-  g_autoptr (EbSession) monthly
-      = session_new (1, "2026-01-13T15:00:00Z", 60, "America/Chicago",
-                     rule_new (EB_RECURRENCE_MONTHLY_BY_WEEKDAY, 1));
+  g_autoptr (EbSession) monthly = session_new (1, "2026-01-13T15:00:00Z", 60, "America/Chicago",
+                                               rule_new (EB_RECURRENCE_MONTHLY_BY_WEEKDAY, 1));
   g_autoptr (EbSession) weekly = session_new (2, "2026-01-20T15:30:00Z", 30, "America/Chicago",
                                               rule_new (EB_RECURRENCE_WEEKLY, 1));
-  g_autoptr (EbSession) last
-      = session_new (3, "2026-01-27T15:00:00Z", 60, "America/Chicago",
-                     rule_new (EB_RECURRENCE_MONTHLY_BY_WEEKDAY, 1));
+  g_autoptr (EbSession) last = session_new (3, "2026-01-27T15:00:00Z", 60, "America/Chicago",
+                                            rule_new (EB_RECURRENCE_MONTHLY_BY_WEEKDAY, 1));
 
   assert_overlap (monthly, weekly, "2026-02-10T15:00:00Z", "2026-02-10T16:00:00Z",
                   "2026-02-10T15:30:00Z", "2026-02-10T16:00:00Z");
@@ -214,15 +211,14 @@ test_touching (void)
 {
   g_autoptr (EbSession) a = session_new (1, "2026-05-05T14:00:00Z", 60, "America/Chicago", NULL);
   g_autoptr (EbSession) b = session_new (2, "2026-05-05T15:00:00Z", 30, "Europe/Berlin", NULL);
-  g_autoptr (EbSession) inside = session_new (3, "2026-05-05T14:20:00Z", 10, "Asia/Kolkata",
-                                              NULL);
+  g_autoptr (EbSession) inside = session_new (3, "2026-05-05T14:20:00Z", 10, "Asia/Kolkata", NULL);
 
   assert_no_overlap (a, b);
   b->start = instant ("2026-05-05T14:59:00Z");
   assert_overlap (a, b, "2026-05-05T14:00:00Z", "2026-05-05T15:00:00Z", "2026-05-05T14:59:00Z",
                   "2026-05-05T15:29:00Z");
-  assert_overlap (inside, a, "2026-05-05T14:20:00Z", "2026-05-05T14:30:00Z",
-                  "2026-05-05T14:00:00Z", "2026-05-05T15:00:00Z");
+  assert_overlap (inside, a, "2026-05-05T14:20:00Z", "2026-05-05T14:30:00Z", "2026-05-05T14:00:00Z",
+                  "2026-05-05T15:00:00Z");
 
   /* A single session before a series starts. */
   b->start = instant ("2026-05-05T13:00:00Z");
@@ -238,12 +234,12 @@ test_horizon (void)
    * weeks apart: the third occurrences coincide on 4 January 2028, within
    * 730 days of the later start. Three weeks apart they would only meet
    * on 2 January 2029, beyond it. */
-  g_autoptr (EbSession) yearly = session_new (1, "2026-01-06T10:00:00Z", 60, "UTC",
-                                              rule_new (EB_RECURRENCE_WEEKLY, 52));
-  g_autoptr (EbSession) near = session_new (2, "2026-01-20T10:00:00Z", 60, "UTC",
-                                            rule_new (EB_RECURRENCE_WEEKLY, 51));
-  g_autoptr (EbSession) far = session_new (3, "2026-01-27T10:00:00Z", 60, "UTC",
-                                           rule_new (EB_RECURRENCE_WEEKLY, 51));
+  g_autoptr (EbSession) yearly
+      = session_new (1, "2026-01-06T10:00:00Z", 60, "UTC", rule_new (EB_RECURRENCE_WEEKLY, 52));
+  g_autoptr (EbSession) near
+      = session_new (2, "2026-01-20T10:00:00Z", 60, "UTC", rule_new (EB_RECURRENCE_WEEKLY, 51));
+  g_autoptr (EbSession) far
+      = session_new (3, "2026-01-27T10:00:00Z", 60, "UTC", rule_new (EB_RECURRENCE_WEEKLY, 51));
 
   assert_overlap (yearly, near, "2028-01-04T10:00:00Z", "2028-01-04T11:00:00Z",
                   "2028-01-04T10:00:00Z", "2028-01-04T11:00:00Z");

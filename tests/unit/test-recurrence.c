@@ -136,13 +136,12 @@ test_rrule_round_trip (void)
       "America/Chicago", "FREQ=WEEKLY;UNTIL=20260630T140000Z;BYDAY=TU" },
     { EB_RECURRENCE_MONTHLY_BY_WEEKDAY, 1, 0, NULL, FALSE, "2026-03-10T14:00:00Z",
       "America/Chicago", "FREQ=MONTHLY;BYDAY=2TU" },
-    { EB_RECURRENCE_MONTHLY_BY_WEEKDAY, 3, 4, NULL, FALSE, "2026-01-29T17:00:00Z",
-      "Europe/Berlin", "FREQ=MONTHLY;COUNT=4;INTERVAL=3;BYDAY=5TH" },
-    { EB_RECURRENCE_MONTHLY_BY_WEEKDAY, 1, 0, NULL, TRUE, "2026-03-31T14:00:00Z",
-      "America/Chicago", "FREQ=MONTHLY;BYDAY=-1TU" },
-    { EB_RECURRENCE_MONTHLY_BY_WEEKDAY, 2, 0, "2027-01-01T00:00:00Z", TRUE,
-      "2026-03-31T14:00:00Z", "America/Chicago",
-      "FREQ=MONTHLY;UNTIL=20270101T000000Z;INTERVAL=2;BYDAY=-1TU" },
+    { EB_RECURRENCE_MONTHLY_BY_WEEKDAY, 3, 4, NULL, FALSE, "2026-01-29T17:00:00Z", "Europe/Berlin",
+      "FREQ=MONTHLY;COUNT=4;INTERVAL=3;BYDAY=5TH" },
+    { EB_RECURRENCE_MONTHLY_BY_WEEKDAY, 1, 0, NULL, TRUE, "2026-03-31T14:00:00Z", "America/Chicago",
+      "FREQ=MONTHLY;BYDAY=-1TU" },
+    { EB_RECURRENCE_MONTHLY_BY_WEEKDAY, 2, 0, "2027-01-01T00:00:00Z", TRUE, "2026-03-31T14:00:00Z",
+      "America/Chicago", "FREQ=MONTHLY;UNTIL=20270101T000000Z;INTERVAL=2;BYDAY=-1TU" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -278,12 +277,18 @@ test_expand_chicago_dst (void)
   g_autoptr (GArray) spring = NULL;
   g_autoptr (GArray) autumn = NULL;
   static const char *const spring_starts[] = {
-    "2026-02-24T15:00:00Z", "2026-03-03T15:00:00Z", "2026-03-10T14:00:00Z",
-    "2026-03-17T14:00:00Z", NULL,
+    "2026-02-24T15:00:00Z",
+    "2026-03-03T15:00:00Z",
+    "2026-03-10T14:00:00Z",
+    "2026-03-17T14:00:00Z",
+    NULL,
   };
   static const char *const autumn_starts[] = {
-    "2026-10-20T14:00:00Z", "2026-10-27T14:00:00Z", "2026-11-03T15:00:00Z",
-    "2026-11-10T15:00:00Z", NULL,
+    "2026-10-20T14:00:00Z",
+    "2026-10-27T14:00:00Z",
+    "2026-11-03T15:00:00Z",
+    "2026-11-10T15:00:00Z",
+    NULL,
   };
 
   spring = expand ("2026-02-24T15:00:00Z", 90, "America/Chicago", weekly, NULL,
@@ -309,8 +314,11 @@ test_expand_berlin_dst (void)
   g_autoptr (EbRecurrence) weekly = eb_recurrence_new (EB_RECURRENCE_WEEKLY, 1);
   g_autoptr (GArray) occurrences = NULL;
   static const char *const starts[] = {
-    "2026-03-19T17:00:00Z", "2026-03-26T17:00:00Z", "2026-04-02T16:00:00Z",
-    "2026-04-09T16:00:00Z", NULL,
+    "2026-03-19T17:00:00Z",
+    "2026-03-26T17:00:00Z",
+    "2026-04-02T16:00:00Z",
+    "2026-04-09T16:00:00Z",
+    NULL,
   };
 
   /* Thursdays 18:00 Berlin. */
@@ -354,8 +362,11 @@ test_expand_interval_count_until (void)
   g_autoptr (EbRecurrence) until = eb_recurrence_new (EB_RECURRENCE_WEEKLY, 1);
   g_autoptr (GArray) occurrences = NULL;
   static const char *const biweekly_starts[] = {
-    "2026-02-24T15:00:00Z", "2026-03-10T14:00:00Z", "2026-03-24T14:00:00Z",
-    "2026-04-07T14:00:00Z", NULL,
+    "2026-02-24T15:00:00Z",
+    "2026-03-10T14:00:00Z",
+    "2026-03-24T14:00:00Z",
+    "2026-04-07T14:00:00Z",
+    NULL,
   };
   static const char *const counted_starts[] = {
     "2026-03-03T15:00:00Z",
@@ -398,19 +409,28 @@ test_expand_monthly (void)
   g_autoptr (GArray) occurrences = NULL;
   /* 2nd Tuesday 09:00 Chicago: 10 Feb (CST), 10 Mar (CDT), 14 Apr, 12 May. */
   static const char *const second_starts[] = {
-    "2026-02-10T15:00:00Z", "2026-03-10T14:00:00Z", "2026-04-14T14:00:00Z",
-    "2026-05-12T14:00:00Z", NULL,
+    "2026-02-10T15:00:00Z",
+    "2026-03-10T14:00:00Z",
+    "2026-04-14T14:00:00Z",
+    "2026-05-12T14:00:00Z",
+    NULL,
   };
   /* Last Tuesday: 24 Feb, 31 Mar, 28 Apr, 26 May. */
   static const char *const last_starts[] = {
-    "2026-02-24T15:00:00Z", "2026-03-31T14:00:00Z", "2026-04-28T14:00:00Z",
-    "2026-05-26T14:00:00Z", NULL,
+    "2026-02-24T15:00:00Z",
+    "2026-03-31T14:00:00Z",
+    "2026-04-28T14:00:00Z",
+    "2026-05-26T14:00:00Z",
+    NULL,
   };
   /* 5th Thursday 18:00 Berlin only exists in some months: 29 Jan, 30 Apr,
    * 30 Jul, 29 Oct 2026. */
   static const char *const fifth_starts[] = {
-    "2026-01-29T17:00:00Z", "2026-04-30T16:00:00Z", "2026-07-30T16:00:00Z",
-    "2026-10-29T17:00:00Z", NULL,
+    "2026-01-29T17:00:00Z",
+    "2026-04-30T16:00:00Z",
+    "2026-07-30T16:00:00Z",
+    "2026-10-29T17:00:00Z",
+    NULL,
   };
 
   second->count = 4;
@@ -481,12 +501,10 @@ test_expand_exceptions (void)
    * the rule does not give is ignored. */
   g_ptr_array_add (exceptions,
                    eb_occurrence_exception_new (instant ("2026-03-10T14:00:00Z"), TRUE, 0));
-  g_ptr_array_add (exceptions,
-                   eb_occurrence_exception_new (instant ("2026-03-17T14:00:00Z"), FALSE,
-                                                instant ("2026-03-27T21:00:00Z")));
-  g_ptr_array_add (exceptions,
-                   eb_occurrence_exception_new (instant ("2026-04-07T14:00:00Z"), FALSE,
-                                                instant ("2026-03-26T14:00:00Z")));
+  g_ptr_array_add (exceptions, eb_occurrence_exception_new (instant ("2026-03-17T14:00:00Z"), FALSE,
+                                                            instant ("2026-03-27T21:00:00Z")));
+  g_ptr_array_add (exceptions, eb_occurrence_exception_new (instant ("2026-04-07T14:00:00Z"), FALSE,
+                                                            instant ("2026-03-26T14:00:00Z")));
   g_ptr_array_add (exceptions,
                    eb_occurrence_exception_new (instant ("2026-03-18T14:00:00Z"), TRUE, 0));
 
@@ -574,14 +592,14 @@ test_expand_errors (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (GArray) occurrences = NULL;
 
-  occurrences = eb_occurrences_expand (instant ("2026-03-03T15:00:00Z"), 0, "America/Chicago",
-                                       NULL, NULL, 0, G_MAXINT64, &error);
+  occurrences = eb_occurrences_expand (instant ("2026-03-03T15:00:00Z"), 0, "America/Chicago", NULL,
+                                       NULL, 0, G_MAXINT64, &error);
   g_assert_null (occurrences);
   g_assert_error (error, EB_ERROR, EB_ERROR_INVALID);
   g_clear_error (&error);
 
-  occurrences = eb_occurrences_expand (instant ("2026-03-03T15:00:00Z"), 60, "../etc", NULL,
-                                       NULL, 0, G_MAXINT64, &error);
+  occurrences = eb_occurrences_expand (instant ("2026-03-03T15:00:00Z"), 60, "../etc", NULL, NULL,
+                                       0, G_MAXINT64, &error);
   g_assert_null (occurrences);
   g_assert_error (error, EB_ERROR, EB_ERROR_INVALID);
 }
@@ -606,9 +624,8 @@ test_series_end (void)
                                        eb_recurrence_new (EB_RECURRENCE_WEEKLY, 1));
   g_autoptr (EbSession) counted = series ("2026-03-03T15:00:00Z", 60, "America/Chicago",
                                           eb_recurrence_new (EB_RECURRENCE_WEEKLY, 2));
-  g_autoptr (EbSession) until
-      = series ("2026-02-24T15:00:00Z", 60, "America/Chicago",
-                eb_recurrence_new (EB_RECURRENCE_MONTHLY_BY_WEEKDAY, 1));
+  g_autoptr (EbSession) until = series ("2026-02-24T15:00:00Z", 60, "America/Chicago",
+                                        eb_recurrence_new (EB_RECURRENCE_MONTHLY_BY_WEEKDAY, 1));
 
   g_assert_cmpint (eb_session_series_end (single), ==, instant ("2026-03-03T16:30:00Z"));
   g_assert_cmpint (eb_session_series_end (open), ==, G_MAXINT64);
@@ -638,8 +655,13 @@ static void
 test_timezone_valid (void)
 {
   static const char *const valid[] = {
-    "America/Chicago", "Europe/Berlin",  "Australia/Sydney", "Asia/Kolkata",
-    "UTC",             "Etc/GMT+5",      "America/Argentina/Buenos_Aires",
+    "America/Chicago",
+    "Europe/Berlin",
+    "Australia/Sydney",
+    "Asia/Kolkata",
+    "UTC",
+    "Etc/GMT+5",
+    "America/Argentina/Buenos_Aires",
     "America/Port-au-Prince",
   };
   static const char *const invalid[] = {
