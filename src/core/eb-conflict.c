@@ -30,6 +30,32 @@ eb_session_earliest_start (const EbSession *session)
   return earliest;
 }
 
+/* An upper bound of the last instant an occurrence of @session can end,
+ * without expanding it: a counted series stops by itself while it is
+ * expanded, so only the horizon bounds it here. */
+static gint64
+eb_session_end_bound (const EbSession *session)
+{
+  gint64 last_start;
+  gint64 duration = (gint64)MAX (session->duration_minutes, 0) * 60;
+
+  if (session->recurrence == NULL)
+    last_start = session->start;
+  else if (session->recurrence->until != 0 && session->recurrence->count <= 0)
+    last_start = MAX (session->recurrence->until, session->start);
+  else
+    return G_MAXINT64;
+
+  for (guint i = 0; session->exceptions != NULL && i < session->exceptions->len; i++)
+    {
+      const EbOccurrenceException *exception = g_ptr_array_index (session->exceptions, i);
+
+      if (!exception->cancelled)
+        last_start = MAX (last_start, exception->new_start);
+    }
+  return last_start <= G_MAXINT64 - duration ? last_start + duration : G_MAXINT64;
+}
+
 static GArray *
 eb_session_expand (const EbSession *session, gint64 from, gint64 to, GError **error)
 {
@@ -85,7 +111,7 @@ eb_sessions_find_overlap (const EbSession *a, const EbSession *b, EbOverlap *ove
 
   later_start = MAX (a->start, b->start);
   from = MAX (eb_session_earliest_start (a), eb_session_earliest_start (b));
-  to = MIN (eb_session_series_end (a), eb_session_series_end (b));
+  to = MIN (eb_session_end_bound (a), eb_session_end_bound (b));
   if (later_start <= G_MAXINT64 - EB_CONFLICT_HORIZON_SECONDS)
     to = MIN (to, later_start + EB_CONFLICT_HORIZON_SECONDS);
   if (from >= to)

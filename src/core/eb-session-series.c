@@ -8,13 +8,34 @@
 
 #include <eboard/eb-session.h>
 
+static gint64
+eb_session_expand_end (const EbSession *session, gint64 from, gboolean *found)
+{
+  g_autoptr (GArray) occurrences = NULL;
+  gint64 end = G_MININT64;
+
+  occurrences
+      = eb_occurrences_expand (session->start, session->duration_minutes, session->timezone,
+                               session->recurrence, session->exceptions, from, G_MAXINT64, NULL);
+  if (occurrences == NULL)
+    {
+      *found = FALSE;
+      return G_MAXINT64;
+    }
+  for (guint i = 0; i < occurrences->len; i++)
+    end = MAX (end, g_array_index (occurrences, EbOccurrence, i).end);
+  *found = occurrences->len > 0;
+  return end;
+}
+
 /**
  * eb_session_series_end:
  *
  * A single session ends after its duration; a series with a count or an
- * until ends with its last occurrence, a moved one included; the end
- * is never before the first occurrence's (start + duration). A series that cannot be expanded (bad
- * zone, more occurrences than the expansion limit) is treated as open-ended, so a filter on this
+ * until ends with its last occurrence, a moved one included and a
+ * cancelled one not (never before the first occurrence's planned end). A
+ * series that cannot be expanded (bad zone, more occurrences than the
+ * expansion limit) is treated as open-ended, so that a filter on this
  * value never drops a candidate it should keep.
  *
  * Returns: the last instant an occurrence can end, Unix seconds UTC, or
@@ -24,27 +45,37 @@ gint64
 eb_session_series_end (const EbSession *session)
 {
   const EbRecurrence *rule;
-  gint64 duration;
+  gint64 first_end;
   gint64 end;
-  g_autoptr (GArray) occurrences = NULL;
+  gboolean found = FALSE;
 
   g_return_val_if_fail (session != NULL, G_MAXINT64);
 
   rule = session->recurrence;
-  duration = (gint64)MAX (session->duration_minutes, 0) * 60;
-  end = session->start + duration;
+  first_end = session->start + (gint64)MAX (session->duration_minutes, 0) * 60;
 
   if (rule != NULL && rule->count <= 0 && rule->until == 0)
     return G_MAXINT64;
 
-  /* Without an upper bound the expansion stops with the rule's last
-   * occurrence (COUNT or UNTIL); exceptions may move one later. */
-  occurrences = eb_occurrences_expand (session->start, session->duration_minutes, session->timezone,
-                                       rule, session->exceptions, G_MININT64, G_MAXINT64, NULL);
-  if (occurrences == NULL)
-    return rule != NULL ? G_MAXINT64 : end;
+  if (rule != NULL && rule->count <= 0 && rule->until > session->start && rule->interval > 0)
+    {
+      /* The last occurrence lies within a period or two of UNTIL: expand
+       * only from there (a moved occurrence landing later is found too). */
+      gint64 period_days
+          = (gint64)rule->interval * (rule->frequency == EB_RECURRENCE_WEEKLY ? 7 : 62);
+      gint64 from = rule->until - (period_days + 1) * 24 * 60 * 60;
 
-  for (guint i = 0; i < occurrences->len; i++)
-    end = MAX (end, g_array_index (occurrences, EbOccurrence, i).end);
-  return end;
+      end = eb_session_expand_end (session, MAX (from, session->start), &found);
+      if (found)
+        return MAX (end, first_end);
+      if (end == G_MAXINT64)
+        return G_MAXINT64;
+    }
+
+  /* A single session, a counted series, or an until whose last periods
+   * were all cancelled or moved away: expand the whole series. */
+  end = eb_session_expand_end (session, G_MININT64, &found);
+  if (end == G_MAXINT64 && !found)
+    return rule != NULL ? G_MAXINT64 : first_end;
+  return found ? MAX (end, first_end) : first_end;
 }

@@ -230,6 +230,22 @@ eb_session_validate (const EbSession *session, GError **error)
                                           "recurrence.last_weekday applies to monthly rules only"));
     }
 
+  if (rule != NULL && rule->count > 0 && rule->until != 0)
+    g_ptr_array_add (violations, eb_violation_new ("invalid-field", "recurrence",
+                                                   "recurrence takes count or until, not both"));
+  /* The rest (a last weekday that is not the month's last, a start libical
+   * cannot expand) is known only to the rule builder: ask it. */
+  if (violations->len == 0 && rule != NULL)
+    {
+      g_autoptr (GError) rule_error = NULL;
+      g_autofree char *rrule
+          = eb_recurrence_to_rrule (rule, session->start, session->timezone, &rule_error);
+
+      if (rrule == NULL)
+        g_ptr_array_add (violations, eb_violation_new ("invalid-field", "recurrence", "%s",
+                                                       rule_error->message));
+    }
+
   if (violations->len == 0)
     return TRUE;
   invalid = eb_error_new_violations (violations);

@@ -6,9 +6,12 @@
 
 #include "eb-config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 
 #include <eboard/eb-error.h>
 #include <eboard/eb-store.h>
@@ -23,6 +26,11 @@
  * with EB_ERROR_UNAVAILABLE. */
 #define EB_STORE_BUSY_TIMEOUT_MS 5000
 
+/*
+ * EbStore: one SQLite connection with a cache of prepared statements.
+ * It belongs to one thread (the daemon's main context); other processes
+ * may use the same file at the same time (WAL, busy timeout).
+ */
 struct _EbStore
 {
   GObject parent_instance;
@@ -959,6 +967,25 @@ eb_store_open (const char *path, const char *migrations_dir, GError **error)
 
   self = g_object_new (EB_TYPE_STORE, NULL);
   self->path = g_strdup (path);
+
+  /* The file holds e-mail addresses and token hashes: a new one is made
+   * readable by its owner only, and SQLite gives its -wal and -shm files
+   * the same mode. */
+  if (g_strcmp0 (path, ":memory:") != 0 && !g_str_has_prefix (path, "file:"))
+    {
+      int fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+      if (fd >= 0)
+        g_close (fd, NULL);
+      else if (errno != EEXIST)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, EB_ERROR, EB_ERROR_FAILED, "cannot create the database %s: %s", path,
+                       g_strerror (saved_errno));
+          return NULL;
+        }
+    }
   rc = sqlite3_open_v2 (path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
   if (rc != SQLITE_OK)
     {

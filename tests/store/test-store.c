@@ -97,6 +97,8 @@ test_migrations_fresh (Fixture *f, gconstpointer data)
     "agenda_items", "api_tokens", "idempotency_keys", "audit_log",
   };
   g_autofree char *journal = NULL;
+  g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
+  GStatBuf st;
 
   g_assert_cmpint (eb_store_get_schema_version (f->store), ==, 1);
   g_assert_cmpint (test_raw_int (f->path, "PRAGMA user_version"), ==, 1);
@@ -110,9 +112,28 @@ test_migrations_fresh (Fixture *f, gconstpointer data)
     }
   journal = test_raw_text (f->path, "PRAGMA journal_mode");
   g_assert_cmpstr (journal, ==, "wal");
+
+  /* Only the owner may read the file and its log. */
+  g_assert_cmpint (g_stat (f->path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0077, ==, 0);
+  g_assert_cmpint (g_stat (wal, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0077, ==, 0);
   g_assert_cmpint (test_raw_int (f->path, "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' "
                                           "AND name = 'roster_entries_person'"),
                    ==, 1);
+}
+
+/* Every migration in data/sql/ is built in (listed in the resource XML). */
+static void
+test_migrations_builtin_complete (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *sql_dir = g_build_filename (EB_SOURCE_DATADIR, "sql", NULL);
+  g_autofree char *path = g_build_filename (f->dir, "from-folder.db", NULL);
+  g_autoptr (EbStore) store = eb_store_open (path, sql_dir, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (eb_store_get_schema_version (store), ==, eb_store_get_schema_version (f->store));
 }
 
 static void
@@ -1578,6 +1599,7 @@ main (int argc, char **argv)
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/eboard/store/migrations/fresh", test_migrations_fresh);
+  ADD ("/eboard/store/migrations/builtin-complete", test_migrations_builtin_complete);
   ADD ("/eboard/store/migrations/reopen", test_migrations_reopen);
   ADD ("/eboard/store/migrations/newer", test_migrations_newer);
   ADD ("/eboard/store/migrations/folder", test_migrations_folder);

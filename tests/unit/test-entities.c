@@ -481,9 +481,33 @@ test_session_validate (void)
   /* bounds that are still fine */
   session->duration_minutes = 1440;
   session->recurrence = eb_recurrence_new (EB_RECURRENCE_MONTHLY_BY_WEEKDAY, 52);
-  session->recurrence->last_weekday = TRUE;
   session->recurrence->until = session->start;
   g_assert_true (eb_session_validate (session, NULL));
+
+  /* what only the rule builder knows is checked too */
+  {
+    g_autoptr (GError) rule_error = NULL;
+    GPtrArray *found;
+
+    session->recurrence->last_weekday = TRUE;
+    session->start += 7 * 24 * 3600; /* no longer near the month's end */
+    session->recurrence->until = 0;
+    session->recurrence->count = 3;
+    g_assert_false (eb_session_validate (session, &rule_error));
+    g_assert_error (rule_error, EB_ERROR, EB_ERROR_INVALID);
+    found = eb_error_get_violations (rule_error);
+    g_assert_cmpuint (found->len, ==, 1);
+    g_assert_cmpstr (((EbViolation *)g_ptr_array_index (found, 0))->field, ==, "recurrence");
+    session->recurrence->last_weekday = FALSE;
+    session->recurrence->until = session->start + 3600; /* count and until */
+    g_clear_error (&rule_error);
+    g_assert_false (eb_session_validate (session, &rule_error));
+    g_assert_error (rule_error, EB_ERROR, EB_ERROR_INVALID);
+    session->start -= 7 * 24 * 3600;
+    session->recurrence->last_weekday = FALSE;
+    session->recurrence->count = 0;
+    session->recurrence->until = session->start;
+  }
 
   {
     const char *rules[]

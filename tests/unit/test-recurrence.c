@@ -566,24 +566,116 @@ test_expand_bounded (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (GArray) occurrences = NULL;
   gint64 start = instant ("2026-03-03T15:00:00Z");
+  gint64 began = g_get_monotonic_time ();
 
-  /* Ten years of a weekly series are fine (five Tuesdays in January
-   * 2036) ... */
+  /* A window ten years on (five Tuesdays in January 2036) ... */
   occurrences = eb_occurrences_expand (start, 60, "America/Chicago", weekly, NULL,
                                        instant ("2036-01-01T00:00:00Z"),
                                        instant ("2036-02-01T00:00:00Z"), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (occurrences->len, ==, 5);
+  g_assert_cmpint (g_array_index (occurrences, EbOccurrence, 0).start, ==,
+                   instant ("2036-01-01T15:00:00Z"));
   g_clear_pointer (&occurrences, g_array_unref);
 
-  /* ... but reaching a window after more than 100000 occurrences is
-   * refused instead of walking there one week at a time (libical itself
-   * stops at the end of 2582, so the series starts in the year 400). */
-  occurrences = eb_occurrences_expand (instant ("0400-01-04T10:00:00Z"), 60, "UTC", weekly, NULL,
+  /* ... or five centuries on (Tuesdays from 3 March 2026) is reached
+   * without walking there one week at a time. */
+  occurrences = eb_occurrences_expand (start, 60, "America/Chicago", weekly, NULL,
                                        instant ("2500-01-01T00:00:00Z"),
-                                       instant ("2500-02-01T00:00:00Z"), &error);
+                                       instant ("2500-01-15T00:00:00Z"), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (occurrences->len, ==, 2);
+  g_assert_cmpint (g_array_index (occurrences, EbOccurrence, 0).start, ==,
+                   instant ("2500-01-05T15:00:00Z"));
+  g_clear_pointer (&occurrences, g_array_unref);
+  g_assert_cmpint (g_get_monotonic_time () - began, <, G_USEC_PER_SEC);
+
+  /* A window holding more than 10000 occurrences is refused. */
+  occurrences = eb_occurrences_expand (start, 60, "America/Chicago", weekly, NULL, start,
+                                       instant ("2300-01-01T00:00:00Z"), &error);
   g_assert_null (occurrences);
   g_assert_error (error, EB_ERROR, EB_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+
+  /* libical reckons neither before 1902 nor after 2582: a series starts
+   * between 1970 and 2500. */
+  occurrences = eb_occurrences_expand (instant ("1960-01-05T10:00:00Z"), 60, "UTC", weekly, NULL, 0,
+                                       instant ("2000-01-01T00:00:00Z"), &error);
+  g_assert_null (occurrences);
+  g_assert_error (error, EB_ERROR, EB_ERROR_INVALID);
+  g_clear_error (&error);
+  occurrences = eb_occurrences_expand (instant ("2501-01-04T10:00:00Z"), 60, "UTC", weekly, NULL, 0,
+                                       G_MAXINT64, &error);
+  g_assert_null (occurrences);
+  g_assert_error (error, EB_ERROR, EB_ERROR_INVALID);
+}
+
+static void
+test_expand_late_window (void)
+{
+  static const char *const zones[]
+      = { "America/Chicago", "Europe/Berlin", "Australia/Sydney", "Asia/Kolkata", "UTC" };
+  static const char *const starts[]
+      = { "2019-01-29T15:00:00Z", "2019-03-31T00:30:00Z", "2020-02-29T23:00:00Z",
+          "2018-10-30T06:15:00Z", "2021-07-27T12:00:00Z" };
+  struct
+  {
+    EbRecurrenceFrequency frequency;
+    gint interval;
+    gint count;
+  } rules[] = {
+    { EB_RECURRENCE_WEEKLY, 1, 0 },
+    { EB_RECURRENCE_WEEKLY, 2, 0 },
+    { EB_RECURRENCE_WEEKLY, 5, 0 },
+    { EB_RECURRENCE_WEEKLY, 52, 0 },
+    { EB_RECURRENCE_WEEKLY, 3, 120 },
+    { EB_RECURRENCE_MONTHLY_BY_WEEKDAY, 1, 0 },
+    { EB_RECURRENCE_MONTHLY_BY_WEEKDAY, 2, 0 },
+    { EB_RECURRENCE_MONTHLY_BY_WEEKDAY, 5, 0 },
+    { EB_RECURRENCE_MONTHLY_BY_WEEKDAY, 1, 40 },
+    { EB_RECURRENCE_MONTHLY_BY_WEEKDAY, 3, 20 },
+  };
+  guint compared = 0;
+
+  for (guint z = 0; z < G_N_ELEMENTS (zones); z++)
+    for (guint s = 0; s < G_N_ELEMENTS (starts); s++)
+      for (guint r = 0; r < G_N_ELEMENTS (rules); r++)
+        for (gint last = 0; last <= 1; last++)
+          {
+            g_autoptr (EbRecurrence) rule
+                = eb_recurrence_new (rules[r].frequency, rules[r].interval);
+            g_autoptr (GError) error = NULL;
+            g_autoptr (GArray) all = NULL;
+            g_autoptr (GArray) late = NULL;
+            gint64 start = instant (starts[s]);
+            gint64 from = instant ("2025-06-01T00:00:00Z");
+            gint64 to = instant ("2027-01-01T00:00:00Z");
+            guint first = 0;
+
+            if (last && rules[r].frequency != EB_RECURRENCE_MONTHLY_BY_WEEKDAY)
+              continue;
+            rule->count = rules[r].count;
+            rule->last_weekday = last;
+            all = eb_occurrences_expand (start, 60, zones[z], rule, NULL, start, to, &error);
+            if (all == NULL)
+              {
+                /* Only "last weekday" from a start that is not one. */
+                g_assert_true (last);
+                g_assert_error (error, EB_ERROR, EB_ERROR_INVALID);
+                continue;
+              }
+            late = eb_occurrences_expand (start, 60, zones[z], rule, NULL, from, to, &error);
+            g_assert_no_error (error);
+            while (first < all->len && g_array_index (all, EbOccurrence, first).end <= from)
+              first++;
+            g_assert_cmpuint (late->len, ==, all->len - first);
+            for (guint i = 0; i < late->len; i++)
+              g_assert_cmpint (g_array_index (late, EbOccurrence, i).start, ==,
+                               g_array_index (all, EbOccurrence, first + i).start);
+            compared += late->len;
+          }
+  /* The comparison covered something. */
+  g_assert_cmpuint (compared, >, 2000);
 }
 
 static void
@@ -718,6 +810,7 @@ main (int argc, char **argv)
   g_test_add_func ("/eboard/core/recurrence/expand-exceptions", test_expand_exceptions);
   g_test_add_func ("/eboard/core/recurrence/expand-single", test_expand_single);
   g_test_add_func ("/eboard/core/recurrence/expand-bounded", test_expand_bounded);
+  g_test_add_func ("/eboard/core/recurrence/expand-late-window", test_expand_late_window);
   g_test_add_func ("/eboard/core/recurrence/expand-errors", test_expand_errors);
   g_test_add_func ("/eboard/core/recurrence/series-end", test_series_end);
   g_test_add_func ("/eboard/core/timezone/valid", test_timezone_valid);
