@@ -10,6 +10,9 @@
 #include <eboard/eb-deid.h>
 #include <eboard/eb-error.h>
 
+#include "eb-enum-private.h"
+#include "eb-validate-private.h"
+
 static const char *const case_kind_names[] = {
   [EB_CASE_KIND_PROSPECTIVE] = "prospective",
   [EB_CASE_KIND_RETROSPECTIVE] = "retrospective",
@@ -28,30 +31,14 @@ static const char *const case_status_names[] = {
  * Returns: (transfer none) (nullable): the API name of @kind, or %NULL
  *   for a value outside the enumeration
  */
-const char *
-eb_case_kind_to_string (EbCaseKind kind)
-{
-  if ((guint)kind >= G_N_ELEMENTS (case_kind_names))
-    return NULL;
-  return case_kind_names[kind];
-}
-
-gboolean
-eb_case_kind_from_string (const char *text, EbCaseKind *kind)
-{
-  if (text == NULL)
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (case_kind_names); i++)
-    {
-      if (g_strcmp0 (text, case_kind_names[i]) == 0)
-        {
-          if (kind != NULL)
-            *kind = (EbCaseKind)i;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
+/**
+ * eb_case_kind_from_string:
+ * @text: (nullable): an API name
+ * @kind: (out) (optional): the kind it names
+ *
+ * Returns: whether @text names a case kind
+ */
+EB_DEFINE_ENUM_NAMES (EbCaseKind, eb_case_kind, case_kind_names)
 
 /**
  * eb_case_status_to_string:
@@ -59,30 +46,14 @@ eb_case_kind_from_string (const char *text, EbCaseKind *kind)
  * Returns: (transfer none) (nullable): the API name of @status, or %NULL
  *   for a value outside the enumeration
  */
-const char *
-eb_case_status_to_string (EbCaseStatus status)
-{
-  if ((guint)status >= G_N_ELEMENTS (case_status_names))
-    return NULL;
-  return case_status_names[status];
-}
-
-gboolean
-eb_case_status_from_string (const char *text, EbCaseStatus *status)
-{
-  if (text == NULL)
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (case_status_names); i++)
-    {
-      if (g_strcmp0 (text, case_status_names[i]) == 0)
-        {
-          if (status != NULL)
-            *status = (EbCaseStatus)i;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
+/**
+ * eb_case_status_from_string:
+ * @text: (nullable): an API name
+ * @status: (out) (optional): the status it names
+ *
+ * Returns: whether @text names a case status
+ */
+EB_DEFINE_ENUM_NAMES (EbCaseStatus, eb_case_status, case_status_names)
 
 /**
  * eb_agenda_item_new:
@@ -132,25 +103,6 @@ eb_agenda_item_free (EbAgendaItem *item)
 }
 
 static void
-eb_agenda_check_text (GPtrArray *violations, const char *field, const char *value, glong max_chars)
-{
-  g_autofree char *trimmed = NULL;
-
-  if (value == NULL || !g_utf8_validate (value, -1, NULL))
-    {
-      g_ptr_array_add (violations, eb_violation_new ("invalid-field", field,
-                                                     "%s must be UTF-8 text of 1 to %ld characters",
-                                                     field, max_chars));
-      return;
-    }
-  trimmed = g_strstrip (g_strdup (value));
-  if (trimmed[0] == '\0' || g_utf8_strlen (value, -1) > max_chars)
-    g_ptr_array_add (violations, eb_violation_new ("invalid-field", field,
-                                                   "%s must be 1 to %ld characters, not blank",
-                                                   field, max_chars));
-}
-
-static void
 eb_agenda_check_deid (GPtrArray *violations, const char *field, const char *value)
 {
   if (value == NULL || !g_utf8_validate (value, -1, NULL))
@@ -174,33 +126,22 @@ eb_agenda_check_deid (GPtrArray *violations, const char *field, const char *valu
 gboolean
 eb_agenda_item_validate (const EbAgendaItem *item, GError **error)
 {
-  g_autoptr (GPtrArray) violations
-      = g_ptr_array_new_with_free_func ((GDestroyNotify)eb_violation_free);
+  g_autoptr (GPtrArray) violations = eb_violations_new ();
   gboolean malformed;
-  GError *failure;
 
   g_return_val_if_fail (item != NULL, FALSE);
 
-  if (item->presenting_site_id <= 0)
-    g_ptr_array_add (violations, eb_violation_new ("invalid-field", "presenting_site_id",
-                                                   "presenting_site_id must be set"));
-  if (item->presenter_id <= 0)
-    g_ptr_array_add (
-        violations, eb_violation_new ("invalid-field", "presenter_id", "presenter_id must be set"));
-  eb_agenda_check_text (violations, "summary", item->summary, 4000);
-  eb_agenda_check_text (violations, "question", item->question, 1000);
-  if (item->minutes < 1 || item->minutes > 240)
-    g_ptr_array_add (violations,
-                     eb_violation_new ("invalid-field", "minutes", "minutes must be 1 to 240"));
-  if (eb_case_kind_to_string (item->kind) == NULL)
-    g_ptr_array_add (violations,
-                     eb_violation_new ("invalid-field", "kind", "kind is not a case kind"));
-  if (eb_case_status_to_string (item->status) == NULL)
-    g_ptr_array_add (violations,
-                     eb_violation_new ("invalid-field", "status", "status is not a case status"));
+  eb_violations_check_set (violations, "presenting_site_id", item->presenting_site_id);
+  eb_violations_check_set (violations, "presenter_id", item->presenter_id);
+  eb_violations_check_required_text (violations, "summary", item->summary, 4000);
+  eb_violations_check_required_text (violations, "question", item->question, 1000);
+  eb_violations_check_range (violations, "minutes", item->minutes, 1, 240);
+  eb_violations_check_enum (violations, "kind", eb_case_kind_to_string (item->kind), "a case kind");
+  eb_violations_check_enum (violations, "status", eb_case_status_to_string (item->status),
+                            "a case status");
   if (item->recommendation != NULL && !g_utf8_validate (item->recommendation, -1, NULL))
-    g_ptr_array_add (violations, eb_violation_new ("invalid-field", "recommendation",
-                                                   "recommendation must be UTF-8 text"));
+    eb_violations_add_invalid_field (violations, "recommendation",
+                                     "recommendation must be UTF-8 text");
 
   malformed = violations->len > 0;
 
@@ -208,11 +149,6 @@ eb_agenda_item_validate (const EbAgendaItem *item, GError **error)
   eb_agenda_check_deid (violations, "question", item->question);
   eb_agenda_check_deid (violations, "recommendation", item->recommendation);
 
-  if (violations->len == 0)
-    return TRUE;
-  failure = eb_error_new_violations (violations);
-  if (malformed)
-    failure->code = EB_ERROR_INVALID;
-  g_propagate_error (error, failure);
-  return FALSE;
+  return eb_violations_check_none (violations,
+                                   malformed ? EB_ERROR_INVALID : EB_ERROR_RULE_VIOLATED, error);
 }

@@ -12,6 +12,8 @@
 #include <eboard/eb-person.h>
 #include <eboard/eb-specialty.h>
 
+#include "eb-validate-private.h"
+
 /**
  * eb_person_new:
  *
@@ -55,25 +57,6 @@ eb_person_free (EbPerson *person)
   g_free (person->email);
   g_free (person->specialty);
   g_free (person);
-}
-
-static void
-eb_person_check_text (GPtrArray *violations, const char *field, const char *value, glong max_chars)
-{
-  g_autofree char *trimmed = NULL;
-
-  if (value == NULL || !g_utf8_validate (value, -1, NULL))
-    {
-      g_ptr_array_add (violations, eb_violation_new ("invalid-field", field,
-                                                     "%s must be UTF-8 text of 1 to %ld characters",
-                                                     field, max_chars));
-      return;
-    }
-  trimmed = g_strstrip (g_strdup (value));
-  if (trimmed[0] == '\0' || g_utf8_strlen (value, -1) > max_chars)
-    g_ptr_array_add (violations, eb_violation_new ("invalid-field", field,
-                                                   "%s must be 1 to %ld characters, not blank",
-                                                   field, max_chars));
 }
 
 /* Syntactic plausibility only (one @, a dotted domain, no spaces or
@@ -121,28 +104,16 @@ eb_person_email_is_plausible (const char *email)
 gboolean
 eb_person_validate (const EbPerson *person, GError **error)
 {
-  g_autoptr (GPtrArray) violations
-      = g_ptr_array_new_with_free_func ((GDestroyNotify)eb_violation_free);
-  GError *invalid;
+  g_autoptr (GPtrArray) violations = eb_violations_new ();
 
   g_return_val_if_fail (person != NULL, FALSE);
 
-  eb_person_check_text (violations, "name", person->name, 200);
+  eb_violations_check_required_text (violations, "name", person->name, 200);
   if (!eb_person_email_is_plausible (person->email))
-    g_ptr_array_add (violations,
-                     eb_violation_new ("invalid-field", "email", "email is not an e-mail address"));
+    eb_violations_add_invalid_field (violations, "email", "email is not an e-mail address");
   if (eb_specialty_lookup (person->specialty) == NULL)
-    g_ptr_array_add (violations,
-                     eb_violation_new ("invalid-field", "specialty",
-                                       "specialty must be a code from the specialty vocabulary"));
-  if (person->home_site_id <= 0)
-    g_ptr_array_add (
-        violations, eb_violation_new ("invalid-field", "home_site_id", "home_site_id must be set"));
-
-  if (violations->len == 0)
-    return TRUE;
-  invalid = eb_error_new_violations (violations);
-  invalid->code = EB_ERROR_INVALID;
-  g_propagate_error (error, invalid);
-  return FALSE;
+    eb_violations_add_invalid_field (violations, "specialty",
+                                     "specialty must be a code from the specialty vocabulary");
+  eb_violations_check_set (violations, "home_site_id", person->home_site_id);
+  return eb_violations_check_none (violations, EB_ERROR_INVALID, error);
 }

@@ -11,6 +11,7 @@
 #include <eboard/eb-error.h>
 #include <eboard/eb-recurrence.h>
 
+#include "eb-enum-private.h"
 #include "eb-timezone-private.h"
 
 /* Expanding a window never walks more rule occurrences than this
@@ -35,30 +36,14 @@ static const char *const frequency_names[] = {
  * Returns: (transfer none) (nullable): "weekly" or "monthly", or %NULL
  *   for a value outside the enumeration
  */
-const char *
-eb_recurrence_frequency_to_string (EbRecurrenceFrequency frequency)
-{
-  if ((guint)frequency >= G_N_ELEMENTS (frequency_names))
-    return NULL;
-  return frequency_names[frequency];
-}
-
-gboolean
-eb_recurrence_frequency_from_string (const char *text, EbRecurrenceFrequency *frequency)
-{
-  if (text == NULL)
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (frequency_names); i++)
-    {
-      if (strcmp (text, frequency_names[i]) == 0)
-        {
-          if (frequency != NULL)
-            *frequency = (EbRecurrenceFrequency)i;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
+/**
+ * eb_recurrence_frequency_from_string:
+ * @text: (nullable): "weekly" or "monthly"
+ * @frequency: (out) (optional): the frequency it names
+ *
+ * Returns: whether @text names a frequency
+ */
+EB_DEFINE_ENUM_NAMES (EbRecurrenceFrequency, eb_recurrence_frequency, frequency_names)
 
 /**
  * eb_recurrence_new:

@@ -8,6 +8,8 @@
 
 #include <eboard/eb-roster.h>
 
+#include "eb-enum-private.h"
+
 static const char *const roster_role_names[] = {
   [EB_ROSTER_ROLE_CHAIR] = "chair",         [EB_ROSTER_ROLE_COORDINATOR] = "coordinator",
   [EB_ROSTER_ROLE_PRESENTER] = "presenter", [EB_ROSTER_ROLE_PANELIST] = "panelist",
@@ -27,30 +29,14 @@ static const char *const invitation_status_names[] = {
  * Returns: (transfer none) (nullable): the API name of @role, or %NULL
  *   for a value outside the enumeration
  */
-const char *
-eb_roster_role_to_string (EbRosterRole role)
-{
-  if ((guint)role >= G_N_ELEMENTS (roster_role_names))
-    return NULL;
-  return roster_role_names[role];
-}
-
-gboolean
-eb_roster_role_from_string (const char *text, EbRosterRole *role)
-{
-  if (text == NULL)
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (roster_role_names); i++)
-    {
-      if (g_strcmp0 (text, roster_role_names[i]) == 0)
-        {
-          if (role != NULL)
-            *role = (EbRosterRole)i;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
+/**
+ * eb_roster_role_from_string:
+ * @text: (nullable): an API name
+ * @role: (out) (optional): the role it names
+ *
+ * Returns: whether @text names a roster role
+ */
+EB_DEFINE_ENUM_NAMES (EbRosterRole, eb_roster_role, roster_role_names)
 
 gboolean
 eb_roster_role_is_exclusive (EbRosterRole role)
@@ -64,30 +50,14 @@ eb_roster_role_is_exclusive (EbRosterRole role)
  * Returns: (transfer none) (nullable): the API name of @status, or %NULL
  *   for a value outside the enumeration
  */
-const char *
-eb_invitation_status_to_string (EbInvitationStatus status)
-{
-  if ((guint)status >= G_N_ELEMENTS (invitation_status_names))
-    return NULL;
-  return invitation_status_names[status];
-}
-
-gboolean
-eb_invitation_status_from_string (const char *text, EbInvitationStatus *status)
-{
-  if (text == NULL)
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (invitation_status_names); i++)
-    {
-      if (g_strcmp0 (text, invitation_status_names[i]) == 0)
-        {
-          if (status != NULL)
-            *status = (EbInvitationStatus)i;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
+/**
+ * eb_invitation_status_from_string:
+ * @text: (nullable): an API name
+ * @status: (out) (optional): the status it names
+ *
+ * Returns: whether @text names an invitation status
+ */
+EB_DEFINE_ENUM_NAMES (EbInvitationStatus, eb_invitation_status, invitation_status_names)
 
 /**
  * eb_roster_entry_new:

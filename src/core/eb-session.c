@@ -11,6 +11,9 @@
 #include <eboard/eb-error.h>
 #include <eboard/eb-session.h>
 
+#include "eb-enum-private.h"
+#include "eb-validate-private.h"
+
 static const char *const session_state_names[] = {
   [EB_SESSION_STATE_DRAFT] = "draft",       [EB_SESSION_STATE_SCHEDULED] = "scheduled",
   [EB_SESSION_STATE_LIVE] = "live",         [EB_SESSION_STATE_ENDED] = "ended",
@@ -23,30 +26,14 @@ static const char *const session_state_names[] = {
  * Returns: (transfer none) (nullable): the API name of @state, or %NULL
  *   for a value outside the enumeration
  */
-const char *
-eb_session_state_to_string (EbSessionState state)
-{
-  if ((guint)state >= G_N_ELEMENTS (session_state_names))
-    return NULL;
-  return session_state_names[state];
-}
-
-gboolean
-eb_session_state_from_string (const char *text, EbSessionState *state)
-{
-  if (text == NULL)
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (session_state_names); i++)
-    {
-      if (g_strcmp0 (text, session_state_names[i]) == 0)
-        {
-          if (state != NULL)
-            *state = (EbSessionState)i;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
+/**
+ * eb_session_state_from_string:
+ * @text: (nullable): an API name
+ * @state: (out) (optional): the state it names
+ *
+ * Returns: whether @text names a session state
+ */
+EB_DEFINE_ENUM_NAMES (EbSessionState, eb_session_state, session_state_names)
 
 /**
  * eb_session_state_can_transition:
@@ -149,30 +136,6 @@ eb_session_free (EbSession *session)
   g_free (session);
 }
 
-static void
-eb_session_check_text (GPtrArray *violations, const char *field, const char *value, glong min_chars,
-                       glong max_chars)
-{
-  g_autofree char *trimmed = NULL;
-
-  if (value == NULL && min_chars == 0)
-    return;
-  if (value == NULL || !g_utf8_validate (value, -1, NULL))
-    {
-      g_ptr_array_add (violations,
-                       eb_violation_new ("invalid-field", field,
-                                         "%s must be UTF-8 text of %ld to %ld characters", field,
-                                         min_chars, max_chars));
-      return;
-    }
-  trimmed = g_strstrip (g_strdup (value));
-  if ((min_chars > 0 && trimmed[0] == '\0') || g_utf8_strlen (value, -1) > max_chars)
-    g_ptr_array_add (violations,
-                     eb_violation_new ("invalid-field", field, "%s must be %ld to %ld characters%s",
-                                       field, min_chars, max_chars,
-                                       min_chars > 0 ? ", not blank" : ""));
-}
-
 /**
  * eb_session_validate:
  *
@@ -187,52 +150,38 @@ eb_session_check_text (GPtrArray *violations, const char *field, const char *val
 gboolean
 eb_session_validate (const EbSession *session, GError **error)
 {
-  g_autoptr (GPtrArray) violations
-      = g_ptr_array_new_with_free_func ((GDestroyNotify)eb_violation_free);
+  g_autoptr (GPtrArray) violations = eb_violations_new ();
   const EbRecurrence *rule = session != NULL ? session->recurrence : NULL;
-  GError *invalid;
 
   g_return_val_if_fail (session != NULL, FALSE);
 
-  eb_session_check_text (violations, "title", session->title, 1, 200);
-  eb_session_check_text (violations, "focus", session->focus, 0, 200);
-  if (session->host_site_id <= 0)
-    g_ptr_array_add (
-        violations, eb_violation_new ("invalid-field", "host_site_id", "host_site_id must be set"));
-  if (session->start <= 0)
-    g_ptr_array_add (violations, eb_violation_new ("invalid-field", "start", "start must be set"));
-  if (session->duration_minutes < 1 || session->duration_minutes > 1440)
-    g_ptr_array_add (violations, eb_violation_new ("invalid-field", "duration_minutes",
-                                                   "duration_minutes must be 1 to 1440"));
-  if (session->timezone == NULL || !eb_timezone_is_valid (session->timezone))
-    g_ptr_array_add (violations, eb_violation_new ("invalid-field", "timezone",
-                                                   "timezone must be a known IANA time zone"));
+  eb_violations_check_required_text (violations, "title", session->title, 200);
+  eb_violations_check_optional_text (violations, "focus", session->focus, 200);
+  eb_violations_check_set (violations, "host_site_id", session->host_site_id);
+  eb_violations_check_set (violations, "start", session->start);
+  eb_violations_check_range (violations, "duration_minutes", session->duration_minutes, 1, 1440);
+  eb_violations_check_timezone (violations, "timezone", session->timezone);
   if (rule != NULL)
     {
       if (rule->frequency != EB_RECURRENCE_WEEKLY
           && rule->frequency != EB_RECURRENCE_MONTHLY_BY_WEEKDAY)
-        g_ptr_array_add (violations,
-                         eb_violation_new ("invalid-field", "recurrence.frequency",
-                                           "recurrence.frequency must be weekly or monthly"));
-      if (rule->interval < 1 || rule->interval > 52)
-        g_ptr_array_add (violations, eb_violation_new ("invalid-field", "recurrence.interval",
-                                                       "recurrence.interval must be 1 to 52"));
+        eb_violations_add_invalid_field (violations, "recurrence.frequency",
+                                         "recurrence.frequency must be weekly or monthly");
+      eb_violations_check_range (violations, "recurrence.interval", rule->interval, 1, 52);
       if (rule->count < 0)
-        g_ptr_array_add (violations, eb_violation_new ("invalid-field", "recurrence.count",
-                                                       "recurrence.count must not be negative"));
+        eb_violations_add_invalid_field (violations, "recurrence.count",
+                                         "recurrence.count must not be negative");
       if (rule->until != 0 && rule->until < session->start)
-        g_ptr_array_add (violations,
-                         eb_violation_new ("invalid-field", "recurrence.until",
-                                           "recurrence.until must not be before start"));
+        eb_violations_add_invalid_field (violations, "recurrence.until",
+                                         "recurrence.until must not be before start");
       if (rule->last_weekday && rule->frequency != EB_RECURRENCE_MONTHLY_BY_WEEKDAY)
-        g_ptr_array_add (
-            violations, eb_violation_new ("invalid-field", "recurrence.last_weekday",
-                                          "recurrence.last_weekday applies to monthly rules only"));
+        eb_violations_add_invalid_field (violations, "recurrence.last_weekday",
+                                         "recurrence.last_weekday applies to monthly rules only");
     }
 
   if (rule != NULL && rule->count > 0 && rule->until != 0)
-    g_ptr_array_add (violations, eb_violation_new ("invalid-field", "recurrence",
-                                                   "recurrence takes count or until, not both"));
+    eb_violations_add_invalid_field (violations, "recurrence",
+                                     "recurrence takes count or until, not both");
   /* The rest (a last weekday that is not the month's last, a start libical
    * cannot expand) is known only to the rule builder: ask it. */
   if (violations->len == 0 && rule != NULL)
@@ -242,14 +191,8 @@ eb_session_validate (const EbSession *session, GError **error)
           = eb_recurrence_to_rrule (rule, session->start, session->timezone, &rule_error);
 
       if (rrule == NULL)
-        g_ptr_array_add (violations, eb_violation_new ("invalid-field", "recurrence", "%s",
-                                                       rule_error->message));
+        eb_violations_add_invalid_field (violations, "recurrence", "%s", rule_error->message);
     }
 
-  if (violations->len == 0)
-    return TRUE;
-  invalid = eb_error_new_violations (violations);
-  invalid->code = EB_ERROR_INVALID;
-  g_propagate_error (error, invalid);
-  return FALSE;
+  return eb_violations_check_none (violations, EB_ERROR_INVALID, error);
 }

@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include <eboard/eb-error.h>
-#include <eboard/eb-recurrence.h>
 #include <eboard/eb-site.h>
+
+#include "eb-enum-private.h"
+#include "eb-validate-private.h"
 
 static const char *const site_status_names[] = {
   [EB_SITE_STATUS_APPLICANT] = "applicant", [EB_SITE_STATUS_VETTED] = "vetted",
@@ -24,30 +26,14 @@ static const char *const site_status_names[] = {
  * Returns: (transfer none) (nullable): the API name of @status, or %NULL
  *   for a value outside the enumeration
  */
-const char *
-eb_site_status_to_string (EbSiteStatus status)
-{
-  if ((guint)status >= G_N_ELEMENTS (site_status_names))
-    return NULL;
-  return site_status_names[status];
-}
-
-gboolean
-eb_site_status_from_string (const char *text, EbSiteStatus *status)
-{
-  if (text == NULL)
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (site_status_names); i++)
-    {
-      if (g_strcmp0 (text, site_status_names[i]) == 0)
-        {
-          if (status != NULL)
-            *status = (EbSiteStatus)i;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
+/**
+ * eb_site_status_from_string:
+ * @text: (nullable): an API name
+ * @status: (out) (optional): the status it names
+ *
+ * Returns: whether @text names a site status
+ */
+EB_DEFINE_ENUM_NAMES (EbSiteStatus, eb_site_status, site_status_names)
 
 /**
  * eb_site_status_can_transition:
@@ -120,25 +106,6 @@ eb_site_free (EbSite *site)
   g_free (site);
 }
 
-static void
-eb_site_check_text (GPtrArray *violations, const char *field, const char *value, glong max_chars)
-{
-  g_autofree char *trimmed = NULL;
-
-  if (value == NULL || !g_utf8_validate (value, -1, NULL))
-    {
-      g_ptr_array_add (violations, eb_violation_new ("invalid-field", field,
-                                                     "%s must be UTF-8 text of 1 to %ld characters",
-                                                     field, max_chars));
-      return;
-    }
-  trimmed = g_strstrip (g_strdup (value));
-  if (trimmed[0] == '\0' || g_utf8_strlen (value, -1) > max_chars)
-    g_ptr_array_add (violations, eb_violation_new ("invalid-field", field,
-                                                   "%s must be 1 to %ld characters, not blank",
-                                                   field, max_chars));
-}
-
 static gboolean
 eb_site_code_is_valid (const char *code)
 {
@@ -170,28 +137,16 @@ eb_site_code_is_valid (const char *code)
 gboolean
 eb_site_validate (const EbSite *site, GError **error)
 {
-  g_autoptr (GPtrArray) violations
-      = g_ptr_array_new_with_free_func ((GDestroyNotify)eb_violation_free);
-  GError *invalid;
+  g_autoptr (GPtrArray) violations = eb_violations_new ();
 
   g_return_val_if_fail (site != NULL, FALSE);
 
-  eb_site_check_text (violations, "name", site->name, 200);
+  eb_violations_check_required_text (violations, "name", site->name, 200);
   if (!eb_site_code_is_valid (site->code))
-    g_ptr_array_add (violations,
-                     eb_violation_new ("invalid-field", "code",
-                                       "code must be 2 to 16 characters of A-Z, 0-9 and -"));
-  if (site->timezone == NULL || !eb_timezone_is_valid (site->timezone))
-    g_ptr_array_add (violations, eb_violation_new ("invalid-field", "timezone",
-                                                   "timezone must be a known IANA time zone"));
-  if (eb_site_status_to_string (site->status) == NULL)
-    g_ptr_array_add (violations,
-                     eb_violation_new ("invalid-field", "status", "status is not a site status"));
-
-  if (violations->len == 0)
-    return TRUE;
-  invalid = eb_error_new_violations (violations);
-  invalid->code = EB_ERROR_INVALID;
-  g_propagate_error (error, invalid);
-  return FALSE;
+    eb_violations_add_invalid_field (violations, "code",
+                                     "code must be 2 to 16 characters of A-Z, 0-9 and -");
+  eb_violations_check_timezone (violations, "timezone", site->timezone);
+  eb_violations_check_enum (violations, "status", eb_site_status_to_string (site->status),
+                            "a site status");
+  return eb_violations_check_none (violations, EB_ERROR_INVALID, error);
 }

@@ -14,6 +14,8 @@
 
 #include <eboard/eb-token.h>
 
+#include "eb-enum-private.h"
+
 #define EB_TOKEN_PREFIX "eb_"
 #define EB_TOKEN_RANDOM_BYTES 32
 /* 32 bytes in base64url without padding */
@@ -32,30 +34,14 @@ static const char *const role_names[] = {
  * Returns: (transfer none) (nullable): the API name of @role, or %NULL
  *   for a value outside the enumeration
  */
-const char *
-eb_role_to_string (EbRole role)
-{
-  if ((guint)role >= G_N_ELEMENTS (role_names))
-    return NULL;
-  return role_names[role];
-}
-
-gboolean
-eb_role_from_string (const char *text, EbRole *role)
-{
-  if (text == NULL)
-    return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (role_names); i++)
-    {
-      if (g_strcmp0 (text, role_names[i]) == 0)
-        {
-          if (role != NULL)
-            *role = (EbRole)i;
-          return TRUE;
-        }
-    }
-  return FALSE;
-}
+/**
+ * eb_role_from_string:
+ * @text: (nullable): an API name
+ * @role: (out) (optional): the role it names
+ *
+ * Returns: whether @text names a role
+ */
+EB_DEFINE_ENUM_NAMES (EbRole, eb_role, role_names)
 
 gboolean
 eb_role_can_write (EbRole role)

@@ -69,14 +69,12 @@ eb_roster_view_load (EbService *self, EbId session_id, GError **error)
 EbQuorumReport *
 eb_service_quorum (EbService *self, const EbPrincipal *who, EbId session_id, GError **error)
 {
-  g_autoptr (EbSession) session = NULL;
   g_autoptr (EbRosterView) view = NULL;
 
   g_return_val_if_fail (EB_IS_SERVICE (self), NULL);
   g_return_val_if_fail (who != NULL, NULL);
 
-  session = eb_service_load_session (self, who, session_id, error);
-  if (session == NULL)
+  if (!eb_service_can_read_session (self, who, session_id, error))
     return NULL;
   view = eb_roster_view_load (self, session_id, error);
   if (view == NULL)
@@ -232,7 +230,6 @@ eb_service_person_calendar (EbService *self, const EbPrincipal *who, EbId person
   g_autoptr (GPtrArray) data = NULL;
   g_autoptr (GPtrArray) events = NULL;
   g_autoptr (GHashTable) sites = NULL;
-  g_autoptr (GError) local_error = NULL;
   g_autofree char *name = NULL;
 
   g_return_val_if_fail (EB_IS_SERVICE (self), NULL);
@@ -244,13 +241,9 @@ eb_service_person_calendar (EbService *self, const EbPrincipal *who, EbId person
                    "role %s may not read another person's calendar", eb_role_to_string (who->role));
       return NULL;
     }
-  person = eb_store_person_get (self->store, person_id, &local_error);
-  if (person == NULL)
-    {
-      eb_service_set_not_found (&local_error, "person", person_id);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
+  person = eb_store_person_get (self->store, person_id, error);
+  if (!eb_service_check_found (person != NULL, "person", person_id, error))
+    return NULL;
 
   sessions = eb_store_person_sessions (self->store, person_id, 0, 0, FALSE, error);
   if (sessions == NULL)

@@ -50,7 +50,7 @@ eb_service_create_site (EbService *self, const EbPrincipal *who, const EbSite *i
 {
   g_autoptr (EbTransaction) tx = NULL;
   g_autoptr (EbSite) site = NULL;
-  g_autoptr (GPtrArray) violations = eb_service_violations_new ();
+  g_autoptr (GPtrArray) violations = eb_violations_new ();
 
   g_return_val_if_fail (EB_IS_SERVICE (self), NULL);
   g_return_val_if_fail (who != NULL, NULL);
@@ -76,11 +76,8 @@ eb_service_create_site (EbService *self, const EbPrincipal *who, const EbSite *i
                          eb_violation_new ("single-hub", "status", "the hub cannot be %s",
                                            eb_site_status_to_string (site->status)));
     }
-  if (violations->len > 0)
-    {
-      eb_service_fail_violations (violations, error);
-      return NULL;
-    }
+  if (!eb_violations_check_none (violations, EB_ERROR_RULE_VIOLATED, error))
+    return NULL;
   if (!eb_store_site_insert (self->store, site, error))
     return NULL;
   if (!eb_transaction_commit (tx, error))
@@ -96,18 +93,13 @@ eb_service_create_site (EbService *self, const EbPrincipal *who, const EbSite *i
 EbSite *
 eb_service_get_site (EbService *self, const EbPrincipal *who, EbId id, GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
   EbSite *site;
 
   g_return_val_if_fail (EB_IS_SERVICE (self), NULL);
   g_return_val_if_fail (who != NULL, NULL);
 
-  site = eb_store_site_get (self->store, id, &local_error);
-  if (site == NULL)
-    {
-      eb_service_set_not_found (&local_error, "site", id);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-    }
+  site = eb_store_site_get (self->store, id, error);
+  eb_service_check_found (site != NULL, "site", id, error);
   return site;
 }
 
@@ -139,27 +131,18 @@ eb_service_update_site (EbService *self, const EbPrincipal *who, const EbSite *d
   g_autoptr (EbTransaction) tx = NULL;
   g_autoptr (EbSite) current = NULL;
   g_autoptr (EbSite) site = NULL;
-  g_autoptr (GPtrArray) violations = eb_service_violations_new ();
-  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GPtrArray) violations = eb_violations_new ();
 
   g_return_val_if_fail (EB_IS_SERVICE (self), NULL);
   g_return_val_if_fail (who != NULL, NULL);
   g_return_val_if_fail (desired != NULL, NULL);
 
-  if (!eb_service_require_write (who, "update sites", error))
-    return NULL;
-
-  tx = eb_store_transaction_begin (self->store, error);
+  tx = eb_service_begin_write (self, who, "update sites", error);
   if (tx == NULL)
     return NULL;
-  current = eb_store_site_get (self->store, desired->id, &local_error);
-  if (current == NULL)
-    {
-      eb_service_set_not_found (&local_error, "site", desired->id);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  if (!eb_service_check_version ("site", current->id, current->version, desired->version, error))
+  current = eb_store_site_get (self->store, desired->id, error);
+  if (!eb_service_check_found (current != NULL, "site", desired->id, error)
+      || !eb_service_check_version ("site", current->id, current->version, desired->version, error))
     return NULL;
   if (!eb_site_validate (desired, error))
     return NULL;
@@ -188,11 +171,8 @@ eb_service_update_site (EbService *self, const EbPrincipal *who, const EbSite *d
   if (desired->is_hub && !eb_site_status_allows_hub (desired->status))
     g_ptr_array_add (violations, eb_violation_new ("single-hub", "status", "the hub cannot be %s",
                                                    eb_site_status_to_string (desired->status)));
-  if (violations->len > 0)
-    {
-      eb_service_fail_violations (violations, error);
-      return NULL;
-    }
+  if (!eb_violations_check_none (violations, EB_ERROR_RULE_VIOLATED, error))
+    return NULL;
 
   site = eb_site_copy (desired);
   site->version = current->version;
@@ -217,34 +197,26 @@ eb_service_delete_site (EbService *self, const EbPrincipal *who, EbId id, gint64
 {
   g_autoptr (EbTransaction) tx = NULL;
   g_autoptr (EbSite) current = NULL;
-  g_autoptr (GError) local_error = NULL;
 
   g_return_val_if_fail (EB_IS_SERVICE (self), FALSE);
   g_return_val_if_fail (who != NULL, FALSE);
 
-  if (!eb_service_require_write (who, "delete sites", error))
-    return FALSE;
-  tx = eb_store_transaction_begin (self->store, error);
+  tx = eb_service_begin_write (self, who, "delete sites", error);
   if (tx == NULL)
     return FALSE;
-  current = eb_store_site_get (self->store, id, &local_error);
-  if (current == NULL)
-    {
-      eb_service_set_not_found (&local_error, "site", id);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  if (!eb_service_check_version ("site", id, current->version, expected_version, error))
+  current = eb_store_site_get (self->store, id, error);
+  if (!eb_service_check_found (current != NULL, "site", id, error)
+      || !eb_service_check_version ("site", id, current->version, expected_version, error))
     return FALSE;
   if (current->is_hub)
     {
-      g_autoptr (GPtrArray) violations = eb_service_violations_new ();
+      g_autoptr (GPtrArray) violations = eb_violations_new ();
 
       g_ptr_array_add (violations, eb_violation_new ("single-hub", NULL,
                                                      "site %" G_GINT64_FORMAT
                                                      " is the hub and cannot be deleted",
                                                      id));
-      return eb_service_fail_violations (violations, error);
+      return eb_violations_check_none (violations, EB_ERROR_RULE_VIOLATED, error);
     }
   if (!eb_store_site_delete (self->store, id, error))
     return FALSE;
@@ -264,11 +236,8 @@ eb_service_check_home_site (EbService *self, const EbPerson *person, GPtrArray *
   site = eb_store_site_get (self->store, person->home_site_id, &local_error);
   if (site != NULL)
     return TRUE;
-  if (!g_error_matches (local_error, EB_ERROR, EB_ERROR_NOT_FOUND))
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
+  if (!eb_service_accept_not_found (&local_error, error))
+    return FALSE;
   g_ptr_array_add (violations, eb_violation_new ("unknown-site", "home_site_id",
                                                  "home site %" G_GINT64_FORMAT " does not exist",
                                                  person->home_site_id));
@@ -286,7 +255,7 @@ eb_service_create_person (EbService *self, const EbPrincipal *who, const EbPerso
 {
   g_autoptr (EbTransaction) tx = NULL;
   g_autoptr (EbPerson) person = NULL;
-  g_autoptr (GPtrArray) violations = eb_service_violations_new ();
+  g_autoptr (GPtrArray) violations = eb_violations_new ();
 
   g_return_val_if_fail (EB_IS_SERVICE (self), NULL);
   g_return_val_if_fail (who != NULL, NULL);
@@ -305,11 +274,8 @@ eb_service_create_person (EbService *self, const EbPrincipal *who, const EbPerso
     return NULL;
   if (!eb_service_check_home_site (self, person, violations, error))
     return NULL;
-  if (violations->len > 0)
-    {
-      eb_service_fail_violations (violations, error);
-      return NULL;
-    }
+  if (!eb_violations_check_none (violations, EB_ERROR_RULE_VIOLATED, error))
+    return NULL;
   if (!eb_store_person_insert (self->store, person, error))
     return NULL;
   if (!eb_transaction_commit (tx, error))
@@ -325,18 +291,13 @@ eb_service_create_person (EbService *self, const EbPrincipal *who, const EbPerso
 EbPerson *
 eb_service_get_person (EbService *self, const EbPrincipal *who, EbId id, GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
   EbPerson *person;
 
   g_return_val_if_fail (EB_IS_SERVICE (self), NULL);
   g_return_val_if_fail (who != NULL, NULL);
 
-  person = eb_store_person_get (self->store, id, &local_error);
-  if (person == NULL)
-    {
-      eb_service_set_not_found (&local_error, "person", id);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-    }
+  person = eb_store_person_get (self->store, id, error);
+  eb_service_check_found (person != NULL, "person", id, error);
   return person;
 }
 
@@ -368,37 +329,27 @@ eb_service_update_person (EbService *self, const EbPrincipal *who, const EbPerso
   g_autoptr (EbTransaction) tx = NULL;
   g_autoptr (EbPerson) current = NULL;
   g_autoptr (EbPerson) person = NULL;
-  g_autoptr (GPtrArray) violations = eb_service_violations_new ();
-  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GPtrArray) violations = eb_violations_new ();
 
   g_return_val_if_fail (EB_IS_SERVICE (self), NULL);
   g_return_val_if_fail (who != NULL, NULL);
   g_return_val_if_fail (desired != NULL, NULL);
 
-  if (!eb_service_require_write (who, "update people", error))
-    return NULL;
-  tx = eb_store_transaction_begin (self->store, error);
+  tx = eb_service_begin_write (self, who, "update people", error);
   if (tx == NULL)
     return NULL;
-  current = eb_store_person_get (self->store, desired->id, &local_error);
-  if (current == NULL)
-    {
-      eb_service_set_not_found (&local_error, "person", desired->id);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  if (!eb_service_check_version ("person", current->id, current->version, desired->version, error))
+  current = eb_store_person_get (self->store, desired->id, error);
+  if (!eb_service_check_found (current != NULL, "person", desired->id, error)
+      || !eb_service_check_version ("person", current->id, current->version, desired->version,
+                                    error))
     return NULL;
   if (!eb_person_validate (desired, error))
     return NULL;
   if (desired->home_site_id != current->home_site_id
       && !eb_service_check_home_site (self, desired, violations, error))
     return NULL;
-  if (violations->len > 0)
-    {
-      eb_service_fail_violations (violations, error);
-      return NULL;
-    }
+  if (!eb_violations_check_none (violations, EB_ERROR_RULE_VIOLATED, error))
+    return NULL;
 
   person = eb_person_copy (desired);
   person->version = current->version;
@@ -420,24 +371,16 @@ eb_service_delete_person (EbService *self, const EbPrincipal *who, EbId id, gint
 {
   g_autoptr (EbTransaction) tx = NULL;
   g_autoptr (EbPerson) current = NULL;
-  g_autoptr (GError) local_error = NULL;
 
   g_return_val_if_fail (EB_IS_SERVICE (self), FALSE);
   g_return_val_if_fail (who != NULL, FALSE);
 
-  if (!eb_service_require_write (who, "delete people", error))
-    return FALSE;
-  tx = eb_store_transaction_begin (self->store, error);
+  tx = eb_service_begin_write (self, who, "delete people", error);
   if (tx == NULL)
     return FALSE;
-  current = eb_store_person_get (self->store, id, &local_error);
-  if (current == NULL)
-    {
-      eb_service_set_not_found (&local_error, "person", id);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  if (!eb_service_check_version ("person", id, current->version, expected_version, error))
+  current = eb_store_person_get (self->store, id, error);
+  if (!eb_service_check_found (current != NULL, "person", id, error)
+      || !eb_service_check_version ("person", id, current->version, expected_version, error))
     return FALSE;
   if (!eb_store_person_delete (self->store, id, error))
     return FALSE;

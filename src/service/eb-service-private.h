@@ -7,6 +7,8 @@
 #include <eboard/eb-service.h>
 #include <eboard/eb-conflict.h>
 
+#include "core/eb-validate-private.h"
+
 G_BEGIN_DECLS
 
 struct _EbService
@@ -25,6 +27,9 @@ gboolean eb_service_require_write (const EbPrincipal *who, const char *action, G
 gboolean eb_service_require_admin (const EbPrincipal *who, const char *action, GError **error);
 /* Whether @who may read any session (clinicians only see their own). */
 gboolean eb_service_reads_all_sessions (const EbPrincipal *who);
+/* eb_service_require_write(), then the transaction a change runs in. */
+EbTransaction *eb_service_begin_write (EbService *self, const EbPrincipal *who, const char *action,
+                                       GError **error);
 
 /* EB_ERROR_STALE "@kind @id changed since version @expected" unless
  * @expected is 0 (no If-Match) or equals @current. */
@@ -36,17 +41,33 @@ gboolean eb_service_check_version (const char *kind, EbId id, gint64 current, gi
  * cases are indistinguishable). */
 EbSession *eb_service_load_session (EbService *self, const EbPrincipal *who, EbId id,
                                     GError **error);
-/* Replaces a store's NOT_FOUND by "@kind @id not found", so that absent
- * and hidden objects read the same. */
-void eb_service_set_not_found (GError **error, const char *kind, EbId id);
+/* Whether @who may see session @id: eb_service_load_session() without
+ * keeping the session. */
+gboolean eb_service_can_read_session (EbService *self, const EbPrincipal *who, EbId id,
+                                      GError **error);
+/* Returns @found. When %FALSE, @error says EB_ERROR_NOT_FOUND "@kind @id
+ * not found" (absent and hidden objects read the same), unless it already
+ * holds a store failure other than NOT_FOUND, which is kept. */
+gboolean eb_service_check_found (gboolean found, const char *kind, EbId id, GError **error);
+/* For lookups where a missing object is a rule violation, not a failure:
+ * %TRUE (and @lookup_error cleared) when the lookup failed with
+ * NOT_FOUND; any other failure moves to @error and gives %FALSE. */
+gboolean eb_service_accept_not_found (GError **lookup_error, GError **error);
+/* The person @person_id; EB_ERROR_RULE_VIOLATED `unknown-person` when
+ * there is none. */
+EbPerson *eb_service_load_known_person (EbService *self, EbId person_id, GError **error);
+/* Adds a @rule violation of @field unless site @site_id exists and is
+ * active. The detail names the site "@label @site_id", followed by
+ * @owner (e.g. " of person 7", or ""). */
+gboolean eb_service_check_site_active (EbService *self, EbId site_id, const char *rule,
+                                       const char *field, const char *label, const char *owner,
+                                       GPtrArray *violations, GError **error);
 
 /* Whether sessions in @state still take roster and agenda changes. */
 gboolean eb_service_session_is_open (const EbSession *session, GError **error);
-
-/* A new array of EbViolation. */
-GPtrArray *eb_service_violations_new (void);
-/* Sets EB_ERROR_RULE_VIOLATED carrying @violations; returns FALSE. */
-gboolean eb_service_fail_violations (GPtrArray *violations, GError **error);
+/* eb_service_load_session(), for a session that must still be open. */
+EbSession *eb_service_load_open_session (EbService *self, const EbPrincipal *who, EbId id,
+                                         GError **error);
 
 /* "2026-03-10T13:00:00Z" (transfer full). */
 char *eb_service_format_utc (gint64 instant);

@@ -12,43 +12,24 @@
 static EbRosterEntry *
 eb_service_load_entry (EbService *self, EbId session_id, EbId id, GError **error)
 {
-  g_autoptr (EbRosterEntry) entry = NULL;
-  g_autoptr (GError) local_error = NULL;
+  g_autoptr (EbRosterEntry) entry = eb_store_roster_get (self->store, id, error);
 
-  entry = eb_store_roster_get (self->store, id, &local_error);
-  if (entry == NULL)
-    {
-      eb_service_set_not_found (&local_error, "roster entry", id);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  if (entry->session_id != session_id)
-    {
-      g_set_error (error, EB_ERROR, EB_ERROR_NOT_FOUND,
-                   "roster entry %" G_GINT64_FORMAT " not found", id);
-      return NULL;
-    }
+  if (!eb_service_check_found (entry != NULL && entry->session_id == session_id, "roster entry", id,
+                               error))
+    return NULL;
   return g_steal_pointer (&entry);
 }
 
 static gboolean
 eb_service_check_entry_enums (const EbRosterEntry *entry, GError **error)
 {
-  g_autoptr (GPtrArray) invalid = eb_service_violations_new ();
-  GError *e;
+  g_autoptr (GPtrArray) invalid = eb_violations_new ();
 
-  if (eb_roster_role_to_string (entry->role) == NULL)
-    g_ptr_array_add (invalid,
-                     eb_violation_new ("invalid-field", "role", "role is not a roster role"));
-  if (eb_invitation_status_to_string (entry->status) == NULL)
-    g_ptr_array_add (invalid, eb_violation_new ("invalid-field", "status",
-                                                "status is not an invitation status"));
-  if (invalid->len == 0)
-    return TRUE;
-  e = eb_error_new_violations (invalid);
-  e->code = EB_ERROR_INVALID;
-  g_propagate_error (error, e);
-  return FALSE;
+  eb_violations_check_enum (invalid, "role", eb_roster_role_to_string (entry->role),
+                            "a roster role");
+  eb_violations_check_enum (invalid, "status", eb_invitation_status_to_string (entry->status),
+                            "an invitation status");
+  return eb_violations_check_none (invalid, EB_ERROR_INVALID, error);
 }
 
 /* Adds `presenter-has-agenda-items` when @person_id presents items of
@@ -91,12 +72,12 @@ eb_service_add_roster_entry (EbService *self, const EbPrincipal *who, const EbRo
   g_autoptr (EbTransaction) tx = NULL;
   g_autoptr (EbSession) session = NULL;
   g_autoptr (EbPerson) person = NULL;
-  g_autoptr (EbSite) site = NULL;
   g_autoptr (EbRosterEntry) existing = NULL;
   g_autoptr (EbRosterEntry) entry = NULL;
-  g_autoptr (GPtrArray) violations = eb_service_violations_new ();
-  g_autoptr (GPtrArray) found_warnings = eb_service_violations_new ();
+  g_autoptr (GPtrArray) violations = eb_violations_new ();
+  g_autoptr (GPtrArray) found_warnings = eb_violations_new ();
   g_autoptr (GError) local_error = NULL;
+  g_autofree char *owner = NULL;
 
   g_return_val_if_fail (EB_IS_SERVICE (self), NULL);
   g_return_val_if_fail (who != NULL, NULL);
@@ -111,26 +92,13 @@ eb_service_add_roster_entry (EbService *self, const EbPrincipal *who, const EbRo
   tx = eb_store_transaction_begin (self->store, error);
   if (tx == NULL)
     return NULL;
-  session = eb_service_load_session (self, who, input->session_id, error);
+  session = eb_service_load_open_session (self, who, input->session_id, error);
   if (session == NULL)
     return NULL;
-  if (!eb_service_session_is_open (session, error))
-    return NULL;
 
-  person = eb_store_person_get (self->store, input->person_id, &local_error);
+  person = eb_service_load_known_person (self, input->person_id, error);
   if (person == NULL)
-    {
-      if (!g_error_matches (local_error, EB_ERROR, EB_ERROR_NOT_FOUND))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-      g_ptr_array_add (violations, eb_violation_new ("unknown-person", "person_id",
-                                                     "person %" G_GINT64_FORMAT " does not exist",
-                                                     input->person_id));
-      eb_service_fail_violations (violations, error);
-      return NULL;
-    }
+    return NULL;
 
   existing = eb_store_roster_find (self->store, session->id, person->id, &local_error);
   if (local_error != NULL)
@@ -152,39 +120,16 @@ eb_service_add_roster_entry (EbService *self, const EbPrincipal *who, const EbRo
     g_ptr_array_add (violations, eb_violation_new ("person-not-active", "person_id",
                                                    "person %" G_GINT64_FORMAT " (%s) is not active",
                                                    person->id, person->name));
-  site = eb_store_site_get (self->store, person->home_site_id, &local_error);
-  if (site == NULL)
-    {
-      if (!g_error_matches (local_error, EB_ERROR, EB_ERROR_NOT_FOUND))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return NULL;
-        }
-      g_clear_error (&local_error);
-      g_ptr_array_add (violations,
-                       eb_violation_new ("site-not-active", "person_id",
-                                         "home site %" G_GINT64_FORMAT
-                                         " of person %" G_GINT64_FORMAT " does not exist",
-                                         person->home_site_id, person->id));
-    }
-  else if (site->status != EB_SITE_STATUS_ACTIVE)
-    {
-      g_ptr_array_add (violations,
-                       eb_violation_new ("site-not-active", "person_id",
-                                         "home site %" G_GINT64_FORMAT
-                                         " (%s) of person %" G_GINT64_FORMAT " is %s, not active",
-                                         site->id, site->code, person->id,
-                                         eb_site_status_to_string (site->status)));
-    }
+  owner = g_strdup_printf (" of person %" G_GINT64_FORMAT, person->id);
+  if (!eb_service_check_site_active (self, person->home_site_id, "site-not-active", "person_id",
+                                     "home site", owner, violations, error))
+    return NULL;
 
   if (!eb_service_check_overlaps (self, session, person->id, input->role, FALSE, violations,
                                   found_warnings, error))
     return NULL;
-  if (violations->len > 0)
-    {
-      eb_service_fail_violations (violations, error);
-      return NULL;
-    }
+  if (!eb_violations_check_none (violations, EB_ERROR_RULE_VIOLATED, error))
+    return NULL;
 
   entry = eb_roster_entry_copy (input);
   entry->id = 0;
@@ -210,13 +155,10 @@ EbRosterEntry *
 eb_service_get_roster_entry (EbService *self, const EbPrincipal *who, EbId session_id, EbId id,
                              GError **error)
 {
-  g_autoptr (EbSession) session = NULL;
-
   g_return_val_if_fail (EB_IS_SERVICE (self), NULL);
   g_return_val_if_fail (who != NULL, NULL);
 
-  session = eb_service_load_session (self, who, session_id, error);
-  if (session == NULL)
+  if (!eb_service_can_read_session (self, who, session_id, error))
     return NULL;
   return eb_service_load_entry (self, session_id, id, error);
 }
@@ -229,13 +171,10 @@ eb_service_get_roster_entry (EbService *self, const EbPrincipal *who, EbId sessi
 GPtrArray *
 eb_service_list_roster (EbService *self, const EbPrincipal *who, EbId session_id, GError **error)
 {
-  g_autoptr (EbSession) session = NULL;
-
   g_return_val_if_fail (EB_IS_SERVICE (self), NULL);
   g_return_val_if_fail (who != NULL, NULL);
 
-  session = eb_service_load_session (self, who, session_id, error);
-  if (session == NULL)
+  if (!eb_service_can_read_session (self, who, session_id, error))
     return NULL;
   return eb_store_roster_list (self->store, session_id, error);
 }
@@ -256,8 +195,8 @@ eb_service_update_roster_entry (EbService *self, const EbPrincipal *who,
   g_autoptr (EbSession) session = NULL;
   g_autoptr (EbRosterEntry) current = NULL;
   g_autoptr (EbRosterEntry) entry = NULL;
-  g_autoptr (GPtrArray) violations = eb_service_violations_new ();
-  g_autoptr (GPtrArray) found_warnings = eb_service_violations_new ();
+  g_autoptr (GPtrArray) violations = eb_violations_new ();
+  g_autoptr (GPtrArray) found_warnings = eb_violations_new ();
   gboolean writer;
 
   g_return_val_if_fail (EB_IS_SERVICE (self), NULL);
@@ -307,14 +246,8 @@ eb_service_update_roster_entry (EbService *self, const EbPrincipal *who,
     return NULL;
   if (desired->person_id != 0 && desired->person_id != current->person_id)
     {
-      g_autoptr (GPtrArray) invalid = eb_service_violations_new ();
-      GError *e;
-
-      g_ptr_array_add (invalid, eb_violation_new ("invalid-field", "person_id",
-                                                  "the person of a roster entry does not change"));
-      e = eb_error_new_violations (invalid);
-      e->code = EB_ERROR_INVALID;
-      g_propagate_error (error, e);
+      eb_set_invalid_field_error (error, "person_id",
+                                  "the person of a roster entry does not change");
       return NULL;
     }
   if (!eb_service_session_is_open (session, error))
@@ -330,11 +263,8 @@ eb_service_update_roster_entry (EbService *self, const EbPrincipal *who,
                                       violations, found_warnings, error))
         return NULL;
     }
-  if (violations->len > 0)
-    {
-      eb_service_fail_violations (violations, error);
-      return NULL;
-    }
+  if (!eb_violations_check_none (violations, EB_ERROR_RULE_VIOLATED, error))
+    return NULL;
 
   entry = eb_roster_entry_copy (current);
   entry->role = desired->role;
@@ -361,30 +291,26 @@ eb_service_remove_roster_entry (EbService *self, const EbPrincipal *who, EbId se
   g_autoptr (EbTransaction) tx = NULL;
   g_autoptr (EbSession) session = NULL;
   g_autoptr (EbRosterEntry) current = NULL;
-  g_autoptr (GPtrArray) violations = eb_service_violations_new ();
+  g_autoptr (GPtrArray) violations = eb_violations_new ();
 
   g_return_val_if_fail (EB_IS_SERVICE (self), FALSE);
   g_return_val_if_fail (who != NULL, FALSE);
 
-  if (!eb_service_require_write (who, "change rosters", error))
-    return FALSE;
-  tx = eb_store_transaction_begin (self->store, error);
+  tx = eb_service_begin_write (self, who, "change rosters", error);
   if (tx == NULL)
     return FALSE;
   session = eb_service_load_session (self, who, session_id, error);
   if (session == NULL)
     return FALSE;
   current = eb_service_load_entry (self, session_id, id, error);
-  if (current == NULL)
-    return FALSE;
-  if (!eb_service_check_version ("roster entry", id, current->version, expected_version, error))
-    return FALSE;
-  if (!eb_service_session_is_open (session, error))
+  if (current == NULL
+      || !eb_service_check_version ("roster entry", id, current->version, expected_version, error)
+      || !eb_service_session_is_open (session, error))
     return FALSE;
   if (!eb_service_check_presents_nothing (self, session_id, current->person_id, violations, error))
     return FALSE;
-  if (violations->len > 0)
-    return eb_service_fail_violations (violations, error);
+  if (!eb_violations_check_none (violations, EB_ERROR_RULE_VIOLATED, error))
+    return FALSE;
   if (!eb_store_roster_delete (self->store, id, error))
     return FALSE;
   return eb_transaction_commit (tx, error);
@@ -395,22 +321,31 @@ eb_service_remove_roster_entry (EbService *self, const EbPrincipal *who, EbId se
 static EbAgendaItem *
 eb_service_load_item (EbService *self, EbId session_id, EbId id, GError **error)
 {
-  g_autoptr (EbAgendaItem) item = NULL;
-  g_autoptr (GError) local_error = NULL;
+  g_autoptr (EbAgendaItem) item = eb_store_agenda_get (self->store, id, error);
 
-  item = eb_store_agenda_get (self->store, id, &local_error);
-  if (item == NULL)
-    {
-      eb_service_set_not_found (&local_error, "agenda item", id);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  if (item->session_id != session_id)
-    {
-      g_set_error (error, EB_ERROR, EB_ERROR_NOT_FOUND,
-                   "agenda item %" G_GINT64_FORMAT " not found", id);
-      return NULL;
-    }
+  if (!eb_service_check_found (item != NULL && item->session_id == session_id, "agenda item", id,
+                               error))
+    return NULL;
+  return g_steal_pointer (&item);
+}
+
+/* Item @id of session @session_id, about to change: the session visible
+ * to @who and still open, the item still at @expected_version. */
+static EbAgendaItem *
+eb_service_load_item_for_change (EbService *self, const EbPrincipal *who, EbId session_id, EbId id,
+                                 gint64 expected_version, GError **error)
+{
+  g_autoptr (EbSession) session = NULL;
+  g_autoptr (EbAgendaItem) item = NULL;
+
+  session = eb_service_load_session (self, who, session_id, error);
+  if (session == NULL)
+    return NULL;
+  item = eb_service_load_item (self, session_id, id, error);
+  if (item == NULL
+      || !eb_service_check_version ("agenda item", id, item->version, expected_version, error)
+      || !eb_service_session_is_open (session, error))
+    return NULL;
   return g_steal_pointer (&item);
 }
 
@@ -426,7 +361,7 @@ eb_service_check_agenda_item (EbService *self, const EbAgendaItem *item,
                               const EbAgendaItem *current, GError **error)
 {
   g_autoptr (GError) invalid = NULL;
-  g_autoptr (GPtrArray) violations = eb_service_violations_new ();
+  g_autoptr (GPtrArray) violations = eb_violations_new ();
   g_autoptr (GError) local_error = NULL;
 
   if (!eb_agenda_item_validate (item, &invalid))
@@ -465,30 +400,10 @@ eb_service_check_agenda_item (EbService *self, const EbAgendaItem *item,
 
   if (current == NULL || current->presenting_site_id != item->presenting_site_id)
     {
-      g_autoptr (EbSite) site = NULL;
-
-      site = eb_store_site_get (self->store, item->presenting_site_id, &local_error);
-      if (site == NULL)
-        {
-          if (!g_error_matches (local_error, EB_ERROR, EB_ERROR_NOT_FOUND))
-            {
-              g_propagate_error (error, g_steal_pointer (&local_error));
-              return FALSE;
-            }
-          g_clear_error (&local_error);
-          g_ptr_array_add (violations,
-                           eb_violation_new ("presenting-site-not-active", "presenting_site_id",
-                                             "presenting site %" G_GINT64_FORMAT " does not exist",
-                                             item->presenting_site_id));
-        }
-      else if (site->status != EB_SITE_STATUS_ACTIVE)
-        {
-          g_ptr_array_add (
-              violations,
-              eb_violation_new ("presenting-site-not-active", "presenting_site_id",
-                                "presenting site %" G_GINT64_FORMAT " (%s) is %s, not active",
-                                site->id, site->code, eb_site_status_to_string (site->status)));
-        }
+      if (!eb_service_check_site_active (self, item->presenting_site_id,
+                                         "presenting-site-not-active", "presenting_site_id",
+                                         "presenting site", "", violations, error))
+        return FALSE;
     }
 
   if (violations->len == 0)
@@ -498,7 +413,7 @@ eb_service_check_agenda_item (EbService *self, const EbAgendaItem *item,
       g_propagate_error (error, g_steal_pointer (&invalid));
       return FALSE;
     }
-  return eb_service_fail_violations (violations, error);
+  return eb_violations_check_none (violations, EB_ERROR_RULE_VIOLATED, error);
 }
 
 /**
@@ -520,15 +435,11 @@ eb_service_add_agenda_item (EbService *self, const EbPrincipal *who, const EbAge
   g_return_val_if_fail (who != NULL, NULL);
   g_return_val_if_fail (input != NULL, NULL);
 
-  if (!eb_service_require_write (who, "change agendas", error))
-    return NULL;
-  tx = eb_store_transaction_begin (self->store, error);
+  tx = eb_service_begin_write (self, who, "change agendas", error);
   if (tx == NULL)
     return NULL;
-  session = eb_service_load_session (self, who, input->session_id, error);
+  session = eb_service_load_open_session (self, who, input->session_id, error);
   if (session == NULL)
-    return NULL;
-  if (!eb_service_session_is_open (session, error))
     return NULL;
 
   item = eb_agenda_item_copy (input);
@@ -553,13 +464,10 @@ EbAgendaItem *
 eb_service_get_agenda_item (EbService *self, const EbPrincipal *who, EbId session_id, EbId id,
                             GError **error)
 {
-  g_autoptr (EbSession) session = NULL;
-
   g_return_val_if_fail (EB_IS_SERVICE (self), NULL);
   g_return_val_if_fail (who != NULL, NULL);
 
-  session = eb_service_load_session (self, who, session_id, error);
-  if (session == NULL)
+  if (!eb_service_can_read_session (self, who, session_id, error))
     return NULL;
   return eb_service_load_item (self, session_id, id, error);
 }
@@ -572,13 +480,10 @@ eb_service_get_agenda_item (EbService *self, const EbPrincipal *who, EbId sessio
 GPtrArray *
 eb_service_list_agenda (EbService *self, const EbPrincipal *who, EbId session_id, GError **error)
 {
-  g_autoptr (EbSession) session = NULL;
-
   g_return_val_if_fail (EB_IS_SERVICE (self), NULL);
   g_return_val_if_fail (who != NULL, NULL);
 
-  session = eb_service_load_session (self, who, session_id, error);
-  if (session == NULL)
+  if (!eb_service_can_read_session (self, who, session_id, error))
     return NULL;
   return eb_store_agenda_list (self->store, session_id, error);
 }
@@ -595,7 +500,6 @@ eb_service_update_agenda_item (EbService *self, const EbPrincipal *who, const Eb
                                GError **error)
 {
   g_autoptr (EbTransaction) tx = NULL;
-  g_autoptr (EbSession) session = NULL;
   g_autoptr (EbAgendaItem) current = NULL;
   g_autoptr (EbAgendaItem) item = NULL;
 
@@ -603,21 +507,12 @@ eb_service_update_agenda_item (EbService *self, const EbPrincipal *who, const Eb
   g_return_val_if_fail (who != NULL, NULL);
   g_return_val_if_fail (desired != NULL, NULL);
 
-  if (!eb_service_require_write (who, "change agendas", error))
-    return NULL;
-  tx = eb_store_transaction_begin (self->store, error);
+  tx = eb_service_begin_write (self, who, "change agendas", error);
   if (tx == NULL)
     return NULL;
-  session = eb_service_load_session (self, who, desired->session_id, error);
-  if (session == NULL)
-    return NULL;
-  current = eb_service_load_item (self, session->id, desired->id, error);
+  current = eb_service_load_item_for_change (self, who, desired->session_id, desired->id,
+                                             desired->version, error);
   if (current == NULL)
-    return NULL;
-  if (!eb_service_check_version ("agenda item", current->id, current->version, desired->version,
-                                 error))
-    return NULL;
-  if (!eb_service_session_is_open (session, error))
     return NULL;
 
   item = eb_agenda_item_copy (desired);
@@ -643,26 +538,16 @@ eb_service_remove_agenda_item (EbService *self, const EbPrincipal *who, EbId ses
                                gint64 expected_version, GError **error)
 {
   g_autoptr (EbTransaction) tx = NULL;
-  g_autoptr (EbSession) session = NULL;
   g_autoptr (EbAgendaItem) current = NULL;
 
   g_return_val_if_fail (EB_IS_SERVICE (self), FALSE);
   g_return_val_if_fail (who != NULL, FALSE);
 
-  if (!eb_service_require_write (who, "change agendas", error))
-    return FALSE;
-  tx = eb_store_transaction_begin (self->store, error);
+  tx = eb_service_begin_write (self, who, "change agendas", error);
   if (tx == NULL)
     return FALSE;
-  session = eb_service_load_session (self, who, session_id, error);
-  if (session == NULL)
-    return FALSE;
-  current = eb_service_load_item (self, session_id, id, error);
+  current = eb_service_load_item_for_change (self, who, session_id, id, expected_version, error);
   if (current == NULL)
-    return FALSE;
-  if (!eb_service_check_version ("agenda item", id, current->version, expected_version, error))
-    return FALSE;
-  if (!eb_service_session_is_open (session, error))
     return FALSE;
   if (!eb_store_agenda_delete (self->store, id, error))
     return FALSE;
@@ -691,15 +576,11 @@ eb_service_reorder_agenda (EbService *self, const EbPrincipal *who, EbId session
   g_return_val_if_fail (who != NULL, NULL);
   g_return_val_if_fail (ids != NULL || n_ids == 0, NULL);
 
-  if (!eb_service_require_write (who, "change agendas", error))
-    return NULL;
-  tx = eb_store_transaction_begin (self->store, error);
+  tx = eb_service_begin_write (self, who, "change agendas", error);
   if (tx == NULL)
     return NULL;
-  session = eb_service_load_session (self, who, session_id, error);
+  session = eb_service_load_open_session (self, who, session_id, error);
   if (session == NULL)
-    return NULL;
-  if (!eb_service_session_is_open (session, error))
     return NULL;
   agenda = eb_store_agenda_list (self->store, session_id, error);
   if (agenda == NULL)

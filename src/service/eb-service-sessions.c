@@ -62,6 +62,7 @@ eb_service_check_overlaps (EbService *self, const EbSession *session, EbId perso
       g_autofree char *when = NULL;
       EbOverlap overlap = { 0 };
       gboolean both_exclusive;
+      GPtrArray *found;
 
       if (other->id == session->id)
         continue;
@@ -75,24 +76,20 @@ eb_service_check_overlaps (EbService *self, const EbSession *session, EbId perso
           continue;
         }
 
-      when = eb_service_format_utc (overlap.other_start);
+      /* Two exclusive roles at once break the rule; any other overlap is
+       * only worth a warning. */
       both_exclusive = exclusive && eb_roster_role_is_exclusive (ps->entry->role);
-      if (both_exclusive)
-        g_ptr_array_add (violations,
-                         eb_violation_new ("exclusive-role-overlap", "person_id",
-                                           "person %" G_GINT64_FORMAT
-                                           " is %s of session %" G_GINT64_FORMAT
-                                           " \"%s\", which overlaps at %s",
-                                           person_id, eb_roster_role_to_string (ps->entry->role),
-                                           other->id, other->title, when));
-      else if (warnings != NULL)
-        g_ptr_array_add (warnings,
-                         eb_violation_new ("role-overlap", "person_id",
-                                           "person %" G_GINT64_FORMAT
-                                           " is %s of session %" G_GINT64_FORMAT
-                                           " \"%s\", which overlaps at %s",
-                                           person_id, eb_roster_role_to_string (ps->entry->role),
-                                           other->id, other->title, when));
+      found = both_exclusive ? violations : warnings;
+      if (found == NULL)
+        continue;
+      when = eb_service_format_utc (overlap.other_start);
+      g_ptr_array_add (
+          found,
+          eb_violation_new (both_exclusive ? "exclusive-role-overlap" : "role-overlap", "person_id",
+                            "person %" G_GINT64_FORMAT " is %s of session %" G_GINT64_FORMAT
+                            " \"%s\", which overlaps at %s",
+                            person_id, eb_roster_role_to_string (ps->entry->role), other->id,
+                            other->title, when));
     }
   return TRUE;
 }
@@ -129,30 +126,8 @@ static gboolean
 eb_service_check_host_site (EbService *self, const EbSession *session, GPtrArray *violations,
                             GError **error)
 {
-  g_autoptr (EbSite) site = NULL;
-  g_autoptr (GError) local_error = NULL;
-
-  site = eb_store_site_get (self->store, session->host_site_id, &local_error);
-  if (site == NULL)
-    {
-      if (!g_error_matches (local_error, EB_ERROR, EB_ERROR_NOT_FOUND))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      g_ptr_array_add (violations,
-                       eb_violation_new ("host-site-not-active", "host_site_id",
-                                         "host site %" G_GINT64_FORMAT " does not exist",
-                                         session->host_site_id));
-      return TRUE;
-    }
-  if (site->status != EB_SITE_STATUS_ACTIVE)
-    g_ptr_array_add (violations,
-                     eb_violation_new ("host-site-not-active", "host_site_id",
-                                       "host site %" G_GINT64_FORMAT " (%s) is %s, not active",
-                                       site->id, site->code,
-                                       eb_site_status_to_string (site->status)));
-  return TRUE;
+  return eb_service_check_site_active (self, session->host_site_id, "host-site-not-active",
+                                       "host_site_id", "host site", "", violations, error);
 }
 
 static gboolean
@@ -217,6 +192,32 @@ eb_session_prune_exceptions (EbSession *session, GError **error)
   return TRUE;
 }
 
+/* Only draft and scheduled sessions take changes to their times and
+ * occurrences. */
+static gboolean
+eb_service_check_session_changeable (const EbSession *session, GError **error)
+{
+  if (session->state == EB_SESSION_STATE_DRAFT || session->state == EB_SESSION_STATE_SCHEDULED)
+    return TRUE;
+  g_set_error (error, EB_ERROR, EB_ERROR_CONFLICT,
+               "session %" G_GINT64_FORMAT " is %s; only draft and scheduled sessions change",
+               session->id, eb_session_state_to_string (session->state));
+  return FALSE;
+}
+
+/* How every change of a stored session ends: no violation collected, the
+ * session written, the transaction committed. */
+static gboolean
+eb_service_commit_session (EbService *self, EbTransaction *tx, EbSession *session,
+                           GPtrArray *violations, GError **error)
+{
+  if (!eb_violations_check_none (violations, EB_ERROR_RULE_VIOLATED, error))
+    return FALSE;
+  if (!eb_store_session_update (self->store, session, error))
+    return FALSE;
+  return eb_transaction_commit (tx, error);
+}
+
 /**
  * eb_service_create_session:
  *
@@ -228,7 +229,7 @@ eb_service_create_session (EbService *self, const EbPrincipal *who, const EbSess
 {
   g_autoptr (EbTransaction) tx = NULL;
   g_autoptr (EbSession) session = NULL;
-  g_autoptr (GPtrArray) violations = eb_service_violations_new ();
+  g_autoptr (GPtrArray) violations = eb_violations_new ();
 
   g_return_val_if_fail (EB_IS_SERVICE (self), NULL);
   g_return_val_if_fail (who != NULL, NULL);
@@ -251,11 +252,8 @@ eb_service_create_session (EbService *self, const EbPrincipal *who, const EbSess
     return NULL;
   if (!eb_service_check_host_site (self, session, violations, error))
     return NULL;
-  if (violations->len > 0)
-    {
-      eb_service_fail_violations (violations, error);
-      return NULL;
-    }
+  if (!eb_violations_check_none (violations, EB_ERROR_RULE_VIOLATED, error))
+    return NULL;
   if (!eb_store_session_insert (self->store, session, error))
     return NULL;
   if (!eb_transaction_commit (tx, error))
@@ -298,13 +296,8 @@ eb_service_list_sessions (EbService *self, const EbPrincipal *who, const EbSessi
     own = *filter;
   if (!eb_service_reads_all_sessions (who))
     {
-      if (who->person_id <= 0)
-        {
-          if (total != NULL)
-            *total = 0;
-          return g_ptr_array_new_with_free_func ((GDestroyNotify)eb_session_free);
-        }
-      if (own.person_id != 0 && own.person_id != who->person_id)
+      /* A clinician sees their own sessions, and no one else's. */
+      if (who->person_id <= 0 || (own.person_id != 0 && own.person_id != who->person_id))
         {
           if (total != NULL)
             *total = 0;
@@ -332,36 +325,23 @@ eb_service_update_session (EbService *self, const EbPrincipal *who, const EbSess
   g_autoptr (EbTransaction) tx = NULL;
   g_autoptr (EbSession) current = NULL;
   g_autoptr (EbSession) session = NULL;
-  g_autoptr (GPtrArray) violations = eb_service_violations_new ();
-  g_autoptr (GPtrArray) found_warnings = eb_service_violations_new ();
-  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GPtrArray) violations = eb_violations_new ();
+  g_autoptr (GPtrArray) found_warnings = eb_violations_new ();
 
   g_return_val_if_fail (EB_IS_SERVICE (self), NULL);
   g_return_val_if_fail (who != NULL, NULL);
   g_return_val_if_fail (desired != NULL, NULL);
   g_return_val_if_fail (warnings == NULL || *warnings == NULL, NULL);
 
-  if (!eb_service_require_write (who, "update sessions", error))
-    return NULL;
-  tx = eb_store_transaction_begin (self->store, error);
+  tx = eb_service_begin_write (self, who, "update sessions", error);
   if (tx == NULL)
     return NULL;
-  current = eb_store_session_get (self->store, desired->id, &local_error);
-  if (current == NULL)
-    {
-      eb_service_set_not_found (&local_error, "session", desired->id);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  if (!eb_service_check_version ("session", current->id, current->version, desired->version, error))
+  current = eb_store_session_get (self->store, desired->id, error);
+  if (!eb_service_check_found (current != NULL, "session", desired->id, error)
+      || !eb_service_check_version ("session", current->id, current->version, desired->version,
+                                    error)
+      || !eb_service_check_session_changeable (current, error))
     return NULL;
-  if (current->state != EB_SESSION_STATE_DRAFT && current->state != EB_SESSION_STATE_SCHEDULED)
-    {
-      g_set_error (error, EB_ERROR, EB_ERROR_CONFLICT,
-                   "session %" G_GINT64_FORMAT " is %s; only draft and scheduled sessions change",
-                   current->id, eb_session_state_to_string (current->state));
-      return NULL;
-    }
   if (!eb_session_validate (desired, error))
     return NULL;
 
@@ -385,14 +365,7 @@ eb_service_update_session (EbService *self, const EbPrincipal *who, const EbSess
                                              warnings != NULL ? found_warnings : NULL, error))
         return NULL;
     }
-  if (violations->len > 0)
-    {
-      eb_service_fail_violations (violations, error);
-      return NULL;
-    }
-  if (!eb_store_session_update (self->store, session, error))
-    return NULL;
-  if (!eb_transaction_commit (tx, error))
+  if (!eb_service_commit_session (self, tx, session, violations, error))
     return NULL;
   if (warnings != NULL)
     *warnings = g_steal_pointer (&found_warnings);
@@ -409,24 +382,16 @@ eb_service_delete_session (EbService *self, const EbPrincipal *who, EbId id,
 {
   g_autoptr (EbTransaction) tx = NULL;
   g_autoptr (EbSession) current = NULL;
-  g_autoptr (GError) local_error = NULL;
 
   g_return_val_if_fail (EB_IS_SERVICE (self), FALSE);
   g_return_val_if_fail (who != NULL, FALSE);
 
-  if (!eb_service_require_write (who, "delete sessions", error))
-    return FALSE;
-  tx = eb_store_transaction_begin (self->store, error);
+  tx = eb_service_begin_write (self, who, "delete sessions", error);
   if (tx == NULL)
     return FALSE;
-  current = eb_store_session_get (self->store, id, &local_error);
-  if (current == NULL)
-    {
-      eb_service_set_not_found (&local_error, "session", id);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  if (!eb_service_check_version ("session", id, current->version, expected_version, error))
+  current = eb_store_session_get (self->store, id, error);
+  if (!eb_service_check_found (current != NULL, "session", id, error)
+      || !eb_service_check_version ("session", id, current->version, expected_version, error))
     return FALSE;
   if (current->state != EB_SESSION_STATE_DRAFT && current->state != EB_SESSION_STATE_CANCELLED)
     {
@@ -492,45 +457,28 @@ eb_service_transition_session (EbService *self, const EbPrincipal *who, EbId id,
 {
   g_autoptr (EbTransaction) tx = NULL;
   g_autoptr (EbSession) session = NULL;
-  g_autoptr (GPtrArray) violations = eb_service_violations_new ();
-  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GPtrArray) violations = eb_violations_new ();
   EbSessionState from;
 
   g_return_val_if_fail (EB_IS_SERVICE (self), NULL);
   g_return_val_if_fail (who != NULL, NULL);
 
-  if (!eb_service_require_write (who, "change the state of sessions", error))
-    return NULL;
-  tx = eb_store_transaction_begin (self->store, error);
+  tx = eb_service_begin_write (self, who, "change the state of sessions", error);
   if (tx == NULL)
     return NULL;
-  session = eb_store_session_get (self->store, id, &local_error);
-  if (session == NULL)
-    {
-      eb_service_set_not_found (&local_error, "session", id);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  if (!eb_service_check_version ("session", id, session->version, expected_version, error))
+  session = eb_store_session_get (self->store, id, error);
+  if (!eb_service_check_found (session != NULL, "session", id, error)
+      || !eb_service_check_version ("session", id, session->version, expected_version, error))
     return NULL;
   from = session->state;
   if (!eb_session_state_check_transition (from, to, error))
     return NULL;
-  if (to == EB_SESSION_STATE_SCHEDULED)
-    {
-      if (!eb_service_check_schedulable (self, session, violations, error))
-        return NULL;
-      if (violations->len > 0)
-        {
-          eb_service_fail_violations (violations, error);
-          return NULL;
-        }
-    }
+  if (to == EB_SESSION_STATE_SCHEDULED
+      && !eb_service_check_schedulable (self, session, violations, error))
+    return NULL;
 
   session->state = to;
-  if (!eb_store_session_update (self->store, session, error))
-    return NULL;
-  if (!eb_transaction_commit (tx, error))
+  if (!eb_service_commit_session (self, tx, session, violations, error))
     return NULL;
   g_info ("session %" G_GINT64_FORMAT " moved from %s to %s by token %" G_GINT64_FORMAT, id,
           eb_session_state_to_string (from), eb_session_state_to_string (to), who->token_id);
@@ -541,24 +489,42 @@ eb_service_transition_session (EbService *self, const EbPrincipal *who, EbId id,
 static EbSession *
 eb_service_load_changeable_session (EbService *self, EbId id, GError **error)
 {
-  g_autoptr (EbSession) session = NULL;
-  g_autoptr (GError) local_error = NULL;
+  g_autoptr (EbSession) session = eb_store_session_get (self->store, id, error);
 
-  session = eb_store_session_get (self->store, id, &local_error);
-  if (session == NULL)
-    {
-      eb_service_set_not_found (&local_error, "session", id);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  if (session->state != EB_SESSION_STATE_DRAFT && session->state != EB_SESSION_STATE_SCHEDULED)
-    {
-      g_set_error (error, EB_ERROR, EB_ERROR_CONFLICT,
-                   "session %" G_GINT64_FORMAT " is %s; only draft and scheduled sessions change",
-                   id, eb_session_state_to_string (session->state));
-      return NULL;
-    }
+  if (!eb_service_check_found (session != NULL, "session", id, error)
+      || !eb_service_check_session_changeable (session, error))
+    return NULL;
   return g_steal_pointer (&session);
+}
+
+/* Drops the exception of the occurrence at @original_start, if any. */
+static gboolean
+eb_session_remove_exception (EbSession *session, gint64 original_start)
+{
+  for (guint i = 0; i < session->exceptions->len; i++)
+    {
+      const EbOccurrenceException *ex = g_ptr_array_index (session->exceptions, i);
+      if (ex->original_start == original_start)
+        {
+          g_ptr_array_remove_index (session->exceptions, i);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* Checks the one occurrence of @session that starts at @start against the
+ * other sessions of its chairs and presenters. */
+static gboolean
+eb_service_check_occurrence_overlaps (EbService *self, const EbSession *session, gint64 start,
+                                      GPtrArray *violations, GError **error)
+{
+  g_autoptr (EbSession) occurrence = eb_session_copy (session);
+
+  occurrence->start = start;
+  g_clear_pointer (&occurrence->recurrence, eb_recurrence_free);
+  g_ptr_array_set_size (occurrence->exceptions, 0);
+  return eb_service_check_roster_overlaps (self, occurrence, violations, NULL, error);
 }
 
 /**
@@ -580,7 +546,7 @@ eb_service_set_occurrence_exception (EbService *self, const EbPrincipal *who, Eb
 {
   g_autoptr (EbTransaction) tx = NULL;
   g_autoptr (EbSession) session = NULL;
-  g_autoptr (GPtrArray) violations = eb_service_violations_new ();
+  g_autoptr (GPtrArray) violations = eb_violations_new ();
   gboolean gives = FALSE;
 
   g_return_val_if_fail (EB_IS_SERVICE (self), NULL);
@@ -590,14 +556,8 @@ eb_service_set_occurrence_exception (EbService *self, const EbPrincipal *who, Eb
     return NULL;
   if (!cancelled && new_start <= 0)
     {
-      g_autoptr (GPtrArray) invalid = eb_service_violations_new ();
-      GError *e;
-
-      g_ptr_array_add (invalid, eb_violation_new ("invalid-field", "new_start",
-                                                  "new_start is required to move an occurrence"));
-      e = eb_error_new_violations (invalid);
-      e->code = EB_ERROR_INVALID;
-      g_propagate_error (error, e);
+      eb_set_invalid_field_error (error, "new_start",
+                                  "new_start is required to move an occurrence");
       return NULL;
     }
 
@@ -624,19 +584,11 @@ eb_service_set_occurrence_exception (EbService *self, const EbPrincipal *who, Eb
                                                "session %" G_GINT64_FORMAT
                                                " has no occurrence starting at %s",
                                                session_id, when));
-      eb_service_fail_violations (violations, error);
+      eb_violations_check_none (violations, EB_ERROR_RULE_VIOLATED, error);
       return NULL;
     }
 
-  for (guint i = 0; i < session->exceptions->len; i++)
-    {
-      const EbOccurrenceException *ex = g_ptr_array_index (session->exceptions, i);
-      if (ex->original_start == original_start)
-        {
-          g_ptr_array_remove_index (session->exceptions, i);
-          break;
-        }
-    }
+  eb_session_remove_exception (session, original_start);
   {
     guint at = 0;
 
@@ -650,38 +602,11 @@ eb_service_set_occurrence_exception (EbService *self, const EbPrincipal *who, Eb
         eb_occurrence_exception_new (original_start, cancelled, cancelled ? 0 : new_start));
   }
 
-  if (!cancelled)
-    {
-      /* Only the moved occurrence is new: check it alone. */
-      g_autoptr (EbSession) moved = eb_session_copy (session);
-      g_autoptr (GPtrArray) roster = NULL;
-
-      moved->start = new_start;
-      g_clear_pointer (&moved->recurrence, eb_recurrence_free);
-      g_ptr_array_set_size (moved->exceptions, 0);
-      roster = eb_store_roster_list (self->store, session_id, error);
-      if (roster == NULL)
-        return NULL;
-      for (guint i = 0; i < roster->len; i++)
-        {
-          const EbRosterEntry *entry = g_ptr_array_index (roster, i);
-
-          if (!eb_roster_role_is_exclusive (entry->role))
-            continue;
-          if (!eb_service_check_overlaps (self, moved, entry->person_id, entry->role, TRUE,
-                                          violations, NULL, error))
-            return NULL;
-        }
-      if (violations->len > 0)
-        {
-          eb_service_fail_violations (violations, error);
-          return NULL;
-        }
-    }
-
-  if (!eb_store_session_update (self->store, session, error))
+  /* Only the moved occurrence is new: check it alone. */
+  if (!cancelled
+      && !eb_service_check_occurrence_overlaps (self, session, new_start, violations, error))
     return NULL;
-  if (!eb_transaction_commit (tx, error))
+  if (!eb_service_commit_session (self, tx, session, violations, error))
     return NULL;
   return g_steal_pointer (&session);
 }
@@ -698,30 +623,18 @@ eb_service_clear_occurrence_exception (EbService *self, const EbPrincipal *who, 
 {
   g_autoptr (EbTransaction) tx = NULL;
   g_autoptr (EbSession) session = NULL;
-  gboolean found = FALSE;
+  g_autoptr (GPtrArray) violations = eb_violations_new ();
 
   g_return_val_if_fail (EB_IS_SERVICE (self), FALSE);
   g_return_val_if_fail (who != NULL, FALSE);
 
-  if (!eb_service_require_write (who, "change sessions", error))
-    return FALSE;
-  tx = eb_store_transaction_begin (self->store, error);
+  tx = eb_service_begin_write (self, who, "change sessions", error);
   if (tx == NULL)
     return FALSE;
   session = eb_service_load_changeable_session (self, session_id, error);
   if (session == NULL)
     return FALSE;
-  for (guint i = 0; i < session->exceptions->len; i++)
-    {
-      const EbOccurrenceException *ex = g_ptr_array_index (session->exceptions, i);
-      if (ex->original_start == original_start)
-        {
-          g_ptr_array_remove_index (session->exceptions, i);
-          found = TRUE;
-          break;
-        }
-    }
-  if (!found)
+  if (!eb_session_remove_exception (session, original_start))
     {
       g_autofree char *when = eb_service_format_utc (original_start);
 
@@ -732,33 +645,9 @@ eb_service_clear_occurrence_exception (EbService *self, const EbPrincipal *who, 
     }
   /* Putting an occurrence back may recreate an overlap the move avoided;
    * the chairs and presenters are checked for that occurrence. */
-  {
-    g_autoptr (GPtrArray) violations = eb_service_violations_new ();
-    g_autoptr (EbSession) back = eb_session_copy (session);
-    g_autoptr (GPtrArray) roster = NULL;
-
-    back->start = original_start;
-    g_clear_pointer (&back->recurrence, eb_recurrence_free);
-    g_ptr_array_set_size (back->exceptions, 0);
-    roster = eb_store_roster_list (self->store, session_id, error);
-    if (roster == NULL)
-      return FALSE;
-    for (guint i = 0; i < roster->len; i++)
-      {
-        const EbRosterEntry *entry = g_ptr_array_index (roster, i);
-
-        if (!eb_roster_role_is_exclusive (entry->role))
-          continue;
-        if (!eb_service_check_overlaps (self, back, entry->person_id, entry->role, TRUE, violations,
-                                        NULL, error))
-          return FALSE;
-      }
-    if (violations->len > 0)
-      return eb_service_fail_violations (violations, error);
-  }
-  if (!eb_store_session_update (self->store, session, error))
+  if (!eb_service_check_occurrence_overlaps (self, session, original_start, violations, error))
     return FALSE;
-  return eb_transaction_commit (tx, error);
+  return eb_service_commit_session (self, tx, session, violations, error);
 }
 
 /**

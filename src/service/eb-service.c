@@ -194,14 +194,20 @@ eb_service_role_name (EbRole role)
   return name != NULL ? name : "unknown";
 }
 
+static gboolean
+eb_service_forbid (const EbPrincipal *who, const char *action, GError **error)
+{
+  g_set_error (error, EB_ERROR, EB_ERROR_FORBIDDEN, "role %s may not %s",
+               eb_service_role_name (who->role), action);
+  return FALSE;
+}
+
 gboolean
 eb_service_require_write (const EbPrincipal *who, const char *action, GError **error)
 {
   if (eb_role_can_write (who->role))
     return TRUE;
-  g_set_error (error, EB_ERROR, EB_ERROR_FORBIDDEN, "role %s may not %s",
-               eb_service_role_name (who->role), action);
-  return FALSE;
+  return eb_service_forbid (who, action, error);
 }
 
 gboolean
@@ -209,9 +215,7 @@ eb_service_require_admin (const EbPrincipal *who, const char *action, GError **e
 {
   if (who->role == EB_ROLE_ADMIN)
     return TRUE;
-  g_set_error (error, EB_ERROR, EB_ERROR_FORBIDDEN, "role %s may not %s",
-               eb_service_role_name (who->role), action);
-  return FALSE;
+  return eb_service_forbid (who, action, error);
 }
 
 gboolean
@@ -219,6 +223,14 @@ eb_service_reads_all_sessions (const EbPrincipal *who)
 {
   return who->role == EB_ROLE_ADMIN || who->role == EB_ROLE_COORDINATOR
          || who->role == EB_ROLE_REVIEWER;
+}
+
+EbTransaction *
+eb_service_begin_write (EbService *self, const EbPrincipal *who, const char *action, GError **error)
+{
+  if (!eb_service_require_write (who, action, error))
+    return NULL;
+  return eb_store_transaction_begin (self->store, error);
 }
 
 gboolean
@@ -233,15 +245,78 @@ eb_service_check_version (const char *kind, EbId id, gint64 current, gint64 expe
   return FALSE;
 }
 
-void
-eb_service_set_not_found (GError **error, const char *kind, EbId id)
+gboolean
+eb_service_check_found (gboolean found, const char *kind, EbId id, GError **error)
 {
-  if (error == NULL || *error == NULL)
-    return;
-  if (!g_error_matches (*error, EB_ERROR, EB_ERROR_NOT_FOUND))
-    return;
-  g_clear_error (error);
+  if (found)
+    return TRUE;
+  if (error != NULL && *error != NULL)
+    {
+      if (!g_error_matches (*error, EB_ERROR, EB_ERROR_NOT_FOUND))
+        return FALSE;
+      g_clear_error (error);
+    }
   g_set_error (error, EB_ERROR, EB_ERROR_NOT_FOUND, "%s %" G_GINT64_FORMAT " not found", kind, id);
+  return FALSE;
+}
+
+gboolean
+eb_service_accept_not_found (GError **lookup_error, GError **error)
+{
+  if (g_error_matches (*lookup_error, EB_ERROR, EB_ERROR_NOT_FOUND))
+    {
+      g_clear_error (lookup_error);
+      return TRUE;
+    }
+  g_propagate_error (error, g_steal_pointer (lookup_error));
+  return FALSE;
+}
+
+EbPerson *
+eb_service_load_known_person (EbService *self, EbId person_id, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GPtrArray) violations = NULL;
+  EbPerson *person;
+
+  person = eb_store_person_get (self->store, person_id, &local_error);
+  if (person != NULL)
+    return person;
+  if (!eb_service_accept_not_found (&local_error, error))
+    return NULL;
+  violations = eb_violations_new ();
+  g_ptr_array_add (violations,
+                   eb_violation_new ("unknown-person", "person_id",
+                                     "person %" G_GINT64_FORMAT " does not exist", person_id));
+  eb_violations_check_none (violations, EB_ERROR_RULE_VIOLATED, error);
+  return NULL;
+}
+
+gboolean
+eb_service_check_site_active (EbService *self, EbId site_id, const char *rule, const char *field,
+                              const char *label, const char *owner, GPtrArray *violations,
+                              GError **error)
+{
+  g_autoptr (EbSite) site = NULL;
+  g_autoptr (GError) local_error = NULL;
+
+  site = eb_store_site_get (self->store, site_id, &local_error);
+  if (site == NULL)
+    {
+      if (!eb_service_accept_not_found (&local_error, error))
+        return FALSE;
+      g_ptr_array_add (violations,
+                       eb_violation_new (rule, field, "%s %" G_GINT64_FORMAT "%s does not exist",
+                                         label, site_id, owner));
+    }
+  else if (site->status != EB_SITE_STATUS_ACTIVE)
+    {
+      g_ptr_array_add (
+          violations,
+          eb_violation_new (rule, field, "%s %" G_GINT64_FORMAT " (%s)%s is %s, not active", label,
+                            site->id, site->code, owner, eb_site_status_to_string (site->status)));
+    }
+  return TRUE;
 }
 
 EbSession *
@@ -251,13 +326,9 @@ eb_service_load_session (EbService *self, const EbPrincipal *who, EbId id, GErro
   g_autoptr (EbRosterEntry) entry = NULL;
   g_autoptr (GError) local_error = NULL;
 
-  session = eb_store_session_get (self->store, id, &local_error);
-  if (session == NULL)
-    {
-      eb_service_set_not_found (&local_error, "session", id);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
+  session = eb_store_session_get (self->store, id, error);
+  if (!eb_service_check_found (session != NULL, "session", id, error))
+    return NULL;
   if (eb_service_reads_all_sessions (who))
     return g_steal_pointer (&session);
 
@@ -270,13 +341,18 @@ eb_service_load_session (EbService *self, const EbPrincipal *who, EbId id, GErro
           return NULL;
         }
     }
-  if (entry == NULL)
-    {
-      g_set_error (error, EB_ERROR, EB_ERROR_NOT_FOUND, "session %" G_GINT64_FORMAT " not found",
-                   id);
-      return NULL;
-    }
+  /* Hidden from @who: answered as if it did not exist. */
+  if (!eb_service_check_found (entry != NULL, "session", id, error))
+    return NULL;
   return g_steal_pointer (&session);
+}
+
+gboolean
+eb_service_can_read_session (EbService *self, const EbPrincipal *who, EbId id, GError **error)
+{
+  g_autoptr (EbSession) session = eb_service_load_session (self, who, id, error);
+
+  return session != NULL;
 }
 
 gboolean
@@ -299,17 +375,14 @@ eb_service_session_is_open (const EbSession *session, GError **error)
     }
 }
 
-GPtrArray *
-eb_service_violations_new (void)
+EbSession *
+eb_service_load_open_session (EbService *self, const EbPrincipal *who, EbId id, GError **error)
 {
-  return g_ptr_array_new_with_free_func ((GDestroyNotify)eb_violation_free);
-}
+  g_autoptr (EbSession) session = eb_service_load_session (self, who, id, error);
 
-gboolean
-eb_service_fail_violations (GPtrArray *violations, GError **error)
-{
-  g_propagate_error (error, eb_error_new_violations (violations));
-  return FALSE;
+  if (session == NULL || !eb_service_session_is_open (session, error))
+    return NULL;
+  return g_steal_pointer (&session);
 }
 
 char *
@@ -386,6 +459,26 @@ eb_service_secret_hint (const char *secret)
   return g_strdup (len > 4 ? secret + len - 4 : secret);
 }
 
+/* Stores @token under a new secret, its hint taken from that secret.
+ * Returns: (transfer full) (nullable): the secret, to be shown once. */
+static char *
+eb_service_issue_token (EbService *self, EbToken *token, GError **error)
+{
+  g_autofree char *secret = eb_token_generate_secret ();
+  g_autofree char *hash = NULL;
+
+  if (secret == NULL)
+    {
+      g_set_error_literal (error, EB_ERROR, EB_ERROR_FAILED, "cannot generate a token secret");
+      return NULL;
+    }
+  hash = eb_token_hash_secret (secret);
+  token->hint = eb_service_secret_hint (secret);
+  if (!eb_store_token_insert (self->store, token, hash, error))
+    return NULL;
+  return g_steal_pointer (&secret);
+}
+
 /**
  * eb_service_bootstrap:
  *
@@ -398,7 +491,6 @@ eb_service_bootstrap (EbService *self, GError **error)
   g_autoptr (EbTransaction) tx = NULL;
   g_autoptr (EbToken) token = NULL;
   g_autofree char *secret = NULL;
-  g_autofree char *hash = NULL;
   g_autoptr (GError) local_error = NULL;
   gint64 count;
 
@@ -416,20 +508,13 @@ eb_service_bootstrap (EbService *self, GError **error)
   if (count > 0)
     return NULL;
 
-  secret = eb_token_generate_secret ();
-  if (secret == NULL)
-    {
-      g_set_error_literal (error, EB_ERROR, EB_ERROR_FAILED, "cannot generate a token secret");
-      return NULL;
-    }
-  hash = eb_token_hash_secret (secret);
   token = eb_token_new ();
   token->person_id = 0;
   token->role = EB_ROLE_ADMIN;
   token->label = g_strdup ("bootstrap");
-  token->hint = eb_service_secret_hint (secret);
   token->created_at = eb_service_now ();
-  if (!eb_store_token_insert (self->store, token, hash, error))
+  secret = eb_service_issue_token (self, token, error);
+  if (secret == NULL)
     return NULL;
   if (!eb_transaction_commit (tx, error))
     return NULL;
@@ -451,9 +536,8 @@ eb_service_create_token (EbService *self, const EbPrincipal *who, EbId person_id
 {
   g_autoptr (EbTransaction) tx = NULL;
   g_autoptr (EbToken) token = NULL;
-  g_autoptr (GPtrArray) invalid = eb_service_violations_new ();
+  g_autoptr (GPtrArray) invalid = eb_violations_new ();
   g_autofree char *new_secret = NULL;
-  g_autofree char *hash = NULL;
   g_autofree char *trimmed = NULL;
   gint64 now = eb_service_now ();
 
@@ -464,72 +548,41 @@ eb_service_create_token (EbService *self, const EbPrincipal *who, EbId person_id
   if (!eb_service_require_admin (who, "manage tokens", error))
     return NULL;
 
+  /* One detail for every bad label, and the trimmed label is what is stored. */
   trimmed = g_strstrip (g_strdup (label != NULL ? label : ""));
   if (trimmed[0] == '\0' || !g_utf8_validate (label, -1, NULL) || g_utf8_strlen (label, -1) > 200)
-    g_ptr_array_add (invalid, eb_violation_new ("invalid-field", "label",
-                                                "label must be 1 to 200 characters, not blank"));
-  if (eb_role_to_string (role) == NULL)
-    g_ptr_array_add (invalid, eb_violation_new ("invalid-field", "role", "role is not a role"));
-  else if (role != EB_ROLE_ADMIN && person_id <= 0)
-    g_ptr_array_add (invalid, eb_violation_new ("invalid-field", "person_id",
-                                                "person_id is required for role %s",
-                                                eb_role_to_string (role)));
+    eb_violations_add_invalid_field (invalid, "label",
+                                     "label must be 1 to 200 characters, not blank");
+  eb_violations_check_enum (invalid, "role", eb_role_to_string (role), "a role");
+  if (eb_role_to_string (role) != NULL && role != EB_ROLE_ADMIN && person_id <= 0)
+    eb_violations_add_invalid_field (invalid, "person_id", "person_id is required for role %s",
+                                     eb_role_to_string (role));
   if (person_id < 0)
-    g_ptr_array_add (invalid, eb_violation_new ("invalid-field", "person_id",
-                                                "person_id must be a positive id"));
+    eb_violations_add_invalid_field (invalid, "person_id", "person_id must be a positive id");
   if (expires_at < 0 || (expires_at != 0 && expires_at <= now))
-    g_ptr_array_add (invalid, eb_violation_new ("invalid-field", "expires_at",
-                                                "expires_at must be in the future"));
-  if (invalid->len > 0)
-    {
-      GError *e = eb_error_new_violations (invalid);
-      e->code = EB_ERROR_INVALID;
-      g_propagate_error (error, e);
-      return NULL;
-    }
+    eb_violations_add_invalid_field (invalid, "expires_at", "expires_at must be in the future");
+  if (!eb_violations_check_none (invalid, EB_ERROR_INVALID, error))
+    return NULL;
 
   tx = eb_store_transaction_begin (self->store, error);
   if (tx == NULL)
     return NULL;
   if (person_id > 0)
     {
-      g_autoptr (EbPerson) person = NULL;
-      g_autoptr (GError) local_error = NULL;
+      g_autoptr (EbPerson) person = eb_service_load_known_person (self, person_id, error);
 
-      person = eb_store_person_get (self->store, person_id, &local_error);
       if (person == NULL)
-        {
-          g_autoptr (GPtrArray) violations = eb_service_violations_new ();
-
-          if (!g_error_matches (local_error, EB_ERROR, EB_ERROR_NOT_FOUND))
-            {
-              g_propagate_error (error, g_steal_pointer (&local_error));
-              return NULL;
-            }
-          g_ptr_array_add (violations,
-                           eb_violation_new ("unknown-person", "person_id",
-                                             "person %" G_GINT64_FORMAT " does not exist",
-                                             person_id));
-          eb_service_fail_violations (violations, error);
-          return NULL;
-        }
+        return NULL;
     }
 
-  new_secret = eb_token_generate_secret ();
-  if (new_secret == NULL)
-    {
-      g_set_error_literal (error, EB_ERROR, EB_ERROR_FAILED, "cannot generate a token secret");
-      return NULL;
-    }
-  hash = eb_token_hash_secret (new_secret);
   token = eb_token_new ();
   token->person_id = person_id;
   token->role = role;
   token->label = g_steal_pointer (&trimmed);
-  token->hint = eb_service_secret_hint (new_secret);
   token->created_at = now;
   token->expires_at = expires_at;
-  if (!eb_store_token_insert (self->store, token, hash, error))
+  new_secret = eb_service_issue_token (self, token, error);
+  if (new_secret == NULL)
     return NULL;
   if (!eb_transaction_commit (tx, error))
     return NULL;
@@ -565,7 +618,6 @@ eb_service_list_tokens (EbService *self, const EbPrincipal *who, EbId person_id,
 EbToken *
 eb_service_get_token (EbService *self, const EbPrincipal *who, EbId id, GError **error)
 {
-  g_autoptr (GError) local_error = NULL;
   EbToken *token;
 
   g_return_val_if_fail (EB_IS_SERVICE (self), NULL);
@@ -573,12 +625,8 @@ eb_service_get_token (EbService *self, const EbPrincipal *who, EbId id, GError *
 
   if (!eb_service_require_admin (who, "manage tokens", error))
     return NULL;
-  token = eb_store_token_get (self->store, id, &local_error);
-  if (token == NULL)
-    {
-      eb_service_set_not_found (&local_error, "token", id);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-    }
+  token = eb_store_token_get (self->store, id, error);
+  eb_service_check_found (token != NULL, "token", id, error);
   return token;
 }
 
@@ -592,7 +640,6 @@ eb_service_revoke_token (EbService *self, const EbPrincipal *who, EbId id, GErro
 {
   g_autoptr (EbTransaction) tx = NULL;
   g_autoptr (EbToken) token = NULL;
-  g_autoptr (GError) local_error = NULL;
 
   g_return_val_if_fail (EB_IS_SERVICE (self), FALSE);
   g_return_val_if_fail (who != NULL, FALSE);
@@ -602,13 +649,9 @@ eb_service_revoke_token (EbService *self, const EbPrincipal *who, EbId id, GErro
   tx = eb_store_transaction_begin (self->store, error);
   if (tx == NULL)
     return FALSE;
-  token = eb_store_token_get (self->store, id, &local_error);
-  if (token == NULL)
-    {
-      eb_service_set_not_found (&local_error, "token", id);
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
+  token = eb_store_token_get (self->store, id, error);
+  if (!eb_service_check_found (token != NULL, "token", id, error))
+    return FALSE;
   if (token->revoked_at == 0)
     {
       if (!eb_store_token_revoke (self->store, id, eb_service_now (), error))
