@@ -1,0 +1,76 @@
+/*
+ * Copyright 2026 The eboard authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "eb-api-request-private.h"
+
+G_BEGIN_DECLS
+
+/* The handlers of the route table (eb-router.c), one file per resource.
+ * Each answers through the eb_api_reply_*() functions. */
+
+/* eb-api-meta.c */
+void eb_api_health_get (EbApiRequest *req);
+void eb_api_openapi_get (EbApiRequest *req);
+void eb_api_specialties_get (EbApiRequest *req);
+void eb_api_whoami_get (EbApiRequest *req);
+
+/* eb-api-sites.c */
+void eb_api_sites_list (EbApiRequest *req);
+void eb_api_sites_create (EbApiRequest *req);
+void eb_api_site_get (EbApiRequest *req);
+void eb_api_site_update (EbApiRequest *req);
+void eb_api_site_delete (EbApiRequest *req);
+
+/* eb-api-people.c */
+void eb_api_people_list (EbApiRequest *req);
+void eb_api_people_create (EbApiRequest *req);
+void eb_api_person_get (EbApiRequest *req);
+void eb_api_person_update (EbApiRequest *req);
+void eb_api_person_delete (EbApiRequest *req);
+
+/* eb-api-sessions.c */
+void eb_api_sessions_list (EbApiRequest *req);
+void eb_api_sessions_create (EbApiRequest *req);
+void eb_api_session_get (EbApiRequest *req);
+void eb_api_session_update (EbApiRequest *req);
+void eb_api_session_delete (EbApiRequest *req);
+void eb_api_session_schedule (EbApiRequest *req);
+void eb_api_session_cancel (EbApiRequest *req);
+
+/* eb-api-occurrences.c */
+void eb_api_occurrences_list (EbApiRequest *req);
+void eb_api_exception_put (EbApiRequest *req);
+void eb_api_exception_delete (EbApiRequest *req);
+
+/* eb-api-roster.c */
+void eb_api_roster_list (EbApiRequest *req);
+void eb_api_roster_create (EbApiRequest *req);
+void eb_api_roster_entry_get (EbApiRequest *req);
+void eb_api_roster_entry_update (EbApiRequest *req);
+void eb_api_roster_entry_delete (EbApiRequest *req);
+
+/* eb-api-agenda.c */
+void eb_api_agenda_list (EbApiRequest *req);
+void eb_api_agenda_create (EbApiRequest *req);
+void eb_api_agenda_order (EbApiRequest *req);
+void eb_api_agenda_item_get (EbApiRequest *req);
+void eb_api_agenda_item_update (EbApiRequest *req);
+void eb_api_agenda_item_delete (EbApiRequest *req);
+
+/* eb-api-quorum.c */
+void eb_api_quorum_get (EbApiRequest *req);
+
+/* eb-api-calendar.c */
+void eb_api_person_calendar_get (EbApiRequest *req);
+void eb_api_session_invitation_get (EbApiRequest *req);
+
+/* eb-api-tokens.c */
+void eb_api_tokens_list (EbApiRequest *req);
+void eb_api_tokens_create (EbApiRequest *req);
+void eb_api_token_get (EbApiRequest *req);
+void eb_api_token_delete (EbApiRequest *req);
+
+G_END_DECLS

@@ -1,0 +1,93 @@
+/*
+ * Copyright 2026 The eboard authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <libsoup/soup.h>
+#include <json-glib/json-glib.h>
+#include <eboard/eb-api.h>
+#include <eboard/eb-service.h>
+
+G_BEGIN_DECLS
+
+#define EB_API_MAX_PATH_IDS 2
+
+/**
+ * EbApiRequest:
+ * @settings: the server's settings (strings owned by the server)
+ * @path: the decoded URL path
+ * @query: (nullable): the decoded query parameters
+ * @ids: the ids of the route's `{...}` segments, in order
+ * @principal: who calls (set once authenticated)
+ *
+ * One request as the handlers see it. Every handler answers through the
+ * eb_api_reply_*() functions, which set the status and the body.
+ */
+typedef struct
+{
+  EbService *service;
+  const EbApiSettings *settings;
+  SoupServerMessage *msg;
+  const char *method;
+  const char *path;
+  GHashTable *query;
+  EbId ids[EB_API_MAX_PATH_IDS];
+  guint n_ids;
+  EbPrincipal principal;
+} EbApiRequest;
+
+typedef void (*EbApiHandler) (EbApiRequest *req);
+typedef JsonNode *(*EbApiEncodeFunc) (gconstpointer item);
+
+/* --- answers --- */
+
+/* @node: (transfer full) */
+void eb_api_reply_json (EbApiRequest *req, guint status, JsonNode *node);
+/* A single object: its JSON and `ETag: "@version"`. */
+void eb_api_reply_entity (EbApiRequest *req, guint status, JsonNode *node, gint64 version);
+/* @text: (transfer full) */
+void eb_api_reply_text (EbApiRequest *req, guint status, const char *content_type, char *text);
+void eb_api_reply_no_content (EbApiRequest *req);
+void eb_api_reply_problem (EbApiRequest *req, guint status, const char *detail,
+                           GPtrArray *violations);
+/* One problem with one `invalid-field` violation on @field. */
+void eb_api_reply_invalid (EbApiRequest *req, const char *field, const char *format, ...)
+    G_GNUC_PRINTF (3, 4);
+void eb_api_reply_error (EbApiRequest *req, const GError *error);
+/* {"items": [...], "total", "offset", "limit"} */
+void eb_api_reply_list (EbApiRequest *req, GPtrArray *items, EbApiEncodeFunc encode, guint total,
+                        const EbPage *page);
+/* The same envelope over the window @page of the complete list @all. */
+void eb_api_reply_window (EbApiRequest *req, GPtrArray *all, EbApiEncodeFunc encode,
+                          const EbPage *page);
+
+void eb_api_set_location (EbApiRequest *req, const char *format, ...) G_GNUC_PRINTF (2, 3);
+void eb_api_set_header (EbApiRequest *req, const char *name, const char *value);
+
+/* --- reading the request (each answers 4xx itself and returns FALSE or
+ * NULL when the request is unusable) --- */
+
+/* (transfer full): the JSON object body (415 unless JSON, 400 when empty,
+ * malformed or not an object). */
+JsonObject *eb_api_read_object (EbApiRequest *req);
+/* The same, refusing an object without members (nothing to change). */
+JsonObject *eb_api_read_patch (EbApiRequest *req);
+/* @version: the version of `If-Match: "N"`, 0 when absent or `*`. */
+gboolean eb_api_read_if_match (EbApiRequest *req, gint64 *version);
+/* `offset` (0..) and `limit` (1..500, default 50). */
+gboolean eb_api_read_page (EbApiRequest *req, EbPage *page);
+/* (nullable) (transfer none): a query parameter, %NULL when absent. */
+const char *eb_api_query (EbApiRequest *req, const char *name);
+gboolean eb_api_query_instant (EbApiRequest *req, const char *name, gboolean required, gint64 *out);
+gboolean eb_api_query_id (EbApiRequest *req, const char *name, EbId *out);
+gboolean eb_api_query_bool (EbApiRequest *req, const char *name, gint *out);
+
+/* Strictly a positive 64-bit integer in decimal, without sign or
+ * leading zero. */
+gboolean eb_api_parse_id (const char *text, EbId *id);
+
+/* (transfer full): the request body as received. */
+GBytes *eb_api_request_body (EbApiRequest *req);
+
+G_END_DECLS

@@ -1,0 +1,20 @@
+/*
+ * Copyright 2026 The eboard authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "eb-api-request-private.h"
+
+G_BEGIN_DECLS
+
+/* The secret of `Authorization: Bearer <secret>` (transfer none, pointing
+ * into @header), or %NULL when @header is not a bearer credential. */
+const char *eb_auth_parse_bearer (const char *header, gsize *length);
+
+/* Resolves req->principal from the bearer token; answers 401 with
+ * `WWW-Authenticate: Bearer realm="eboard"` and returns %FALSE when the
+ * token is missing, unknown, revoked or expired. */
+gboolean eb_auth_authenticate (EbApiRequest *req);
+
+G_END_DECLS

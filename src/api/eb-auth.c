@@ -1,0 +1,78 @@
+/*
+ * Copyright 2026 The eboard authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "eboard-api"
+
+#include "eb-config.h"
+
+#include <string.h>
+
+#include "eb-auth-private.h"
+#include "eb-problem-private.h"
+
+#define EB_AUTH_CHALLENGE "Bearer realm=\"eboard\""
+
+const char *
+eb_auth_parse_bearer (const char *header, gsize *length)
+{
+  const char *token;
+  gsize len;
+
+  if (header == NULL || g_ascii_strncasecmp (header, "Bearer", 6) != 0
+      || (header[6] != ' ' && header[6] != '\t'))
+    return NULL;
+  token = header + 6;
+  while (*token == ' ' || *token == '\t')
+    token++;
+  len = strcspn (token, " \t");
+  /* RFC 6750 b64token: one word, nothing after it but blanks. */
+  if (len == 0 || token[len + strspn (token + len, " \t")] != '\0')
+    return NULL;
+  *length = len;
+  return token;
+}
+
+static void
+eb_auth_refuse (EbApiRequest *req, const char *challenge, const char *detail)
+{
+  eb_api_reply_problem (req, SOUP_STATUS_UNAUTHORIZED, detail, NULL);
+  /* After eb_api_reply_problem(), which sets the plain challenge. */
+  eb_api_set_header (req, "WWW-Authenticate", challenge);
+}
+
+gboolean
+eb_auth_authenticate (EbApiRequest *req)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
+  const char *header = soup_message_headers_get_one (headers, "Authorization");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *secret = NULL;
+  const char *token;
+  gsize length = 0;
+
+  if (header == NULL)
+    {
+      eb_auth_refuse (req, EB_AUTH_CHALLENGE, "a bearer token is required");
+      return FALSE;
+    }
+  token = eb_auth_parse_bearer (header, &length);
+  if (token == NULL)
+    {
+      eb_auth_refuse (req, EB_AUTH_CHALLENGE ", error=\"invalid_request\"",
+                      "the Authorization header must be \"Bearer <token>\"");
+      return FALSE;
+    }
+  secret = g_strndup (token, length);
+  if (!eb_service_authenticate (req->service, secret, &req->principal, &error))
+    {
+      explicit_bzero (secret, length);
+      if (g_error_matches (error, EB_ERROR, EB_ERROR_UNAUTHENTICATED))
+        eb_auth_refuse (req, EB_AUTH_CHALLENGE ", error=\"invalid_token\"", error->message);
+      else
+        eb_api_reply_error (req, error);
+      return FALSE;
+    }
+  explicit_bzero (secret, length);
+  return TRUE;
+}

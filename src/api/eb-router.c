@@ -1,0 +1,296 @@
+/*
+ * Copyright 2026 The eboard authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "eboard-api"
+
+#include "eb-config.h"
+
+#include <string.h>
+
+#include "eb-api-handlers-private.h"
+#include "eb-auth-private.h"
+#include "eb-idempotency-private.h"
+#include "eb-router-private.h"
+#include "eb-static-private.h"
+
+typedef enum
+{
+  EB_ROUTE_DEFAULT = 0,
+  /* Needs no bearer token. */
+  EB_ROUTE_PUBLIC = 1 << 0,
+  /* A create that honours Idempotency-Key. */
+  EB_ROUTE_IDEMPOTENT = 1 << 1,
+  /* The answer holds a secret that is never remembered. */
+  EB_ROUTE_SECRET = 1 << 2,
+} EbRouteFlags;
+
+typedef struct
+{
+  const char *method;
+  const char *path;
+  EbApiHandler handler;
+  EbRouteFlags flags;
+} EbRouteEntry;
+
+#define SESSION "/api/v1/sessions/{id}"
+
+/* The router's table; test-openapi holds it against data/openapi.yaml. */
+static const EbRouteEntry route_table[] = {
+  { "GET", "/healthz", eb_api_health_get, EB_ROUTE_PUBLIC },
+  { "GET", "/api/v1/openapi.yaml", eb_api_openapi_get, EB_ROUTE_DEFAULT },
+  { "GET", "/api/v1/specialties", eb_api_specialties_get, EB_ROUTE_DEFAULT },
+  { "GET", "/api/v1/whoami", eb_api_whoami_get, EB_ROUTE_DEFAULT },
+
+  { "GET", "/api/v1/sites", eb_api_sites_list, EB_ROUTE_DEFAULT },
+  { "POST", "/api/v1/sites", eb_api_sites_create, EB_ROUTE_IDEMPOTENT },
+  { "GET", "/api/v1/sites/{id}", eb_api_site_get, EB_ROUTE_DEFAULT },
+  { "PATCH", "/api/v1/sites/{id}", eb_api_site_update, EB_ROUTE_DEFAULT },
+  { "DELETE", "/api/v1/sites/{id}", eb_api_site_delete, EB_ROUTE_DEFAULT },
+
+  { "GET", "/api/v1/people", eb_api_people_list, EB_ROUTE_DEFAULT },
+  { "POST", "/api/v1/people", eb_api_people_create, EB_ROUTE_IDEMPOTENT },
+  { "GET", "/api/v1/people/{id}", eb_api_person_get, EB_ROUTE_DEFAULT },
+  { "PATCH", "/api/v1/people/{id}", eb_api_person_update, EB_ROUTE_DEFAULT },
+  { "DELETE", "/api/v1/people/{id}", eb_api_person_delete, EB_ROUTE_DEFAULT },
+  { "GET", "/api/v1/people/{id}/calendar.ics", eb_api_person_calendar_get, EB_ROUTE_DEFAULT },
+
+  { "GET", "/api/v1/sessions", eb_api_sessions_list, EB_ROUTE_DEFAULT },
+  { "POST", "/api/v1/sessions", eb_api_sessions_create, EB_ROUTE_IDEMPOTENT },
+  { "GET", SESSION, eb_api_session_get, EB_ROUTE_DEFAULT },
+  { "PATCH", SESSION, eb_api_session_update, EB_ROUTE_DEFAULT },
+  { "DELETE", SESSION, eb_api_session_delete, EB_ROUTE_DEFAULT },
+  { "POST", SESSION "/schedule", eb_api_session_schedule, EB_ROUTE_DEFAULT },
+  { "POST", SESSION "/cancel", eb_api_session_cancel, EB_ROUTE_DEFAULT },
+  { "GET", SESSION "/occurrences", eb_api_occurrences_list, EB_ROUTE_DEFAULT },
+  { "PUT", SESSION "/exceptions", eb_api_exception_put, EB_ROUTE_DEFAULT },
+  { "DELETE", SESSION "/exceptions", eb_api_exception_delete, EB_ROUTE_DEFAULT },
+
+  { "GET", SESSION "/roster", eb_api_roster_list, EB_ROUTE_DEFAULT },
+  { "POST", SESSION "/roster", eb_api_roster_create, EB_ROUTE_IDEMPOTENT },
+  { "GET", SESSION "/roster/{entry_id}", eb_api_roster_entry_get, EB_ROUTE_DEFAULT },
+  { "PATCH", SESSION "/roster/{entry_id}", eb_api_roster_entry_update, EB_ROUTE_DEFAULT },
+  { "DELETE", SESSION "/roster/{entry_id}", eb_api_roster_entry_delete, EB_ROUTE_DEFAULT },
+
+  { "GET", SESSION "/agenda", eb_api_agenda_list, EB_ROUTE_DEFAULT },
+  { "POST", SESSION "/agenda", eb_api_agenda_create, EB_ROUTE_IDEMPOTENT },
+  { "POST", SESSION "/agenda/order", eb_api_agenda_order, EB_ROUTE_DEFAULT },
+  { "GET", SESSION "/agenda/{item_id}", eb_api_agenda_item_get, EB_ROUTE_DEFAULT },
+  { "PATCH", SESSION "/agenda/{item_id}", eb_api_agenda_item_update, EB_ROUTE_DEFAULT },
+  { "DELETE", SESSION "/agenda/{item_id}", eb_api_agenda_item_delete, EB_ROUTE_DEFAULT },
+
+  { "GET", SESSION "/quorum", eb_api_quorum_get, EB_ROUTE_DEFAULT },
+  { "GET", SESSION "/invitation.ics", eb_api_session_invitation_get, EB_ROUTE_DEFAULT },
+
+  { "GET", "/api/v1/tokens", eb_api_tokens_list, EB_ROUTE_DEFAULT },
+  { "POST", "/api/v1/tokens", eb_api_tokens_create, EB_ROUTE_IDEMPOTENT | EB_ROUTE_SECRET },
+  { "GET", "/api/v1/tokens/{id}", eb_api_token_get, EB_ROUTE_DEFAULT },
+  { "DELETE", "/api/v1/tokens/{id}", eb_api_token_delete, EB_ROUTE_DEFAULT },
+};
+
+#undef SESSION
+
+/* The table's paths split at "/", computed once and kept for the life of
+ * the process. */
+static GStrv *
+eb_router_templates (void)
+{
+  static GStrv *templates = NULL;
+
+  if (g_once_init_enter (&templates))
+    {
+      GStrv *split = g_new0 (GStrv, G_N_ELEMENTS (route_table));
+
+      for (guint i = 0; i < G_N_ELEMENTS (route_table); i++)
+        split[i] = g_strsplit (route_table[i].path, "/", -1);
+      g_once_init_leave (&templates, split);
+    }
+  return templates;
+}
+
+/**
+ * eb_api_routes:
+ * @n_routes: (out): the number of routes
+ *
+ * Returns: (transfer none) (array length=n_routes): the router's table
+ */
+const EbApiRoute *
+eb_api_routes (guint *n_routes)
+{
+  static EbApiRoute *routes = NULL;
+
+  g_return_val_if_fail (n_routes != NULL, NULL);
+
+  if (g_once_init_enter (&routes))
+    {
+      EbApiRoute *table = g_new0 (EbApiRoute, G_N_ELEMENTS (route_table));
+
+      for (guint i = 0; i < G_N_ELEMENTS (route_table); i++)
+        {
+          table[i].method = route_table[i].method;
+          table[i].path = route_table[i].path;
+        }
+      g_once_init_leave (&routes, table);
+    }
+  *n_routes = G_N_ELEMENTS (route_table);
+  return routes;
+}
+
+static gboolean
+eb_segment_is_param (const char *segment)
+{
+  return segment[0] == '{';
+}
+
+/* How many literal segments of @template match @segments, or -1 when the
+ * template does not match. */
+static gint
+eb_template_match (GStrv template, GStrv segments)
+{
+  gint literals = 0;
+  guint i;
+
+  for (i = 0; template[i] != NULL && segments[i] != NULL; i++)
+    {
+      if (eb_segment_is_param (template[i]))
+        {
+          if (segments[i][0] == '\0')
+            return -1;
+          continue;
+        }
+      if (strcmp (template[i], segments[i]) != 0)
+        return -1;
+      literals++;
+    }
+  if (template[i] != NULL || segments[i] != NULL)
+    return -1;
+  return literals;
+}
+
+/* The path of the most specific template matching @segments (a literal
+ * segment beats a parameter: "agenda/order" is not an item id), or %NULL. */
+static const char *
+eb_router_find_path (GStrv segments)
+{
+  GStrv *templates = eb_router_templates ();
+  const char *best = NULL;
+  gint best_literals = -1;
+
+  for (guint i = 0; i < G_N_ELEMENTS (route_table); i++)
+    {
+      gint literals = eb_template_match (templates[i], segments);
+
+      if (literals > best_literals)
+        {
+          best = route_table[i].path;
+          best_literals = literals;
+        }
+    }
+  return best;
+}
+
+static const char *
+eb_router_effective_method (const char *method)
+{
+  /* HEAD is GET without the body, which libsoup leaves out. */
+  return strcmp (method, SOUP_METHOD_HEAD) == 0 ? SOUP_METHOD_GET : method;
+}
+
+/* The route of @path for @method; %NULL after answering 405. */
+static const EbRouteEntry *
+eb_router_find_method (EbApiRequest *req, const char *path)
+{
+  g_autoptr (GString) allow = g_string_new (NULL);
+  const char *method = eb_router_effective_method (req->method);
+
+  for (guint i = 0; i < G_N_ELEMENTS (route_table); i++)
+    {
+      if (route_table[i].path != path)
+        continue;
+      if (strcmp (route_table[i].method, method) == 0)
+        return &route_table[i];
+      g_string_append_printf (allow, "%s%s", allow->len > 0 ? ", " : "", route_table[i].method);
+    }
+  eb_api_set_header (req, "Allow", allow->str);
+  eb_api_reply_problem (req, SOUP_STATUS_METHOD_NOT_ALLOWED, "this path does not take this method",
+                        NULL);
+  return NULL;
+}
+
+/* Fills req->ids from the `{...}` segments; answers 400 for a bad id. */
+static gboolean
+eb_router_read_ids (EbApiRequest *req, const EbRouteEntry *route, GStrv segments)
+{
+  GStrv template = eb_router_templates ()[route - route_table];
+
+  req->n_ids = 0;
+  for (guint i = 0; template[i] != NULL; i++)
+    {
+      g_autofree char *name = NULL;
+
+      if (!eb_segment_is_param (template[i]))
+        continue;
+      g_assert (req->n_ids < EB_API_MAX_PATH_IDS);
+      if (eb_api_parse_id (segments[i], &req->ids[req->n_ids]))
+        {
+          req->n_ids++;
+          continue;
+        }
+      name = g_strndup (template[i] + 1, strlen (template[i]) - 2);
+      eb_api_reply_invalid (req, name, "bad id: %s must be a positive integer", name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+eb_router_is_api_path (const char *path)
+{
+  return g_str_has_prefix (path, "/api/") || strcmp (path, "/api") == 0
+         || strcmp (path, "/healthz") == 0;
+}
+
+static void
+eb_router_not_found (EbApiRequest *req)
+{
+  if (!eb_router_is_api_path (req->path) && req->settings->www_dir != NULL)
+    {
+      eb_static_serve (req);
+      return;
+    }
+  eb_api_reply_problem (req, SOUP_STATUS_NOT_FOUND, "no such resource", NULL);
+}
+
+void
+eb_router_dispatch (EbApiRequest *req)
+{
+  g_auto (GStrv) segments = g_strsplit (req->path, "/", -1);
+  const EbRouteEntry *route;
+  const char *path;
+
+  path = eb_router_find_path (segments);
+  if (path == NULL)
+    {
+      eb_router_not_found (req);
+      return;
+    }
+  route = eb_router_find_method (req, path);
+  if (route == NULL)
+    return;
+  if (!(route->flags & EB_ROUTE_PUBLIC) && !eb_auth_authenticate (req))
+    return;
+  if (!eb_router_read_ids (req, route, segments))
+    return;
+
+  if (route->flags & EB_ROUTE_IDEMPOTENT)
+    eb_idempotency_run (req, route->handler, (route->flags & EB_ROUTE_SECRET) != 0);
+  else
+    route->handler (req);
+
+  if (soup_server_message_get_status (req->msg) == 0)
+    {
+      g_warning ("%s %s: the handler gave no answer", route->method, route->path);
+      eb_api_reply_problem (req, SOUP_STATUS_INTERNAL_SERVER_ERROR,
+                            "the server failed to handle the request", NULL);
+    }
+}

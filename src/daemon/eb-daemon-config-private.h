@@ -1,0 +1,65 @@
+/*
+ * Copyright 2026 The eboard authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/**
+ * EbDaemonConfig:
+ * @path: (nullable): the file the values came from, or %NULL for the
+ *   built-in defaults
+ * @public_url: (nullable): base URL put into invitations; %NULL means
+ *   `http://ADDRESS:PORT`
+ * @migrations_dir: (nullable): %NULL means the migrations built into the
+ *   store
+ * @log_level: the least severe level written (e.g. %G_LOG_LEVEL_MESSAGE)
+ *
+ * The effective configuration of eboardd: built-in defaults, overridden
+ * by a GKeyFile (data/eboard.conf documents every key), overridden by
+ * command-line flags.
+ */
+typedef struct
+{
+  char *path;
+  char *address;
+  guint port;
+  guint max_connections;
+  guint64 max_body_bytes;
+  char *public_url;
+  guint shutdown_timeout;
+  char *data_dir;
+  char *migrations_dir;
+  GStrv required_specialties;
+  char *organizer_email;
+  char *uid_domain;
+  GLogLevelFlags log_level;
+} EbDaemonConfig;
+
+EbDaemonConfig *eb_daemon_config_new (void);
+void eb_daemon_config_free (EbDaemonConfig *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EbDaemonConfig, eb_daemon_config_free)
+
+/* Reads @path over the current values. Every error names the file, the
+ * group and the key (G_KEY_FILE_ERROR or G_IO_ERROR). Unknown groups and
+ * keys are not errors: a message for each is appended to @warnings
+ * (element-type utf8), with a suggestion when it looks like a typo. */
+gboolean eb_daemon_config_load (EbDaemonConfig *self, const char *path, GPtrArray *warnings,
+                                GError **error);
+
+/* Validation shared by the file and the flags. */
+gboolean eb_daemon_config_check_address (const char *address, GError **error);
+gboolean eb_daemon_config_check_public_url (const char *url, GError **error);
+
+/* (transfer full): "http://ADDRESS:PORT", with brackets around IPv6. */
+char *eb_daemon_config_listen_url (const char *address, guint port);
+
+/* (transfer full): the effective configuration as a key file. */
+char *eb_daemon_config_to_data (const EbDaemonConfig *self);
+
+const char *eb_daemon_config_log_level_to_string (GLogLevelFlags level);
+
+G_END_DECLS

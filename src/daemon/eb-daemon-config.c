@@ -1,0 +1,491 @@
+/*
+ * Copyright 2026 The eboard authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "eboard-daemon"
+#define G_LOG_USE_STRUCTURED 1
+
+#include "eb-config.h"
+
+#include <gio/gio.h>
+#include <eboard/eb-specialty.h>
+
+#include "eb-daemon-config-private.h"
+
+/* The keys eboardd knows, in the order of data/eboard.conf. */
+static const struct
+{
+  const char *group;
+  const char *key;
+} known_keys[] = {
+  { "server", "address" },
+  { "server", "port" },
+  { "server", "max_connections" },
+  { "server", "max_body_bytes" },
+  { "server", "public_url" },
+  { "server", "shutdown_timeout" },
+  { "store", "data_dir" },
+  { "store", "migrations_dir" },
+  { "quorum", "required_specialties" },
+  { "calendar", "organizer_email" },
+  { "calendar", "uid_domain" },
+  { "log", "level" },
+};
+
+static const struct
+{
+  const char *name;
+  GLogLevelFlags level;
+} log_levels[] = {
+  { "error", G_LOG_LEVEL_ERROR },     { "critical", G_LOG_LEVEL_CRITICAL },
+  { "warning", G_LOG_LEVEL_WARNING }, { "message", G_LOG_LEVEL_MESSAGE },
+  { "info", G_LOG_LEVEL_INFO },       { "debug", G_LOG_LEVEL_DEBUG },
+};
+
+EbDaemonConfig *
+eb_daemon_config_new (void)
+{
+  EbDaemonConfig *self = g_new0 (EbDaemonConfig, 1);
+
+  self->address = g_strdup ("127.0.0.1");
+  self->port = 8080;
+  self->max_connections = 256;
+  self->max_body_bytes = 1024 * 1024;
+  self->shutdown_timeout = 10;
+  self->data_dir = g_strdup ("./eboard-data");
+  self->required_specialties = g_strdupv ((char **)eb_specialty_default_quorum ());
+  self->organizer_email = g_strdup ("eboard@localhost");
+  self->uid_domain = g_strdup ("eboard.localhost");
+  self->log_level = G_LOG_LEVEL_MESSAGE;
+  return self;
+}
+
+void
+eb_daemon_config_free (EbDaemonConfig *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->path);
+  g_free (self->address);
+  g_free (self->public_url);
+  g_free (self->data_dir);
+  g_free (self->migrations_dir);
+  g_strfreev (self->required_specialties);
+  g_free (self->organizer_email);
+  g_free (self->uid_domain);
+  g_free (self);
+}
+
+const char *
+eb_daemon_config_log_level_to_string (GLogLevelFlags level)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (log_levels); i++)
+    if (log_levels[i].level == level)
+      return log_levels[i].name;
+  return "message";
+}
+
+gboolean
+eb_daemon_config_check_address (const char *address, GError **error)
+{
+  g_autoptr (GInetAddress) inet = NULL;
+
+  inet = g_inet_address_new_from_string (address);
+  if (inet == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "'%s' is not an IP address (e.g. 127.0.0.1 or ::1)", address);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+eb_daemon_config_check_public_url (const char *url, GError **error)
+{
+  g_autoptr (GUri) uri = NULL;
+  const char *scheme;
+
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "'%s' is not a URL", url);
+      return FALSE;
+    }
+  scheme = g_uri_get_scheme (uri);
+  if ((g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0)
+      || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "'%s' is not an http:// or https:// URL", url);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+eb_daemon_config_listen_url (const char *address, guint port)
+{
+  if (strchr (address, ':') != NULL)
+    return g_strdup_printf ("http://[%s]:%u", address, port);
+  return g_strdup_printf ("http://%s:%u", address, port);
+}
+
+/* Levenshtein distance, to suggest the known key a typo meant. */
+static guint
+edit_distance (const char *a, const char *b)
+{
+  gsize la = strlen (a);
+  gsize lb = strlen (b);
+  g_autofree guint *row = g_new (guint, lb + 1);
+
+  for (gsize j = 0; j <= lb; j++)
+    row[j] = j;
+  for (gsize i = 1; i <= la; i++)
+    {
+      guint diag = row[0];
+
+      row[0] = i;
+      for (gsize j = 1; j <= lb; j++)
+        {
+          guint up = row[j];
+          guint cost = g_ascii_tolower (a[i - 1]) == g_ascii_tolower (b[j - 1]) ? 0 : 1;
+
+          row[j] = MIN (MIN (row[j] + 1, row[j - 1] + 1), diag + cost);
+          diag = up;
+        }
+    }
+  return row[lb];
+}
+
+static const char *
+suggest (const char *group, const char *word)
+{
+  const char *best = NULL;
+  guint best_distance = 3;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (known_keys); i++)
+    {
+      const char *candidate = group != NULL ? known_keys[i].key : known_keys[i].group;
+      guint distance;
+
+      if (group != NULL && g_strcmp0 (known_keys[i].group, group) != 0)
+        continue;
+      distance = edit_distance (word, candidate);
+      if (distance < best_distance)
+        {
+          best = candidate;
+          best_distance = distance;
+        }
+    }
+  return best;
+}
+
+static gboolean
+group_is_known (const char *group)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (known_keys); i++)
+    if (g_strcmp0 (known_keys[i].group, group) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+key_is_known (const char *group, const char *key)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (known_keys); i++)
+    if (g_strcmp0 (known_keys[i].group, group) == 0 && g_strcmp0 (known_keys[i].key, key) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+collect_unknown (GKeyFile *keyfile, const char *path, GPtrArray *warnings)
+{
+  g_auto (GStrv) groups = g_key_file_get_groups (keyfile, NULL);
+
+  for (guint i = 0; groups[i] != NULL; i++)
+    {
+      g_auto (GStrv) keys = NULL;
+
+      if (!group_is_known (groups[i]))
+        {
+          const char *hint = suggest (NULL, groups[i]);
+
+          if (hint != NULL)
+            g_ptr_array_add (warnings,
+                             g_strdup_printf ("%s: unknown group [%s] ignored (did you mean [%s]?)",
+                                              path, groups[i], hint));
+          else
+            g_ptr_array_add (warnings,
+                             g_strdup_printf ("%s: unknown group [%s] ignored", path, groups[i]));
+          continue;
+        }
+      keys = g_key_file_get_keys (keyfile, groups[i], NULL, NULL);
+      for (guint j = 0; keys != NULL && keys[j] != NULL; j++)
+        {
+          const char *hint;
+
+          if (key_is_known (groups[i], keys[j]))
+            continue;
+          hint = suggest (groups[i], keys[j]);
+          if (hint != NULL)
+            g_ptr_array_add (warnings, g_strdup_printf ("%s: unknown key '%s' in [%s] ignored "
+                                                        "(did you mean '%s'?)",
+                                                        path, keys[j], groups[i], hint));
+          else
+            g_ptr_array_add (warnings, g_strdup_printf ("%s: unknown key '%s' in [%s] ignored",
+                                                        path, keys[j], groups[i]));
+        }
+    }
+}
+
+static void G_GNUC_PRINTF (5, 6) set_key_error (GError **error, const char *path, const char *group,
+                                                const char *key, const char *format, ...)
+{
+  g_autofree char *reason = NULL;
+  va_list args;
+
+  va_start (args, format);
+  reason = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error (error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE, "%s: [%s] %s: %s", path,
+               group, key, reason);
+}
+
+/* Returns the stripped string value, NULL when the key is absent; an empty
+ * value counts as absent for the optional keys. */
+static char *
+get_string (GKeyFile *keyfile, const char *path, const char *group, const char *key,
+            gboolean *present, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *value = NULL;
+
+  *present = FALSE;
+  if (!g_key_file_has_key (keyfile, group, key, NULL))
+    return NULL;
+  value = g_key_file_get_string (keyfile, group, key, &local_error);
+  if (value == NULL)
+    {
+      set_key_error (error, path, group, key, "%s", local_error->message);
+      return NULL;
+    }
+  *present = TRUE;
+  g_strstrip (value);
+  return g_steal_pointer (&value);
+}
+
+static gboolean
+load_uint (GKeyFile *keyfile, const char *path, const char *group, const char *key, guint64 min,
+           guint64 max, guint64 *out, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *value = NULL;
+  gboolean present;
+  guint64 number;
+
+  value = get_string (keyfile, path, group, key, &present, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (!present)
+    return TRUE;
+  if (!g_ascii_string_to_unsigned (value, 10, min, max, &number, &local_error))
+    {
+      set_key_error (error, path, group, key,
+                     "'%s' is not a whole number between %" G_GUINT64_FORMAT
+                     " and %" G_GUINT64_FORMAT,
+                     value, min, max);
+      return FALSE;
+    }
+  *out = number;
+  return TRUE;
+}
+
+/* Replaces *@out by the value when the key is set; an empty value means
+ * "the default" (@empty_default, possibly NULL). */
+static gboolean
+load_string (GKeyFile *keyfile, const char *path, const char *group, const char *key,
+             const char *empty_default, char **out, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *value = NULL;
+  gboolean present;
+
+  value = get_string (keyfile, path, group, key, &present, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (!present)
+    return TRUE;
+  g_free (*out);
+  *out = *value != '\0' ? g_steal_pointer (&value) : g_strdup (empty_default);
+  return TRUE;
+}
+
+gboolean
+eb_daemon_config_load (EbDaemonConfig *self, const char *path, GPtrArray *warnings, GError **error)
+{
+  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *level = NULL;
+  guint64 number;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!g_key_file_load_from_file (keyfile, path, G_KEY_FILE_NONE, &local_error))
+    {
+      g_set_error (error, local_error->domain, local_error->code, "%s: %s", path,
+                   local_error->message);
+      return FALSE;
+    }
+  g_free (self->path);
+  self->path = g_strdup (path);
+  if (warnings != NULL)
+    collect_unknown (keyfile, path, warnings);
+
+  /* [server] */
+  if (!load_string (keyfile, path, "server", "address", "127.0.0.1", &self->address, error))
+    return FALSE;
+  if (!eb_daemon_config_check_address (self->address, &local_error))
+    {
+      set_key_error (error, path, "server", "address", "%s", local_error->message);
+      return FALSE;
+    }
+  number = self->port;
+  if (!load_uint (keyfile, path, "server", "port", 0, 65535, &number, error))
+    return FALSE;
+  self->port = number;
+  number = self->max_connections;
+  if (!load_uint (keyfile, path, "server", "max_connections", 1, 65536, &number, error))
+    return FALSE;
+  self->max_connections = number;
+  if (!load_uint (keyfile, path, "server", "max_body_bytes", 1024, G_GUINT64_CONSTANT (1) << 30,
+                  &self->max_body_bytes, error))
+    return FALSE;
+  if (!load_string (keyfile, path, "server", "public_url", NULL, &self->public_url, error))
+    return FALSE;
+  if (self->public_url != NULL
+      && !eb_daemon_config_check_public_url (self->public_url, &local_error))
+    {
+      set_key_error (error, path, "server", "public_url", "%s", local_error->message);
+      return FALSE;
+    }
+  number = self->shutdown_timeout;
+  if (!load_uint (keyfile, path, "server", "shutdown_timeout", 0, 3600, &number, error))
+    return FALSE;
+  self->shutdown_timeout = number;
+
+  /* [store] */
+  if (!load_string (keyfile, path, "store", "data_dir", "./eboard-data", &self->data_dir, error))
+    return FALSE;
+  if (!load_string (keyfile, path, "store", "migrations_dir", NULL, &self->migrations_dir, error))
+    return FALSE;
+
+  /* [quorum] */
+  if (g_key_file_has_key (keyfile, "quorum", "required_specialties", NULL))
+    {
+      g_auto (GStrv) codes = NULL;
+      g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+      gsize n_codes = 0;
+
+      codes = g_key_file_get_string_list (keyfile, "quorum", "required_specialties", &n_codes,
+                                          &local_error);
+      if (codes == NULL && local_error != NULL
+          && !g_error_matches (local_error, G_KEY_FILE_ERROR, G_KEY_FILE_ERROR_INVALID_VALUE))
+        {
+          set_key_error (error, path, "quorum", "required_specialties", "%s", local_error->message);
+          return FALSE;
+        }
+      g_clear_error (&local_error);
+      for (gsize i = 0; i < n_codes; i++)
+        {
+          g_strstrip (codes[i]);
+          if (*codes[i] == '\0')
+            continue;
+          if (eb_specialty_lookup (codes[i]) == NULL)
+            {
+              set_key_error (error, path, "quorum", "required_specialties",
+                             "'%s' is not a known specialty code", codes[i]);
+              return FALSE;
+            }
+          g_strv_builder_add (builder, codes[i]);
+        }
+      g_strfreev (self->required_specialties);
+      self->required_specialties = g_strv_builder_end (builder);
+      if (self->required_specialties[0] == NULL)
+        {
+          set_key_error (error, path, "quorum", "required_specialties",
+                         "at least one specialty code is needed");
+          return FALSE;
+        }
+    }
+
+  /* [calendar] */
+  if (!load_string (keyfile, path, "calendar", "organizer_email", "eboard@localhost",
+                    &self->organizer_email, error))
+    return FALSE;
+  if (strchr (self->organizer_email, '@') == NULL)
+    {
+      set_key_error (error, path, "calendar", "organizer_email", "'%s' is not an e-mail address",
+                     self->organizer_email);
+      return FALSE;
+    }
+  if (!load_string (keyfile, path, "calendar", "uid_domain", "eboard.localhost", &self->uid_domain,
+                    error))
+    return FALSE;
+
+  /* [log] */
+  if (!load_string (keyfile, path, "log", "level", "message", &level, error))
+    return FALSE;
+  if (level != NULL)
+    {
+      gboolean found = FALSE;
+
+      for (gsize i = 0; i < G_N_ELEMENTS (log_levels); i++)
+        if (g_ascii_strcasecmp (level, log_levels[i].name) == 0)
+          {
+            self->log_level = log_levels[i].level;
+            found = TRUE;
+          }
+      if (!found)
+        {
+          set_key_error (error, path, "log", "level",
+                         "'%s' is not one of error, critical, warning, message, info, debug",
+                         level);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+char *
+eb_daemon_config_to_data (const EbDaemonConfig *self)
+{
+  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
+
+  g_key_file_set_string (keyfile, "server", "address", self->address);
+  g_key_file_set_uint64 (keyfile, "server", "port", self->port);
+  g_key_file_set_uint64 (keyfile, "server", "max_connections", self->max_connections);
+  g_key_file_set_uint64 (keyfile, "server", "max_body_bytes", self->max_body_bytes);
+  g_key_file_set_string (keyfile, "server", "public_url",
+                         self->public_url != NULL ? self->public_url : "");
+  g_key_file_set_uint64 (keyfile, "server", "shutdown_timeout", self->shutdown_timeout);
+  g_key_file_set_string (keyfile, "store", "data_dir", self->data_dir);
+  g_key_file_set_string (keyfile, "store", "migrations_dir",
+                         self->migrations_dir != NULL ? self->migrations_dir : "");
+  g_key_file_set_string_list (keyfile, "quorum", "required_specialties",
+                              (const char *const *)self->required_specialties,
+                              g_strv_length (self->required_specialties));
+  g_key_file_set_string (keyfile, "calendar", "organizer_email", self->organizer_email);
+  g_key_file_set_string (keyfile, "calendar", "uid_domain", self->uid_domain);
+  g_key_file_set_string (keyfile, "log", "level",
+                         eb_daemon_config_log_level_to_string (self->log_level));
+  return g_key_file_to_data (keyfile, NULL, NULL);
+}

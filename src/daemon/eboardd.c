@@ -1,0 +1,429 @@
+/*
+ * Copyright 2026 The eboard authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "eboard-daemon"
+#define G_LOG_USE_STRUCTURED 1
+
+#include "eb-config.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <glib/gstdio.h>
+#include <glib-unix.h>
+#include <gio/gio.h>
+#include <eboard/eboard.h>
+
+#include "eb-daemon-config-private.h"
+
+/* Exit statuses: 0 after a clean stop, 1 when the daemon cannot run
+ * (store, socket), 2 for a bad command line or configuration. */
+enum
+{
+  EXIT_OK = 0,
+  EXIT_RUNTIME = 1,
+  EXIT_USAGE = 2,
+};
+
+typedef struct
+{
+  EbDaemonConfig *config;
+  GMainLoop *loop;
+  EbStore *store;
+  EbService *service;
+  EbApiServer *server;
+  guint sigterm_id;
+  guint sigint_id;
+  gboolean stopping;
+} EbDaemon;
+
+static GLogLevelFlags log_threshold = G_LOG_LEVEL_MESSAGE;
+
+/* Drops messages less severe than the configured level, then writes to
+ * the journal when stderr is connected to it (systemd), else to stderr:
+ * stdout is kept for the few lines an operator (or a script) reads. */
+static GLogWriterOutput
+log_writer_cb (GLogLevelFlags log_level, const GLogField *fields, gsize n_fields,
+               gpointer user_data)
+{
+  GLogLevelFlags level = log_level & G_LOG_LEVEL_MASK;
+
+  if (level != 0 && (level & (log_threshold | (log_threshold - 1))) == 0)
+    return G_LOG_WRITER_HANDLED;
+  if (g_log_writer_is_journald (fileno (stderr))
+      && g_log_writer_journald (log_level, fields, n_fields, user_data) == G_LOG_WRITER_HANDLED)
+    return G_LOG_WRITER_HANDLED;
+  return g_log_writer_standard_streams (log_level, fields, n_fields, user_data);
+}
+
+static const char *
+first_existing (const char *a, const char *b)
+{
+  if (g_file_test (a, G_FILE_TEST_EXISTS))
+    return a;
+  if (g_file_test (b, G_FILE_TEST_EXISTS))
+    return b;
+  return NULL;
+}
+
+static void
+shutdown_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  EbDaemon *self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!eb_api_server_shutdown_finish (EB_API_SERVER (source), result, &error))
+    g_warning ("stopping the HTTP server: %s", error->message);
+  else
+    g_info ("HTTP server stopped");
+  g_main_loop_quit (self->loop);
+}
+
+static gboolean
+stop_signal_cb (gpointer user_data)
+{
+  EbDaemon *self = user_data;
+  guint in_flight;
+  g_autofree char *in_flight_text = NULL;
+
+  if (self->stopping)
+    {
+      g_message ("already stopping, waiting for requests in flight");
+      return G_SOURCE_CONTINUE;
+    }
+  self->stopping = TRUE;
+  in_flight = eb_api_server_get_in_flight (self->server);
+  in_flight_text = g_strdup_printf ("%u", in_flight);
+  /* structured fields are plain strings; only MESSAGE is a format */
+  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "EBOARD_IN_FLIGHT", in_flight_text,
+                    "MESSAGE", "stopping: %u request(s) in flight, waiting up to %u s", in_flight,
+                    self->config->shutdown_timeout);
+  eb_api_server_shutdown_async (self->server, self->config->shutdown_timeout * 1000, NULL,
+                                shutdown_cb, self);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Creates the data folder (owner only) and the parents it needs. */
+static gboolean
+prepare_data_dir (const char *data_dir, GError **error)
+{
+  if (g_mkdir_with_parents (data_dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "cannot create the data folder %s: %s", data_dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The bootstrap secret goes to stdout once, never to the log, and to a
+ * file only the service user can read, for unattended first starts. */
+static void
+announce_bootstrap (EbDaemon *self, const char *secret)
+{
+  g_autofree char *path = g_build_filename (self->config->data_dir, "bootstrap-token", NULL);
+  g_autofree char *contents = g_strdup_printf ("%s\n", secret);
+  g_autoptr (GError) error = NULL;
+  gboolean saved;
+
+  saved
+      = g_file_set_contents_full (path, contents, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error);
+  printf ("\n"
+          "Bootstrap admin token (shown once, store it now): %s\n",
+          secret);
+  if (saved)
+    printf ("The same token is in %s (mode 0600); delete that file once it is stored.\n", path);
+  printf ("\n");
+  fflush (stdout);
+
+  explicit_bzero (contents, strlen (contents));
+  if (!saved)
+    g_warning ("cannot write the bootstrap token file: %s", error->message);
+  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "EBOARD_EVENT", "bootstrap-token", "MESSAGE",
+                    "first start: created the bootstrap admin token%s",
+                    saved ? " (also saved to the bootstrap-token file of the data folder)" : "");
+}
+
+static int
+eb_daemon_run (EbDaemon *self, const char *port_file)
+{
+  EbDaemonConfig *config = self->config;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *db_path = NULL;
+  g_autofree char *token_path = NULL;
+  g_autofree char *public_url = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *port_text = NULL;
+  g_autofree char *www_installed = g_build_filename (EB_DATADIR, "www", NULL);
+  g_autofree char *www_source = g_build_filename (EB_SOURCE_DATADIR, "www", NULL);
+  g_autofree char *openapi_installed = g_build_filename (EB_DATADIR, "openapi.yaml", NULL);
+  g_autofree char *openapi_source = g_build_filename (EB_SOURCE_DATADIR, "openapi.yaml", NULL);
+  EbServiceSettings service_settings = { 0 };
+  EbApiSettings api_settings = { 0 };
+  guint port;
+
+  if (!prepare_data_dir (config->data_dir, &error))
+    {
+      g_printerr ("eboardd: %s\n", error->message);
+      return EXIT_RUNTIME;
+    }
+  db_path = g_build_filename (config->data_dir, "eboard.db", NULL);
+  self->store = eb_store_open (db_path, config->migrations_dir, &error);
+  if (self->store == NULL)
+    {
+      g_printerr ("eboardd: cannot open the store %s: %s\n", db_path, error->message);
+      return EXIT_RUNTIME;
+    }
+  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO, "EBOARD_DB", db_path, "MESSAGE",
+                    "store %s open (schema version %d)", db_path,
+                    eb_store_get_schema_version (self->store));
+
+  /* With port 0 the bound port is only known after listening; invitations
+   * then name the configured address and port unless public_url is set. */
+  public_url = config->public_url != NULL
+                   ? g_strdup (config->public_url)
+                   : eb_daemon_config_listen_url (config->address, config->port);
+  service_settings.required_specialties = (const char *const *)config->required_specialties;
+  service_settings.public_url = public_url;
+  service_settings.organizer_email = config->organizer_email;
+  service_settings.uid_domain = config->uid_domain;
+  self->service = eb_service_new (self->store, &service_settings);
+
+  secret = eb_service_bootstrap (self->service, &error);
+  if (secret == NULL && error != NULL)
+    {
+      g_printerr ("eboardd: cannot create the bootstrap token: %s\n", error->message);
+      return EXIT_RUNTIME;
+    }
+  if (secret != NULL)
+    {
+      announce_bootstrap (self, secret);
+      explicit_bzero (secret, strlen (secret));
+    }
+  else
+    {
+      token_path = g_build_filename (config->data_dir, "bootstrap-token", NULL);
+      if (g_file_test (token_path, G_FILE_TEST_EXISTS))
+        g_message ("%s still holds the bootstrap admin token: delete it once stored", token_path);
+    }
+
+  api_settings.max_body_bytes = config->max_body_bytes;
+  api_settings.max_connections = config->max_connections;
+  api_settings.www_dir = first_existing (www_installed, www_source);
+  api_settings.openapi_path = first_existing (openapi_installed, openapi_source);
+  self->server = eb_api_server_new (self->service, &api_settings);
+  /* Before listening: a stop request that comes as soon as the
+   * "listening on" line is out must find its handler. */
+  self->sigterm_id = g_unix_signal_add (SIGTERM, stop_signal_cb, self);
+  self->sigint_id = g_unix_signal_add (SIGINT, stop_signal_cb, self);
+  if (!eb_api_server_listen (self->server, config->address, config->port, &error))
+    {
+      g_printerr ("eboardd: cannot listen on %s port %u: %s\n", config->address, config->port,
+                  error->message);
+      return EXIT_RUNTIME;
+    }
+  port = eb_api_server_get_port (self->server);
+  url = eb_daemon_config_listen_url (config->address, port);
+  if (port_file != NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("%u\n", port);
+
+      if (!g_file_set_contents (port_file, text, -1, &error))
+        {
+          g_printerr ("eboardd: cannot write the port file: %s\n", error->message);
+          return EXIT_RUNTIME;
+        }
+    }
+
+  printf ("listening on %s\n", url);
+  fflush (stdout);
+  port_text = g_strdup_printf ("%u", port);
+  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "EBOARD_ADDRESS", config->address,
+                    "EBOARD_PORT", port_text, "MESSAGE", "listening on %s", url);
+
+  g_main_loop_run (self->loop);
+  g_clear_handle_id (&self->sigterm_id, g_source_remove);
+  g_clear_handle_id (&self->sigint_id, g_source_remove);
+
+  g_clear_object (&self->server);
+  g_clear_object (&self->service);
+  eb_store_close (self->store);
+  g_clear_object (&self->store);
+  g_message ("stopped; store closed");
+  return EXIT_OK;
+}
+
+static void
+eb_daemon_clear (EbDaemon *self)
+{
+  g_clear_handle_id (&self->sigterm_id, g_source_remove);
+  g_clear_handle_id (&self->sigint_id, g_source_remove);
+  g_clear_object (&self->server);
+  g_clear_object (&self->service);
+  if (self->store != NULL)
+    eb_store_close (self->store);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->loop, g_main_loop_unref);
+  g_clear_pointer (&self->config, eb_daemon_config_free);
+}
+
+static void
+replace_str (char **slot, const char *value)
+{
+  g_free (*slot);
+  *slot = g_strdup (value);
+}
+
+static int
+usage_error (const char *message)
+{
+  g_printerr ("eboardd: %s\nTry 'eboardd --help' for more information.\n", message);
+  return EXIT_USAGE;
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  g_auto (GStrv) args = NULL;
+  g_autofree char *config_path = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *public_url = NULL;
+  g_autofree char *port_file = NULL;
+  const char *env_config;
+  gint port = -1;
+  gboolean verbose = FALSE;
+  gboolean version = FALSE;
+  gboolean print_config = FALSE;
+  EbDaemon daemon = { 0 };
+  int status;
+  const GOptionEntry entries[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
+      "Configuration file (default: $EBOARD_CONFIG, else built-in defaults)", "FILE" },
+    { "data-dir", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir,
+      "Folder of the database and the bootstrap token (overrides [store] data_dir)", "DIR" },
+    { "address", 'a', 0, G_OPTION_ARG_STRING, &address,
+      "IP address to listen on (overrides [server] address)", "ADDRESS" },
+    { "port", 'p', 0, G_OPTION_ARG_INT, &port,
+      "TCP port to listen on, 0 for any free one (overrides [server] port)", "PORT" },
+    { "public-url", 0, 0, G_OPTION_ARG_STRING, &public_url,
+      "Base URL put into invitations (overrides [server] public_url)", "URL" },
+    { "port-file", 0, 0, G_OPTION_ARG_FILENAME, &port_file,
+      "Write the port actually bound to FILE once listening", "FILE" },
+    { "print-config", 0, 0, G_OPTION_ARG_NONE, &print_config,
+      "Print the effective configuration and exit", NULL },
+    { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log debug messages ([log] level=debug)",
+      NULL },
+    { "version", 0, 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+    G_OPTION_ENTRY_NULL,
+  };
+
+  setlocale (LC_ALL, "");
+  g_log_writer_default_set_use_stderr (TRUE);
+
+  context = g_option_context_new ("- the eboard coordinator daemon");
+  g_option_context_add_main_entries (context, entries, NULL);
+  g_option_context_set_description (
+      context, "Serves the eboard REST API (see docs/API.md). A first start creates the\n"
+               "bootstrap admin token and prints it once. SIGTERM or SIGINT stop it cleanly.\n"
+               "Exit status: 0 after a clean stop, 1 when it cannot run, 2 for a bad\n"
+               "command line or configuration.");
+  args = g_strdupv (argv);
+  if (!g_option_context_parse_strv (context, &args, &error))
+    return usage_error (error->message);
+  if (g_strv_length (args) > 1)
+    {
+      g_autofree char *message = g_strdup_printf ("unexpected argument '%s'", args[1]);
+
+      return usage_error (message);
+    }
+  if (version)
+    {
+      printf ("eboardd %s\n", EB_VERSION);
+      return EXIT_OK;
+    }
+
+  daemon.config = eb_daemon_config_new ();
+  env_config = g_getenv ("EBOARD_CONFIG");
+  if (config_path == NULL && env_config != NULL && *env_config != '\0')
+    config_path = g_strdup (env_config);
+  if (config_path != NULL && !eb_daemon_config_load (daemon.config, config_path, warnings, &error))
+    {
+      for (guint i = 0; i < warnings->len; i++)
+        g_printerr ("eboardd: warning: %s\n", (const char *)warnings->pdata[i]);
+      g_printerr ("eboardd: bad configuration: %s\n", error->message);
+      eb_daemon_clear (&daemon);
+      return EXIT_USAGE;
+    }
+
+  if (data_dir != NULL)
+    replace_str (&daemon.config->data_dir, data_dir);
+  if (address != NULL)
+    {
+      if (!eb_daemon_config_check_address (address, &error))
+        {
+          g_autofree char *message = g_strdup_printf ("--address: %s", error->message);
+
+          eb_daemon_clear (&daemon);
+          return usage_error (message);
+        }
+      replace_str (&daemon.config->address, address);
+    }
+  if (port != -1)
+    {
+      if (port < 0 || port > 65535)
+        {
+          g_autofree char *message
+              = g_strdup_printf ("--port: %d is not a port number (0..65535)", port);
+
+          eb_daemon_clear (&daemon);
+          return usage_error (message);
+        }
+      daemon.config->port = port;
+    }
+  if (public_url != NULL)
+    {
+      if (!eb_daemon_config_check_public_url (public_url, &error))
+        {
+          g_autofree char *message = g_strdup_printf ("--public-url: %s", error->message);
+
+          eb_daemon_clear (&daemon);
+          return usage_error (message);
+        }
+      replace_str (&daemon.config->public_url, public_url);
+    }
+  if (verbose)
+    daemon.config->log_level = G_LOG_LEVEL_DEBUG;
+
+  if (print_config)
+    {
+      g_autofree char *text = eb_daemon_config_to_data (daemon.config);
+
+      printf ("%s", text);
+      eb_daemon_clear (&daemon);
+      return EXIT_OK;
+    }
+
+  log_threshold = daemon.config->log_level;
+  g_log_set_writer_func (log_writer_cb, NULL, NULL);
+  for (guint i = 0; i < warnings->len; i++)
+    g_warning ("%s", (const char *)warnings->pdata[i]);
+  g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_INFO, "EBOARD_CONFIG",
+                    daemon.config->path != NULL ? daemon.config->path : "", "MESSAGE",
+                    "eboardd %s starting (configuration: %s, data: %s)", EB_VERSION,
+                    daemon.config->path != NULL ? daemon.config->path : "built-in defaults",
+                    daemon.config->data_dir);
+
+  daemon.loop = g_main_loop_new (NULL, FALSE);
+  status = eb_daemon_run (&daemon, port_file);
+  eb_daemon_clear (&daemon);
+  return status;
+}
