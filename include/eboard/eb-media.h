@@ -1,0 +1,161 @@
+/*
+ * Copyright 2026 The eboard authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <eboard/eb-types.h>
+
+G_BEGIN_DECLS
+
+/**
+ * EbMediaSettings:
+ * @pipelines_dir: folder of `*.pipeline` templates (gst-launch syntax with
+ *   `${placeholders}`)
+ * @recordings_dir: recordings go to `<recordings_dir>/session-<id>/`
+ * @srt_address: the one SRT listener's address, e.g. "127.0.0.1"
+ * @srt_port: its port (0: any free port)
+ * @segment_seconds: target length of a recording segment
+ * @subscriber_queue_bytes: per relay subscriber; beyond it the
+ *   subscriber is dropped
+ * @credential_key: the key join credentials are signed with
+ *
+ * The media plane: one SRT port for every publisher and viewer of every
+ * session, routed by `streamid`; each live session is a conference whose
+ * tracks are recorded without re-encoding and relayed.
+ */
+typedef struct
+{
+  const char *pipelines_dir;
+  const char *recordings_dir;
+  const char *srt_address;
+  guint srt_port;
+  guint segment_seconds;
+  gsize subscriber_queue_bytes;
+  const guint8 *credential_key;
+  gsize credential_key_length;
+} EbMediaSettings;
+
+typedef enum
+{
+  EB_MEDIA_EVENT_PARTICIPANT_JOINED,
+  EB_MEDIA_EVENT_PARTICIPANT_LEFT,
+  EB_MEDIA_EVENT_TRACK_STARTED,
+  EB_MEDIA_EVENT_TRACK_STOPPED,
+  EB_MEDIA_EVENT_SEGMENT_CLOSED,
+  EB_MEDIA_EVENT_INPUT_REFUSED,
+  EB_MEDIA_EVENT_RECORDING_FAILED,
+  EB_MEDIA_EVENT_SUBSCRIBER_DROPPED,
+} EbMediaEventKind;
+
+const char *eb_media_event_kind_to_string (EbMediaEventKind kind);
+
+/**
+ * EbMediaEvent:
+ * @at: Unix microseconds UTC
+ * @person_id: 0 when unknown (e.g. a refused input)
+ * @track: (nullable): the track name
+ * @detail: (nullable): a human-readable detail (never a credential)
+ * @segment_path: (nullable): for segment-closed
+ *
+ * What the media plane reports, always on the main context.
+ */
+typedef struct
+{
+  EbMediaEventKind kind;
+  EbId session_id;
+  gint64 at;
+  EbId person_id;
+  char *track;
+  char *detail;
+  char *segment_path;
+} EbMediaEvent;
+
+EbMediaEvent *eb_media_event_copy (const EbMediaEvent *event);
+void eb_media_event_free (EbMediaEvent *event);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EbMediaEvent, eb_media_event_free)
+
+/**
+ * EbRecordedSegment:
+ * @path: file path
+ * @start_offset_us: from the session's start
+ * @duration_us: its media duration
+ * @size: bytes
+ * @sha256: lowercase hex
+ */
+typedef struct
+{
+  char *path;
+  gint64 start_offset_us;
+  gint64 duration_us;
+  guint64 size;
+  char *sha256;
+} EbRecordedSegment;
+
+/**
+ * EbRecordedTrack:
+ * @name: unique within the session, e.g. "p12-srt"
+ * @person_id: who published it
+ * @video_codec: (nullable): e.g. "h264"
+ * @audio_codec: (nullable): e.g. "aac", "opus"
+ * @segments: (element-type EbRecordedSegment)
+ */
+typedef struct
+{
+  char *name;
+  EbId person_id;
+  char *video_codec;
+  char *audio_codec;
+  gint width;
+  gint height;
+  GPtrArray *segments;
+} EbRecordedTrack;
+
+/**
+ * EbRecordingManifest:
+ * @interrupted: rebuilt from disk after a crash
+ * @tracks: (element-type EbRecordedTrack)
+ */
+typedef struct
+{
+  EbId session_id;
+  gboolean interrupted;
+  GPtrArray *tracks;
+} EbRecordingManifest;
+
+void eb_recording_manifest_free (EbRecordingManifest *manifest);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EbRecordingManifest, eb_recording_manifest_free)
+
+#define EB_TYPE_MEDIA_PLANE (eb_media_plane_get_type ())
+G_DECLARE_FINAL_TYPE (EbMediaPlane, eb_media_plane, EB, MEDIA_PLANE, GObject)
+
+/* Loads and checks every template (a broken one is an error naming the
+ * file and line). Signal "event" (EbMediaEvent *) reports on the main
+ * context. */
+EbMediaPlane *eb_media_plane_new (const EbMediaSettings *settings, GError **error);
+/* Binds the SRT listener. */
+gboolean eb_media_plane_start (EbMediaPlane *self, GError **error);
+guint eb_media_plane_get_srt_port (EbMediaPlane *self);
+
+/* A live session: @started_at (Unix microseconds) is offset zero. */
+gboolean eb_media_plane_open_conference (EbMediaPlane *self, EbId session_id, gint64 started_at,
+                                         GError **error);
+/* Who may connect (roster members); revoking cuts their connections. */
+void eb_media_plane_allow_participant (EbMediaPlane *self, EbId session_id, EbId person_id,
+                                       const char *display_name, gboolean is_chair);
+void eb_media_plane_revoke_participant (EbMediaPlane *self, EbId session_id, EbId person_id);
+/* Stops every input, finalises every recording segment (EOS), writes the
+ * manifest. */
+void eb_media_plane_close_conference_async (EbMediaPlane *self, EbId session_id,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback, gpointer user_data);
+EbRecordingManifest *eb_media_plane_close_conference_finish (EbMediaPlane *self,
+                                                             GAsyncResult *result,
+                                                             GError **error);
+/* After a crash: the manifest of a session rebuilt from its folder
+ * (segments on disk, the append-only manifest), marked interrupted. */
+EbRecordingManifest *eb_media_recover_session (const char *recordings_dir, EbId session_id,
+                                               GError **error);
+
+G_END_DECLS

@@ -1,0 +1,43 @@
+/*
+ * Copyright 2026 The eboard authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst/gst.h>
+#include <eboard/eb-media.h>
+
+#include "eb-pipeline-template-private.h"
+
+G_BEGIN_DECLS
+
+/*
+ * EbRecorder: records one track (an MPEG-TS byte stream as it arrives
+ * from a publisher) without re-encoding: demuxed, parsed and muxed into
+ * short crash-tolerant segments `<directory>/<track>-NNNNN.ts`, each
+ * appended to the session's manifest as it closes.
+ *
+ * Signals (emitted on the main context):
+ * - "segment-closed" (EbRecordedSegment *segment)
+ * - "refused" (const char *reason): the input is not a supported stream
+ *   (garbage, unsupported codec); the recorder stops, keeping nothing
+ *   half-written
+ * - "failed" (GError *error): e.g. the disk is full; what was written
+ *   stays playable
+ */
+#define EB_TYPE_RECORDER (eb_recorder_get_type ())
+G_DECLARE_FINAL_TYPE (EbRecorder, eb_recorder, EB, RECORDER, GObject)
+
+EbRecorder *eb_recorder_new (EbPipelineTemplates *templates, const char *directory,
+                             const char *track_name, gint64 session_start_us,
+                             guint segment_seconds, GError **error);
+gboolean eb_recorder_start (EbRecorder *self, GError **error);
+/* Thread-safe: called from the network thread with received bytes. */
+void eb_recorder_push (EbRecorder *self, const guint8 *data, gsize length);
+/* Sends EOS, waits for the last segment to close (bounded), stops. */
+void eb_recorder_stop_async (EbRecorder *self, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data);
+/* (transfer full): the track as recorded (codecs, size, segments). */
+EbRecordedTrack *eb_recorder_stop_finish (EbRecorder *self, GAsyncResult *result, GError **error);
+
+G_END_DECLS
