@@ -58,9 +58,15 @@ const char *eb_media_event_kind_to_string (EbMediaEventKind kind);
  * @track: (nullable): the track name
  * @detail: (nullable): a human-readable detail (never a credential)
  * @segment_path: (nullable): for segment-closed
+ * @segment: (nullable): for segment-closed, the segment as written to the
+ *   manifest (owned by the event: eb_media_event_copy() copies it and
+ *   eb_media_event_free() frees it); when %NULL the service computes the
+ *   size and checksum from @segment_path itself
  *
  * What the media plane reports, always on the main context.
  */
+typedef struct _EbRecordedSegment EbRecordedSegment;
+
 typedef struct
 {
   EbMediaEventKind kind;
@@ -70,6 +76,7 @@ typedef struct
   char *track;
   char *detail;
   char *segment_path;
+  EbRecordedSegment *segment;
 } EbMediaEvent;
 
 EbMediaEvent *eb_media_event_copy (const EbMediaEvent *event);
@@ -84,14 +91,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (EbMediaEvent, eb_media_event_free)
  * @size: bytes
  * @sha256: lowercase hex
  */
-typedef struct
+struct _EbRecordedSegment
 {
   char *path;
   gint64 start_offset_us;
   gint64 duration_us;
   guint64 size;
   char *sha256;
-} EbRecordedSegment;
+};
 
 /**
  * EbRecordedTrack:

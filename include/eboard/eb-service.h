@@ -8,6 +8,9 @@
 #include <eboard/eb-store.h>
 #include <eboard/eb-quorum.h>
 #include <eboard/eb-error.h>
+#include <eboard/eb-media.h>
+#include <eboard/eb-recording.h>
+#include <eboard/eb-timeline.h>
 
 G_BEGIN_DECLS
 
@@ -178,5 +181,135 @@ EbIdempotentReply *eb_service_idempotency_get (EbService *self, const EbPrincipa
                                                const char *key, GError **error);
 gboolean eb_service_idempotency_put (EbService *self, const EbPrincipal *who, const char *key,
                                      const EbIdempotentReply *reply, GError **error);
+
+/* --- live sessions: media, join details, recordings, timeline
+ * (eb-service-live.c) --- */
+
+/**
+ * EbLiveSettings:
+ * @srt_host: the host encoders are told to call (NULL: "127.0.0.1")
+ * @srt_port: the port they are told (0: the media plane's bound port)
+ * @credential_lifetime: seconds a join credential stays valid (0: 12 h)
+ * @recordings_dir: (nullable): where the media plane records; needed to
+ *   rebuild the recordings of interrupted sessions
+ */
+typedef struct
+{
+  const char *srt_host;
+  guint srt_port;
+  gint64 credential_lifetime;
+  const char *recordings_dir;
+} EbLiveSettings;
+
+#define EB_JOIN_CREDENTIAL_DEFAULT_LIFETIME (12 * 60 * 60)
+
+/*
+ * Gives the service its media plane (nullable: then sessions still go
+ * live and end, with empty recordings) and the join key (nullable: then
+ * join details are EB_ERROR_UNAVAILABLE). The service connects to the
+ * plane's "event" signal: each media event becomes a timeline event
+ * (attendance spans and the roster's joined_at/left_at follow
+ * participant-joined/left; segment-closed adds the segment to the
+ * session's recording at once), and is re-emitted as the service signal
+ * "session-event" (EbTimelineEvent *, boxed EB_TYPE_TIMELINE_EVENT),
+ * emitted on the main context for every stored timeline event, also for
+ * session-started, session-ended and session-interrupted.
+ */
+void eb_service_set_media_plane (EbService *self, EbMediaPlane *media, const guint8 *join_key,
+                                 gsize join_key_length, const EbLiveSettings *settings);
+/* (transfer none) (nullable) */
+EbMediaPlane *eb_service_get_media_plane (EbService *self);
+
+/* scheduled -> live (admins and coordinators): opens the conference,
+ * allows every roster member whose invitation is not declined (the chair
+ * as chair), creates the session's recording (state recording, offset
+ * zero now) and the timeline event session-started. EB_ERROR_CONFLICT
+ * from any other state; EB_ERROR_UNAVAILABLE when the conference cannot
+ * open (nothing is changed then). */
+EbSession *eb_service_start_session (EbService *self, const EbPrincipal *who, EbId id,
+                                     gint64 expected_version, GError **error);
+/* live -> ended (admins and coordinators): closes the conference (every
+ * recording segment finalised first), then in one transaction moves the
+ * state, closes open attendance spans, registers the recording (state
+ * complete; tracks with person, site, offsets, durations, sizes and
+ * SHA-256) and adds session-ended. A session nobody published in ends
+ * with an empty recording. */
+void eb_service_end_session_async (EbService *self, const EbPrincipal *who, EbId id,
+                                   gint64 expected_version, GCancellable *cancellable,
+                                   GAsyncReadyCallback callback, gpointer user_data);
+/* @recording: (out) (optional) (transfer full): the registered recording */
+EbSession *eb_service_end_session_finish (EbService *self, GAsyncResult *result,
+                                          EbRecording **recording, GError **error);
+
+/**
+ * EbJoinDetails:
+ * @credential: the signed, expiring join credential
+ * @expires_at: Unix seconds UTC
+ * @srt_host: the SRT listener's public host
+ * @srt_port: its port
+ * @publish_streamid: `#!::r=session/<id>,m=publish,t=<credential>`
+ * @passphrase: the session's SRT passphrase (pbkeylen 16)
+ * @publish_url: `srt://HOST:PORT?streamid=<urlencoded
+ *   publish_streamid>&passphrase=<passphrase>&pbkeylen=16`
+ * @pull_streamid_template: `#!::r=session/<id>/track/{track},m=request,t=<credential>`:
+ *   replace `{track}` with a track name (e.g. "p12-srt") or "chair"
+ * @pull_url_template: the URL of a pull with the same template in its
+ *   (urlencoded) streamid: `{track}` appears literally, unencoded
+ *
+ * What one roster member needs to publish to and pull from a session.
+ */
+typedef struct
+{
+  EbId session_id;
+  EbId person_id;
+  char *credential;
+  gint64 expires_at;
+  char *srt_host;
+  guint srt_port;
+  char *publish_streamid;
+  char *passphrase;
+  char *publish_url;
+  char *pull_streamid_template;
+  char *pull_url_template;
+} EbJoinDetails;
+
+void eb_join_details_free (EbJoinDetails *details);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EbJoinDetails, eb_join_details_free)
+
+/* Only for a roster member, about their own entry (any role, any
+ * invitation status but declined): EB_ERROR_FORBIDDEN for an admin,
+ * coordinator or reviewer not on the roster (and for a declined member),
+ * EB_ERROR_NOT_FOUND for a clinician not on it (as for the session
+ * itself); EB_ERROR_CONFLICT when the session is ended, archived or
+ * cancelled. Works before the session is live: the credential is checked
+ * when the encoder connects, and the conference must be open by then. */
+EbJoinDetails *eb_service_get_join_details (EbService *self, const EbPrincipal *who,
+                                            EbId session_id, GError **error);
+
+/* Reviewers, admins and coordinators read every recording; clinicians
+ * those of sessions they are on the roster of (others are
+ * EB_ERROR_NOT_FOUND). Every call is audited in its transaction:
+ * "recording.list" (object: the session filter, or none) and
+ * "recording.read" (object: the recording), with the caller's token and
+ * person. @session_id 0: every recording @who may read. */
+GPtrArray *eb_service_list_recordings (EbService *self, const EbPrincipal *who, EbId session_id,
+                                       const EbPage *page, guint *total, GError **error);
+EbRecording *eb_service_get_recording (EbService *self, const EbPrincipal *who, EbId id,
+                                       GError **error);
+
+/* (element-type EbTimelineEvent): for readers of the session, ordered by
+ * at_us. */
+GPtrArray *eb_service_list_timeline (EbService *self, const EbPrincipal *who, EbId session_id,
+                                     const EbPage *page, guint *total, GError **error);
+/* (element-type EbAttendanceSpan): for readers of the session. */
+GPtrArray *eb_service_list_attendance (EbService *self, const EbPrincipal *who, EbId session_id,
+                                       GError **error);
+
+/* At daemon start, before serving: every session still live in the
+ * database was interrupted. Each gets session-interrupted on its
+ * timeline, its recording rebuilt from the segments on disk (state
+ * interrupted), open attendance spans closed, and moves live -> ended.
+ * @n_recovered: (out) (optional): how many sessions. */
+gboolean eb_service_recover_interrupted (EbService *self, guint *n_recovered, GError **error);
 
 G_END_DECLS

@@ -65,5 +65,9 @@ gboolean eb_session_validate (const EbSession *session, GError **error);
 /* The last instant any occurrence can end, or G_MAXINT64 for an
  * open-ended series; used to filter candidate sessions in SQL. */
 gint64 eb_session_series_end (const EbSession *session);
+/* The first instant any occurrence can start: the start, or an earlier
+ * moved occurrence's new start; used with eb_session_series_end() to
+ * filter candidate sessions in SQL. */
+gint64 eb_session_series_start (const EbSession *session);
 
 G_END_DECLS

@@ -12,6 +12,8 @@
 #include <eboard/eb-roster.h>
 #include <eboard/eb-agenda.h>
 #include <eboard/eb-token.h>
+#include <eboard/eb-recording.h>
+#include <eboard/eb-timeline.h>
 
 G_BEGIN_DECLS
 
@@ -180,5 +182,91 @@ EbIdempotentReply *eb_store_idempotency_get (EbStore *self, EbId token_id, const
                                              GError **error);
 gboolean eb_store_idempotency_put (EbStore *self, EbId token_id, const char *key,
                                    const EbIdempotentReply *reply, GError **error);
+
+/* --- recordings (eb-store-recordings.c) --- */
+typedef struct
+{
+  EbId session_id; /* 0: any */
+  EbId person_id;  /* 0: any; else only sessions this person is on the roster of */
+  gint state;      /* -1: any, else an EbRecordingState */
+} EbRecordingFilter;
+
+/* Inserts the recording with its tracks and their segments; sets the ids
+ * and created_at/updated_at. A track's summary fields are stored as given
+ * (see eb_recording_track_summarize()). */
+gboolean eb_store_recording_insert (EbStore *self, EbRecording *recording, GError **error);
+/* With its tracks (by name) and their segments (by seq). */
+EbRecording *eb_store_recording_get (EbStore *self, EbId id, GError **error);
+/* (nullable): the session's latest recording, NULL with no error when it
+ * has none. */
+EbRecording *eb_store_recording_find_by_session (EbStore *self, EbId session_id, GError **error);
+/* Ordered by started_at_us, id; each with its tracks and segments. */
+GPtrArray *eb_store_recording_list (EbStore *self, const EbRecordingFilter *filter,
+                                    const EbPage *page, guint *total, GError **error);
+/* Writes state, started_at_us and ended_at_us and replaces every track and
+ * segment with @recording's (track ids are set). */
+gboolean eb_store_recording_update (EbStore *self, EbRecording *recording, GError **error);
+/* As a segment closes: finds the track by @track->name in the recording
+ * (creating it from @track's fields, without its segments, when new),
+ * appends @segment (its @seq, when 0, becomes the track's next) and
+ * updates the track's summary. @track->id is set. */
+gboolean eb_store_recording_append_segment (EbStore *self, EbId recording_id,
+                                            EbRecordingTrack *track, EbRecordingSegment *segment,
+                                            GError **error);
+
+/* --- timeline and attendance (eb-store-timeline.c) --- */
+/* Sets @event->id. */
+gboolean eb_store_timeline_insert (EbStore *self, EbTimelineEvent *event, GError **error);
+/* (element-type EbTimelineEvent): ordered by at_us, id. */
+GPtrArray *eb_store_timeline_list (EbStore *self, EbId session_id, const EbPage *page, guint *total,
+                                   GError **error);
+
+/* Opens a span (left_at_us 0); sets @span->id. */
+gboolean eb_store_attendance_open (EbStore *self, EbAttendanceSpan *span, GError **error);
+/* Closes the person's latest open span at @left_at_us: EB_ERROR_NOT_FOUND
+ * when they have none. */
+gboolean eb_store_attendance_close (EbStore *self, EbId session_id, EbId person_id,
+                                    gint64 left_at_us, GError **error);
+/* Closes every open span of the session at @left_at_us (session end,
+ * recovery); *@n_closed (optional) says how many. */
+gboolean eb_store_attendance_close_all (EbStore *self, EbId session_id, gint64 left_at_us,
+                                        guint *n_closed, GError **error);
+/* (element-type EbAttendanceSpan): ordered by joined_at_us, id. */
+GPtrArray *eb_store_attendance_list (EbStore *self, EbId session_id, GError **error);
+
+/* --- audit trail (eb-store-timeline.c) --- */
+/**
+ * EbAuditEntry:
+ * @at: Unix seconds
+ * @token_id: the caller's token, or 0
+ * @person_id: the caller's person, or 0
+ * @action: e.g. "recording.read"
+ * @object_type: (nullable): e.g. "recording"
+ * @object_id: or 0
+ * @detail: (nullable)
+ *
+ * One line of the audit trail.
+ */
+typedef struct
+{
+  EbId id;
+  gint64 at;
+  EbId token_id;
+  EbId person_id;
+  char *action;
+  char *object_type;
+  EbId object_id;
+  char *detail;
+} EbAuditEntry;
+
+void eb_audit_entry_free (EbAuditEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EbAuditEntry, eb_audit_entry_free)
+
+/* Sets @entry->id and, when 0, @entry->at (now). */
+gboolean eb_store_audit_insert (EbStore *self, EbAuditEntry *entry, GError **error);
+/* (element-type EbAuditEntry): newest last (by id); @object_type NULL and
+ * @object_id 0 match any. */
+GPtrArray *eb_store_audit_list (EbStore *self, const char *object_type, EbId object_id,
+                                const EbPage *page, guint *total, GError **error);
 
 G_END_DECLS

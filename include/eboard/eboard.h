@@ -20,6 +20,10 @@
 #include <eboard/eb-quorum.h>
 #include <eboard/eb-conflict.h>
 #include <eboard/eb-ics.h>
+#include <eboard/eb-join.h>
+#include <eboard/eb-recording.h>
+#include <eboard/eb-timeline.h>
+#include <eboard/eb-media.h>
 #include <eboard/eb-store.h>
 #include <eboard/eb-service.h>
 #include <eboard/eb-api.h>

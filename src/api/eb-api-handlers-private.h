@@ -67,6 +67,21 @@ void eb_api_quorum_get (EbApiRequest *req);
 void eb_api_person_calendar_get (EbApiRequest *req);
 void eb_api_session_invitation_get (EbApiRequest *req);
 
+/* eb-api-live.c */
+void eb_api_session_start (EbApiRequest *req);
+/* Answers once every recording is finalised (the message waits paused). */
+void eb_api_session_end (EbApiRequest *req);
+void eb_api_session_join (EbApiRequest *req);
+void eb_api_timeline_list (EbApiRequest *req);
+void eb_api_attendance_list (EbApiRequest *req);
+
+/* eb-api-events.c: leaves an accepted WebSocket upgrade without status */
+void eb_api_session_events (EbApiRequest *req);
+
+/* eb-api-recordings.c */
+void eb_api_recordings_list (EbApiRequest *req);
+void eb_api_recording_get (EbApiRequest *req);
+
 /* eb-api-tokens.c */
 void eb_api_tokens_list (EbApiRequest *req);
 void eb_api_tokens_create (EbApiRequest *req);

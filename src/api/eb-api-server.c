@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "eb-api-events-private.h"
 #include "eb-api-request-private.h"
 #include "eb-api-server-private.h"
 #include "eb-problem-private.h"
@@ -40,6 +41,8 @@ struct _EbApiServer
   SoupServer *soup;
   GSocket *listener;
   guint port;
+  /* The open events WebSockets. */
+  EbApiEvents *events;
 
   guint in_flight;
   /* GSocket of each served connection, weakly referenced. */
@@ -382,6 +385,7 @@ eb_api_server_dispose (GObject *object)
       soup_server_disconnect (self->soup);
     }
   eb_api_server_forget_connections (self);
+  g_clear_object (&self->events);
   g_clear_handle_id (&self->shutdown_timeout_id, g_source_remove);
   if (self->shutdown_cancel_source != NULL)
     {
@@ -452,6 +456,11 @@ eb_api_server_new (EbService *service, const EbApiSettings *settings)
   g_return_val_if_fail (EB_IS_SERVICE (service), NULL);
 
   self = g_object_new (EB_TYPE_API_SERVER, "service", service, NULL);
+  /* Every path: the router decides which requests become WebSockets
+   * (only they are left without a status for the handshake). */
+  self->events = eb_api_events_new (service);
+  soup_server_add_websocket_handler (self->soup, NULL, NULL, NULL, eb_api_events_accept_cb,
+                                     g_object_ref (self->events), g_object_unref);
   if (settings != NULL)
     {
       self->settings = *settings;
@@ -625,6 +634,8 @@ eb_api_server_shutdown_async (EbApiServer *self, guint timeout_ms, GCancellable 
   self->stopping = TRUE;
   if (self->listener != NULL)
     g_socket_close (self->listener, NULL);
+  /* WebSockets are not requests in flight: they are told to go. */
+  eb_api_events_close_all (self->events, EB_EVENTS_CLOSE_GOING_AWAY, "the server is stopping");
   self->shutdown_task = g_steal_pointer (&task);
   if (cancellable != NULL)
     {

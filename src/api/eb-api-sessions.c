@@ -8,6 +8,7 @@
 
 #include "eb-api-handlers-private.h"
 #include "eb-codecs-private.h"
+#include "eb-json-codec-private.h"
 
 /* `from`, `to`, `state` and `host_site_id`. */
 static gboolean
@@ -101,7 +102,9 @@ eb_api_session_update (EbApiRequest *req)
   g_autoptr (JsonObject) body = NULL;
   g_autoptr (EbSession) desired = NULL;
   g_autoptr (EbSession) session = NULL;
+  g_autoptr (GPtrArray) warnings = NULL;
   g_autoptr (GError) error = NULL;
+  JsonNode *node;
   gint64 if_match;
 
   if (!eb_api_read_if_match (req, &if_match) || (body = eb_api_read_patch (req)) == NULL)
@@ -119,13 +122,17 @@ eb_api_session_update (EbApiRequest *req)
       eb_api_reply_error (req, error);
       return;
     }
-  session = eb_service_update_session (req->service, &req->principal, desired, NULL, &error);
+  session = eb_service_update_session (req->service, &req->principal, desired, &warnings, &error);
   if (session == NULL)
     {
       eb_api_reply_error (req, error);
       return;
     }
-  eb_api_reply_entity (req, SOUP_STATUS_OK, eb_session_to_json (session), session->version);
+  /* The session, plus the overlaps of roster members that new times
+   * bent but did not break (always present, maybe empty). */
+  node = eb_session_to_json (session);
+  json_object_set_member (json_node_get_object (node), "warnings", eb_json_violations (warnings));
+  eb_api_reply_entity (req, SOUP_STATUS_OK, node, session->version);
 }
 
 void

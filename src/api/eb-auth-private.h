@@ -17,4 +17,14 @@ const char *eb_auth_parse_bearer (const char *header, gsize *length);
  * token is missing, unknown, revoked or expired. */
 gboolean eb_auth_authenticate (EbApiRequest *req);
 
+/* The query parameter that carries the token where a client cannot set
+ * headers (browsers opening a WebSocket). Request logs never show
+ * queries. */
+#define EB_AUTH_QUERY_TOKEN "access_token"
+
+/* As eb_auth_authenticate(), also taking the token from the
+ * EB_AUTH_QUERY_TOKEN query parameter when there is no Authorization
+ * header. */
+gboolean eb_auth_authenticate_with_query (EbApiRequest *req);
+
 G_END_DECLS

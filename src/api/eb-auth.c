@@ -41,15 +41,30 @@ eb_auth_refuse (EbApiRequest *req, const char *challenge, const char *detail)
   eb_api_set_header (req, "WWW-Authenticate", challenge);
 }
 
+/* Resolves req->principal from @secret, or answers 401. */
+static gboolean
+eb_auth_check_secret (EbApiRequest *req, const char *secret)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (eb_service_authenticate (req->service, secret, &req->principal, &error))
+    return TRUE;
+  if (g_error_matches (error, EB_ERROR, EB_ERROR_UNAUTHENTICATED))
+    eb_auth_refuse (req, EB_AUTH_CHALLENGE ", error=\"invalid_token\"", error->message);
+  else
+    eb_api_reply_error (req, error);
+  return FALSE;
+}
+
 gboolean
 eb_auth_authenticate (EbApiRequest *req)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
   const char *header = soup_message_headers_get_one (headers, "Authorization");
-  g_autoptr (GError) error = NULL;
   g_autofree char *secret = NULL;
   const char *token;
   gsize length = 0;
+  gboolean ok;
 
   if (header == NULL)
     {
@@ -64,15 +79,19 @@ eb_auth_authenticate (EbApiRequest *req)
       return FALSE;
     }
   secret = g_strndup (token, length);
-  if (!eb_service_authenticate (req->service, secret, &req->principal, &error))
-    {
-      explicit_bzero (secret, length);
-      if (g_error_matches (error, EB_ERROR, EB_ERROR_UNAUTHENTICATED))
-        eb_auth_refuse (req, EB_AUTH_CHALLENGE ", error=\"invalid_token\"", error->message);
-      else
-        eb_api_reply_error (req, error);
-      return FALSE;
-    }
+  ok = eb_auth_check_secret (req, secret);
   explicit_bzero (secret, length);
-  return TRUE;
+  return ok;
+}
+
+gboolean
+eb_auth_authenticate_with_query (EbApiRequest *req)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
+  const char *secret = eb_api_query (req, EB_AUTH_QUERY_TOKEN);
+
+  /* The header wins; without either, the header's 401. */
+  if (secret == NULL || soup_message_headers_get_one (headers, "Authorization") != NULL)
+    return eb_auth_authenticate (req);
+  return eb_auth_check_secret (req, secret);
 }

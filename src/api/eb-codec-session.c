@@ -10,7 +10,7 @@
 #include "eb-json-codec-private.h"
 
 static const char *const session_read_only[] = {
-  "id", "state", "rrule", "exceptions", "version", "created_at", "updated_at", NULL,
+  "id", "state", "rrule", "exceptions", "version", "created_at", "updated_at", "warnings", NULL,
 };
 
 static void

@@ -119,6 +119,37 @@ eb_idempotency_redact (GBytes *body)
   return g_bytes_new_take (text, strlen (text));
 }
 
+/*
+ * The handler's answer could not be remembered: a retry with the key
+ * would run the create again, so the client must not take the answer for
+ * a replayable one. It gets a 500 problem naming what was created (the
+ * Location), and the failure goes to the log.
+ */
+static void
+eb_idempotency_refuse_unremembered (EbApiRequest *req, const GError *error)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (req->msg);
+  g_autofree char *location = g_strdup (soup_message_headers_get_one (headers, "Location"));
+  g_autofree char *detail = NULL;
+
+  g_warning ("%s %s: the request succeeded (status %u) but its answer could not be remembered "
+             "for its Idempotency-Key: %s",
+             req->method, req->path, soup_server_message_get_status (req->msg), error->message);
+  soup_message_headers_remove (headers, "Location");
+  soup_message_headers_remove (headers, "ETag");
+  /* setting a response appends to the body already set */
+  soup_message_body_truncate (soup_server_message_get_response_body (req->msg));
+  if (location != NULL)
+    detail
+        = g_strdup_printf ("the request was carried out (result: %s) but its answer could not be "
+                           "remembered for the Idempotency-Key: do not retry it with this key",
+                           location);
+  else
+    detail = g_strdup ("the request was carried out but its answer could not be remembered for "
+                       "the Idempotency-Key: do not retry it with this key");
+  eb_api_reply_problem (req, SOUP_STATUS_INTERNAL_SERVER_ERROR, detail, NULL);
+}
+
 static void
 eb_idempotency_remember (EbApiRequest *req, const char *key, char *request_hash, gboolean secret)
 {
@@ -134,7 +165,7 @@ eb_idempotency_remember (EbApiRequest *req, const char *key, char *request_hash,
   reply->location = g_strdup (soup_message_headers_get_one (headers, "Location"));
   reply->body = secret ? eb_idempotency_redact (body) : g_bytes_ref (body);
   if (!eb_service_idempotency_put (req->service, &req->principal, key, reply, &error))
-    g_warning ("cannot remember the answer to an Idempotency-Key: %s", error->message);
+    eb_idempotency_refuse_unremembered (req, error);
 }
 
 void

@@ -160,6 +160,9 @@ eb_json_violations (GPtrArray *violations)
 
 /* --- strict syntax (RFC 8259) --- */
 
+/* Member names kept for messages (deeper ones are not named). */
+#define EB_JSON_MAX_NAMED_DEPTH 32
+
 typedef struct
 {
   const char *data;
@@ -168,6 +171,15 @@ typedef struct
   guint depth;
   guint max_depth;
   const char *problem;
+  /* The member name at each depth (offset and length in @data; length 0
+   * within an array), to name the field of a problem. */
+  gsize key_start[EB_JSON_MAX_NAMED_DEPTH + 1];
+  gsize key_length[EB_JSON_MAX_NAMED_DEPTH + 1];
+  /* A string (a member name when @nul_in_key) holds U+0000; @nul_field
+   * (nullable) names the member. */
+  gboolean nul_found;
+  gboolean nul_in_key;
+  char *nul_field;
 } EbJsonScanner;
 
 static gboolean eb_json_scan_value (EbJsonScanner *s);
@@ -252,8 +264,38 @@ eb_json_scan_number (EbJsonScanner *s)
   return TRUE;
 }
 
+/* The dotted name of the member being read ("recurrence.frequency"),
+ * from the names on the way to it; %NULL at the top, or when a name is
+ * not a plain identifier. */
+static char *
+eb_json_scanner_field (EbJsonScanner *s)
+{
+  g_autoptr (GString) field = g_string_new (NULL);
+  guint depth = MIN (s->depth, EB_JSON_MAX_NAMED_DEPTH);
+
+  for (guint d = 1; d <= depth; d++)
+    {
+      const char *name = s->data + s->key_start[d];
+      gsize length = s->key_length[d];
+
+      if (length == 0)
+        continue;
+      for (gsize i = 0; i < length; i++)
+        {
+          if (!g_ascii_isalnum (name[i]) && name[i] != '_')
+            return NULL;
+        }
+      if (field->len > 0)
+        g_string_append_c (field, '.');
+      g_string_append_len (field, name, (gssize)length);
+    }
+  return field->len > 0 ? g_strdup (field->str) : NULL;
+}
+
+/* json-glib ends a string at U+0000 ("a\u0000b" would be read as "a"),
+ * so a text holding it is refused rather than silently cut. */
 static gboolean
-eb_json_scan_string (EbJsonScanner *s)
+eb_json_scan_string (EbJsonScanner *s, gboolean in_key)
 {
   s->pos++; /* the opening quote */
   for (;;)
@@ -273,10 +315,23 @@ eb_json_scan_string (EbJsonScanner *s)
       s->pos++;
       if (c == 'u')
         {
+          gsize digits = s->pos;
+
           for (guint i = 0; i < 4; i++, s->pos++)
             {
               if (!g_ascii_isxdigit (eb_json_peek (s)))
                 return eb_json_fail (s, "bad \\u escape");
+            }
+          if (memcmp (s->data + digits, "0000", 4) == 0)
+            {
+              /* A member name holding it: the enclosing object is named. */
+              if (in_key && s->depth <= EB_JSON_MAX_NAMED_DEPTH)
+                s->key_length[s->depth] = 0;
+              s->nul_found = TRUE;
+              s->nul_in_key = in_key;
+              s->nul_field = eb_json_scanner_field (s);
+              s->pos = digits - 2;
+              return eb_json_fail (s, "U+0000 (\\u0000) in a string");
             }
         }
       else if (c < 0 || strchr ("\"\\/bfnrt", c) == NULL)
@@ -300,14 +355,26 @@ eb_json_scan_container (EbJsonScanner *s, char close, gboolean keyed)
       s->depth--;
       return TRUE;
     }
+  if (s->depth <= EB_JSON_MAX_NAMED_DEPTH)
+    s->key_length[s->depth] = 0;
   for (;;)
     {
       if (keyed)
         {
+          gsize start;
+
           eb_json_skip_blanks (s);
           if (eb_json_peek (s) != '"')
             return eb_json_fail (s, "a member name (a string) is expected");
-          if (!eb_json_scan_string (s) || !eb_json_expect (s, ':', "':' is expected"))
+          start = s->pos + 1;
+          if (!eb_json_scan_string (s, TRUE))
+            return FALSE;
+          if (s->depth <= EB_JSON_MAX_NAMED_DEPTH)
+            {
+              s->key_start[s->depth] = start;
+              s->key_length[s->depth] = s->pos - 1 - start;
+            }
+          if (!eb_json_expect (s, ':', "':' is expected"))
             return FALSE;
         }
       if (!eb_json_scan_value (s))
@@ -337,7 +404,7 @@ eb_json_scan_value (EbJsonScanner *s)
       case '[':
         return eb_json_scan_container (s, ']', FALSE);
       case '"':
-        return eb_json_scan_string (s);
+        return eb_json_scan_string (s, FALSE);
       case 't':
         return eb_json_scan_literal (s, "true");
       case 'f':
@@ -357,6 +424,7 @@ gboolean
 eb_json_validate (const char *data, gsize size, guint max_depth, GError **error)
 {
   EbJsonScanner s = { .data = data, .size = size, .max_depth = max_depth };
+  g_autofree char *nul_field = NULL;
 
   if (eb_json_scan_value (&s))
     {
@@ -364,6 +432,26 @@ eb_json_validate (const char *data, gsize size, guint max_depth, GError **error)
       if (s.pos == s.size)
         return TRUE;
       eb_json_fail (&s, "text after the JSON value");
+    }
+  nul_field = g_steal_pointer (&s.nul_field);
+  if (s.nul_found)
+    {
+      /* The member is named in the message and by an `invalid-field`
+       * violation the error carries. */
+      g_autofree char *what
+          = s.nul_in_key ? (nul_field != NULL ? g_strdup_printf ("a member name in %s", nul_field)
+                                              : g_strdup ("a member name"))
+                         : g_strdup (nul_field != NULL ? nul_field : "a string");
+      GError *failure = g_error_new (EB_ERROR, EB_ERROR_INVALID,
+                                     "%s holds U+0000 (\\u0000), which no text may contain, at "
+                                     "byte %" G_GSIZE_FORMAT,
+                                     what, MIN (s.pos, s.size));
+
+      eb_error_add_violation (failure,
+                              eb_violation_new ("invalid-field", nul_field,
+                                                "%s must not contain U+0000 (\\u0000)", what));
+      g_propagate_error (error, failure);
+      return FALSE;
     }
   g_set_error (error, EB_ERROR, EB_ERROR_INVALID, "%s at byte %" G_GSIZE_FORMAT, s.problem,
                MIN (s.pos, s.size));

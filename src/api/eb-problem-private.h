@@ -11,6 +11,8 @@ G_BEGIN_DECLS
 
 #define EB_PROBLEM_TYPE_BASE "https://eboard.invalid/problems/"
 #define EB_PROBLEM_CONTENT_TYPE "application/problem+json"
+/* RFC 9110: the route needs another protocol (a WebSocket). */
+#define EB_STATUS_UPGRADE_REQUIRED 426
 
 /* The HTTP status of an error: the one table from EbError codes to
  * statuses. Errors of other domains are internal failures (500). */

@@ -47,6 +47,7 @@ static const struct
   { SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "too-large", "Request body too large" },
   { SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type" },
   { SOUP_STATUS_UNPROCESSABLE_ENTITY, "rule-violated", "Business rule violated" },
+  { EB_STATUS_UPGRADE_REQUIRED, "upgrade-required", "Upgrade required" },
   { SOUP_STATUS_INTERNAL_SERVER_ERROR, "internal-error", "Internal error" },
   { SOUP_STATUS_SERVICE_UNAVAILABLE, "unavailable", "Service unavailable" },
 };

@@ -23,6 +23,10 @@ typedef enum
   EB_ROUTE_IDEMPOTENT = 1 << 1,
   /* The answer holds a secret that is never remembered. */
   EB_ROUTE_SECRET = 1 << 2,
+  /* A WebSocket: the token may also come as the `access_token` query
+   * parameter, and the handler leaves an accepted upgrade without a
+   * status for libsoup to complete the handshake. */
+  EB_ROUTE_WEBSOCKET = 1 << 3,
 } EbRouteFlags;
 
 typedef struct
@@ -81,6 +85,16 @@ static const EbRouteEntry route_table[] = {
 
   { "GET", SESSION "/quorum", eb_api_quorum_get, EB_ROUTE_DEFAULT },
   { "GET", SESSION "/invitation.ics", eb_api_session_invitation_get, EB_ROUTE_DEFAULT },
+
+  { "POST", SESSION "/start", eb_api_session_start, EB_ROUTE_DEFAULT },
+  { "POST", SESSION "/end", eb_api_session_end, EB_ROUTE_DEFAULT },
+  { "GET", SESSION "/join", eb_api_session_join, EB_ROUTE_DEFAULT },
+  { "GET", SESSION "/timeline", eb_api_timeline_list, EB_ROUTE_DEFAULT },
+  { "GET", SESSION "/attendance", eb_api_attendance_list, EB_ROUTE_DEFAULT },
+  { "GET", SESSION "/events", eb_api_session_events, EB_ROUTE_WEBSOCKET },
+
+  { "GET", "/api/v1/recordings", eb_api_recordings_list, EB_ROUTE_DEFAULT },
+  { "GET", "/api/v1/recordings/{id}", eb_api_recording_get, EB_ROUTE_DEFAULT },
 
   { "GET", "/api/v1/tokens", eb_api_tokens_list, EB_ROUTE_DEFAULT },
   { "POST", "/api/v1/tokens", eb_api_tokens_create, EB_ROUTE_IDEMPOTENT | EB_ROUTE_SECRET },
@@ -261,6 +275,17 @@ eb_router_not_found (EbApiRequest *req)
   eb_api_reply_problem (req, SOUP_STATUS_NOT_FOUND, "no such resource", NULL);
 }
 
+static gboolean
+eb_router_authenticate (EbApiRequest *req, const EbRouteEntry *route)
+{
+  if (route->flags & EB_ROUTE_PUBLIC)
+    return TRUE;
+  /* Browsers cannot set headers on a WebSocket. */
+  if (route->flags & EB_ROUTE_WEBSOCKET)
+    return eb_auth_authenticate_with_query (req);
+  return eb_auth_authenticate (req);
+}
+
 void
 eb_router_dispatch (EbApiRequest *req)
 {
@@ -277,7 +302,7 @@ eb_router_dispatch (EbApiRequest *req)
   route = eb_router_find_method (req, path);
   if (route == NULL)
     return;
-  if (!(route->flags & EB_ROUTE_PUBLIC) && !eb_auth_authenticate (req))
+  if (!eb_router_authenticate (req, route))
     return;
   if (!eb_router_read_ids (req, route, segments))
     return;
@@ -287,7 +312,7 @@ eb_router_dispatch (EbApiRequest *req)
   else
     route->handler (req);
 
-  if (soup_server_message_get_status (req->msg) == 0)
+  if (soup_server_message_get_status (req->msg) == 0 && !(route->flags & EB_ROUTE_WEBSOCKET))
     {
       g_warning ("%s %s: the handler gave no answer", route->method, route->path);
       eb_api_reply_problem (req, SOUP_STATUS_INTERNAL_SERVER_ERROR,

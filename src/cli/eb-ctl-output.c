@@ -7,11 +7,51 @@
 #include "eb-config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "eb-ctl-private.h"
 
 #define TIME_FORMAT "%Y-%m-%d %H:%M %Z"
 
+/*
+ * Text from the server on a terminal: C0 and C1 control characters are
+ * shown as escapes ("\x1B", "\u009B"), as are bytes that are not UTF-8,
+ * so that a name cannot move the cursor, clear the screen or retitle the
+ * window. The characters in @keep (line feed, tab) pass unchanged. The
+ * result holds no control character outside @keep, and escaping it again
+ * changes nothing.
+ */
+static char *
+escape_controls (const char *text, const char *keep)
+{
+  const char *end = text + strlen (text);
+  GString *out = g_string_sized_new (end - text);
+
+  for (const char *p = text; p < end;)
+    {
+      gunichar c = g_utf8_get_char_validated (p, end - p);
+
+      if (c == (gunichar)-1 || c == (gunichar)-2)
+        {
+          g_string_append_printf (out, "\\x%02X", (guchar)*p);
+          p++;
+          continue;
+        }
+      if (c < 0x80 && strchr (keep, (int)c) != NULL)
+        g_string_append_c (out, (char)c);
+      else if (c < 0x20 || c == 0x7f)
+        g_string_append_printf (out, "\\x%02X", c);
+      else if (c >= 0x80 && c <= 0x9f)
+        g_string_append_printf (out, "\\u%04X", c);
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+      p = g_utf8_next_char (p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Strings come back with their control characters escaped (line feeds
+ * and tabs kept: eb_ctl_print_fields() shows multi-line text as lines). */
 char *
 eb_ctl_format_value (JsonObject *object, const char *member)
 {
@@ -47,7 +87,7 @@ eb_ctl_format_value (JsonObject *object, const char *member)
   switch (json_node_get_value_type (node))
     {
       case G_TYPE_STRING:
-        return g_strdup (json_node_get_string (node));
+        return escape_controls (json_node_get_string (node), "\n\t");
       case G_TYPE_INT64:
         return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
       case G_TYPE_DOUBLE:
@@ -124,9 +164,10 @@ format_cell (const EbCtlColumn *column, JsonObject *object)
 
   text = column->format != NULL ? column->format (object, column->member)
                                 : eb_ctl_format_value (object, column->member);
-  /* one line per row, whatever the text holds */
+  /* one line per row, whatever the text holds, and no control characters
+   * (a column's own format may show server text too) */
   g_strdelimit (text, "\t\r\n", ' ');
-  return g_steal_pointer (&text);
+  return escape_controls (text, "");
 }
 
 void
@@ -183,11 +224,14 @@ eb_ctl_print_fields (const EbCtlColumn *columns, JsonObject *object)
     width = MAX (width, text_width (columns[c].header) + 1);
   for (guint c = 0; columns[c].header != NULL; c++)
     {
+      g_autofree char *raw = NULL;
       g_autofree char *text = NULL;
       g_auto (GStrv) lines = NULL;
 
-      text = columns[c].format != NULL ? columns[c].format (object, columns[c].member)
-                                       : eb_ctl_format_value (object, columns[c].member);
+      raw = columns[c].format != NULL ? columns[c].format (object, columns[c].member)
+                                      : eb_ctl_format_value (object, columns[c].member);
+      /* multi-line text as lines; no other control character */
+      text = escape_controls (raw, "\n\t");
       lines = g_strsplit (text, "\n", -1);
       printf ("%s:%*s  %s\n", columns[c].header, (int)(width - text_width (columns[c].header) - 1),
               "", lines[0] != NULL ? lines[0] : "");
@@ -274,14 +318,18 @@ print_warnings (JsonObject *object)
       JsonObject *warning;
       const char *rule;
       const char *detail;
+      g_autofree char *shown_rule = NULL;
+      g_autofree char *shown_detail = NULL;
 
       if (!JSON_NODE_HOLDS_OBJECT (element))
         continue;
       warning = json_node_get_object (element);
       rule = string_member (warning, "rule");
       detail = string_member (warning, "detail");
-      g_printerr ("warning: %s: %s\n", rule != NULL ? rule : "(rule)",
-                  detail != NULL ? detail : "");
+      /* a detail may quote a session's title */
+      shown_rule = escape_controls (rule != NULL ? rule : "(rule)", "");
+      shown_detail = escape_controls (detail != NULL ? detail : "", "");
+      g_printerr ("warning: %s: %s\n", shown_rule, shown_detail);
     }
 }
 

@@ -185,5 +185,6 @@ gboolean eb_ctl_write_output (GBytes *body, const char *path, GError **error);
 extern const EbCtlCommand eb_ctl_directory_commands[];
 extern const EbCtlCommand eb_ctl_session_commands[];
 extern const EbCtlCommand eb_ctl_token_commands[];
+extern const EbCtlCommand eb_ctl_live_commands[];
 
 G_END_DECLS

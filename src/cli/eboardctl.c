@@ -14,6 +14,7 @@
 static const EbCtlCommand *const command_tables[] = {
   eb_ctl_directory_commands,
   eb_ctl_session_commands,
+  eb_ctl_live_commands,
   eb_ctl_token_commands,
 };
 

@@ -116,8 +116,9 @@ eb_agenda_check_deid (GPtrArray *violations, const char *field, const char *valu
  *
  * Checks the presenting site and presenter (set), the summary (1..4000
  * characters), the question (1..1000 characters) and the minutes
- * (1..240), and runs the de-identification guard on the summary, the
- * question and the recommendation.
+ * (1..240), refuses control characters other than line feeds and tabs in
+ * the summary, the question and the recommendation, and runs the
+ * de-identification guard on them.
  *
  * Returns: %TRUE when valid; otherwise sets an error carrying every
  *   problem as a violation: EB_ERROR_INVALID when a field is malformed,
@@ -133,8 +134,8 @@ eb_agenda_item_validate (const EbAgendaItem *item, GError **error)
 
   eb_violations_check_set (violations, "presenting_site_id", item->presenting_site_id);
   eb_violations_check_set (violations, "presenter_id", item->presenter_id);
-  eb_violations_check_required_text (violations, "summary", item->summary, 4000);
-  eb_violations_check_required_text (violations, "question", item->question, 1000);
+  eb_violations_check_required_long_text (violations, "summary", item->summary, 4000);
+  eb_violations_check_required_long_text (violations, "question", item->question, 1000);
   eb_violations_check_range (violations, "minutes", item->minutes, 1, 240);
   eb_violations_check_enum (violations, "kind", eb_case_kind_to_string (item->kind), "a case kind");
   eb_violations_check_enum (violations, "status", eb_case_status_to_string (item->status),
@@ -142,6 +143,7 @@ eb_agenda_item_validate (const EbAgendaItem *item, GError **error)
   if (item->recommendation != NULL && !g_utf8_validate (item->recommendation, -1, NULL))
     eb_violations_add_invalid_field (violations, "recommendation",
                                      "recommendation must be UTF-8 text");
+  eb_violations_check_controls (violations, "recommendation", item->recommendation, TRUE);
 
   malformed = violations->len > 0;
 

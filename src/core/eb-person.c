@@ -59,7 +59,7 @@ eb_person_free (EbPerson *person)
   g_free (person);
 }
 
-/* Syntactic plausibility only (one @, a dotted domain, no spaces or
+/* Syntactic plausibility only (one @, a dotted domain, no spaces or C0/C1
  * control characters); whether the mailbox exists is not our business. */
 static gboolean
 eb_person_email_is_plausible (const char *email)
@@ -68,7 +68,7 @@ eb_person_email_is_plausible (const char *email)
   const char *domain;
   gsize len;
 
-  if (email == NULL || !g_utf8_validate (email, -1, NULL))
+  if (email == NULL || !g_utf8_validate (email, -1, NULL) || eb_text_has_controls (email, FALSE))
     return FALSE;
   len = strlen (email);
   if (len < 3 || len > 254)
@@ -94,9 +94,9 @@ eb_person_email_is_plausible (const char *email)
 /**
  * eb_person_validate:
  *
- * Checks the name (1..200 characters, not blank), the e-mail address
- * (syntactically plausible), the specialty (a code of the vocabulary) and
- * the home site (set).
+ * Checks the name (1..200 characters, not blank, no control characters),
+ * the e-mail address (syntactically plausible, no control characters),
+ * the specialty (a code of the vocabulary) and the home site (set).
  *
  * Returns: %TRUE when valid; otherwise sets an EB_ERROR_INVALID error that
  *   carries one `invalid-field` violation per problem

@@ -79,3 +79,35 @@ eb_session_series_end (const EbSession *session)
     return rule != NULL ? G_MAXINT64 : first_end;
   return found ? MAX (end, first_end) : first_end;
 }
+
+/**
+ * eb_session_series_start:
+ *
+ * A moved occurrence may start before the series does (a weekly series
+ * from June whose first occurrence is moved to May), so a window filter
+ * on the stored start alone would miss it. Every moved occurrence counts,
+ * whether or not its original start is one of the series' occurrences: a
+ * bound that is too early only costs an expansion, one that is too late
+ * loses a conflict.
+ *
+ * Returns: the first instant an occurrence can start, Unix seconds UTC:
+ *   the session's start, or the earliest new start of a moved occurrence
+ *   when that comes first
+ */
+gint64
+eb_session_series_start (const EbSession *session)
+{
+  gint64 first;
+
+  g_return_val_if_fail (session != NULL, G_MININT64);
+
+  first = session->start;
+  for (guint i = 0; session->exceptions != NULL && i < session->exceptions->len; i++)
+    {
+      const EbOccurrenceException *exception = g_ptr_array_index (session->exceptions, i);
+
+      if (!exception->cancelled && exception->new_start != 0)
+        first = MIN (first, exception->new_start);
+    }
+  return first;
+}

@@ -140,9 +140,10 @@ eb_session_free (EbSession *session)
  * eb_session_validate:
  *
  * Checks the title (1..200 characters, not blank), the focus (at most 200
- * characters), the host site and start (set), the duration (1..1440
- * minutes), the time zone (a known IANA zone) and the recurrence rule
- * (interval 1..52, count not negative, until not before the start).
+ * characters; neither with control characters), the host site and start
+ * (set), the duration (1..1440 minutes), the time zone (a known IANA zone)
+ * and the recurrence rule (interval 1..52, count not negative, until not
+ * before the start).
  *
  * Returns: %TRUE when valid; otherwise sets an EB_ERROR_INVALID error that
  *   carries one `invalid-field` violation per problem

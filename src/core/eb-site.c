@@ -128,8 +128,8 @@ eb_site_code_is_valid (const char *code)
  * eb_site_validate:
  *
  * Checks the fields a caller sets: the name (1..200 characters, not
- * blank), the code (2..16 of `A-Z 0-9 -`), the time zone (a known IANA
- * zone) and the status.
+ * blank, no control characters), the code (2..16 of `A-Z 0-9 -`), the
+ * time zone (a known IANA zone) and the status.
  *
  * Returns: %TRUE when valid; otherwise sets an EB_ERROR_INVALID error that
  *   carries one `invalid-field` violation per problem

@@ -22,12 +22,27 @@ GPtrArray *eb_violations_new (void);
 void eb_violations_add_invalid_field (GPtrArray *violations, const char *field,
                                       const char *detail_format, ...) G_GNUC_PRINTF (3, 4);
 
-/* @value must be UTF-8, not blank and at most @max_chars characters. */
+/* %TRUE when UTF-8 @text holds a C0 or C1 control character (U+0000 to
+ * U+001F, U+007F to U+009F); with @allow_line_breaks, line feeds and tabs
+ * do not count. Such characters would reach terminals and logs as escape
+ * sequences. */
+gboolean eb_text_has_controls (const char *text, gboolean allow_line_breaks);
+
+/* @value must be UTF-8, not blank, at most @max_chars characters and on
+ * one line: no control characters at all (names, titles, labels). */
 void eb_violations_check_required_text (GPtrArray *violations, const char *field, const char *value,
                                         glong max_chars);
 /* @value may be %NULL or blank; otherwise as for required text. */
 void eb_violations_check_optional_text (GPtrArray *violations, const char *field, const char *value,
                                         glong max_chars);
+/* As required text, but line feeds and tabs are allowed (case summaries,
+ * questions); other control characters are not. */
+void eb_violations_check_required_long_text (GPtrArray *violations, const char *field,
+                                             const char *value, glong max_chars);
+/* Adds an `invalid-field` violation when @value (%NULL passes) holds
+ * control characters, as eb_text_has_controls() finds them. */
+void eb_violations_check_controls (GPtrArray *violations, const char *field, const char *value,
+                                   gboolean allow_line_breaks);
 /* An id or instant must be set (positive). */
 void eb_violations_check_set (GPtrArray *violations, const char *field, gint64 value);
 /* @value must lie in @min..@max. */

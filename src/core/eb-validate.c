@@ -29,10 +29,43 @@ eb_violations_add_invalid_field (GPtrArray *violations, const char *field,
   g_ptr_array_add (violations, eb_violation_new ("invalid-field", field, "%s", detail));
 }
 
+gboolean
+eb_text_has_controls (const char *text, gboolean allow_line_breaks)
+{
+  if (text == NULL)
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (allow_line_breaks && (c == '\n' || c == '\t'))
+        continue;
+      if (c < 0x20 || (c >= 0x7f && c <= 0x9f))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+void
+eb_violations_check_controls (GPtrArray *violations, const char *field, const char *value,
+                              gboolean allow_line_breaks)
+{
+  if (value == NULL || !g_utf8_validate (value, -1, NULL)
+      || !eb_text_has_controls (value, allow_line_breaks))
+    return;
+  if (allow_line_breaks)
+    eb_violations_add_invalid_field (
+        violations, field, "%s must not contain control characters other than line feeds and tabs",
+        field);
+  else
+    eb_violations_add_invalid_field (violations, field, "%s must not contain control characters",
+                                     field);
+}
+
 /* A @min_chars of 0 makes the text optional: %NULL or blank passes. */
 static void
 eb_violations_check_text (GPtrArray *violations, const char *field, const char *value,
-                          glong min_chars, glong max_chars)
+                          glong min_chars, glong max_chars, gboolean allow_line_breaks)
 {
   g_autofree char *trimmed = NULL;
 
@@ -49,20 +82,29 @@ eb_violations_check_text (GPtrArray *violations, const char *field, const char *
   if ((min_chars > 0 && trimmed[0] == '\0') || g_utf8_strlen (value, -1) > max_chars)
     eb_violations_add_invalid_field (violations, field, "%s must be %ld to %ld characters%s", field,
                                      min_chars, max_chars, min_chars > 0 ? ", not blank" : "");
+  else
+    eb_violations_check_controls (violations, field, value, allow_line_breaks);
 }
 
 void
 eb_violations_check_required_text (GPtrArray *violations, const char *field, const char *value,
                                    glong max_chars)
 {
-  eb_violations_check_text (violations, field, value, 1, max_chars);
+  eb_violations_check_text (violations, field, value, 1, max_chars, FALSE);
 }
 
 void
 eb_violations_check_optional_text (GPtrArray *violations, const char *field, const char *value,
                                    glong max_chars)
 {
-  eb_violations_check_text (violations, field, value, 0, max_chars);
+  eb_violations_check_text (violations, field, value, 0, max_chars, FALSE);
+}
+
+void
+eb_violations_check_required_long_text (GPtrArray *violations, const char *field, const char *value,
+                                        glong max_chars)
+{
+  eb_violations_check_text (violations, field, value, 1, max_chars, TRUE);
 }
 
 void

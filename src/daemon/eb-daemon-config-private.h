@@ -17,6 +17,19 @@ G_BEGIN_DECLS
  * @migrations_dir: (nullable): %NULL means the migrations built into the
  *   store
  * @log_level: the least severe level written (e.g. %G_LOG_LEVEL_MESSAGE)
+ * @media_enabled: whether eboardd runs the media plane (SRT listener,
+ *   recording, relay); without it sessions still go live and end, with
+ *   empty recordings
+ * @srt_address: the SRT listener's IP address
+ * @srt_port: its UDP port (0: any free one)
+ * @public_srt_host: (nullable): the host encoders are told to call; %NULL
+ *   means @srt_address
+ * @pipelines_dir: (nullable): %NULL means the installed pipelines/ folder,
+ *   else the one of the source tree
+ * @recordings_dir: (nullable): %NULL means `<data_dir>/recordings`
+ * @segment_seconds: target length of a recording segment
+ * @subscriber_queue_bytes: per relay subscriber
+ * @credential_lifetime: seconds a join credential stays valid
  *
  * The effective configuration of eboardd: built-in defaults, overridden
  * by a GKeyFile (data/eboard.conf documents every key), overridden by
@@ -37,6 +50,15 @@ typedef struct
   char *organizer_email;
   char *uid_domain;
   GLogLevelFlags log_level;
+  gboolean media_enabled;
+  char *srt_address;
+  guint srt_port;
+  char *public_srt_host;
+  char *pipelines_dir;
+  char *recordings_dir;
+  guint segment_seconds;
+  guint64 subscriber_queue_bytes;
+  guint64 credential_lifetime;
 } EbDaemonConfig;
 
 EbDaemonConfig *eb_daemon_config_new (void);
@@ -53,6 +75,11 @@ gboolean eb_daemon_config_load (EbDaemonConfig *self, const char *path, GPtrArra
 /* Validation shared by the file and the flags. */
 gboolean eb_daemon_config_check_address (const char *address, GError **error);
 gboolean eb_daemon_config_check_public_url (const char *url, GError **error);
+
+/* The folders the media plane uses when the configuration names none
+ * (transfer full). */
+char *eb_daemon_config_pipelines_dir (const EbDaemonConfig *self);
+char *eb_daemon_config_recordings_dir (const EbDaemonConfig *self);
 
 /* (transfer full): "http://ADDRESS:PORT", with brackets around IPv6. */
 char *eb_daemon_config_listen_url (const char *address, guint port);

@@ -30,6 +30,15 @@ static const struct
   { "calendar", "organizer_email" },
   { "calendar", "uid_domain" },
   { "log", "level" },
+  { "media", "enabled" },
+  { "media", "srt_address" },
+  { "media", "srt_port" },
+  { "media", "public_srt_host" },
+  { "media", "pipelines_dir" },
+  { "media", "recordings_dir" },
+  { "media", "segment_seconds" },
+  { "media", "subscriber_queue_bytes" },
+  { "media", "credential_lifetime" },
 };
 
 static const struct
@@ -57,6 +66,12 @@ eb_daemon_config_new (void)
   self->organizer_email = g_strdup ("eboard@localhost");
   self->uid_domain = g_strdup ("eboard.localhost");
   self->log_level = G_LOG_LEVEL_MESSAGE;
+  self->media_enabled = TRUE;
+  self->srt_address = g_strdup ("127.0.0.1");
+  self->srt_port = 9000;
+  self->segment_seconds = 4;
+  self->subscriber_queue_bytes = 4 * 1024 * 1024;
+  self->credential_lifetime = 12 * 60 * 60;
   return self;
 }
 
@@ -73,7 +88,30 @@ eb_daemon_config_free (EbDaemonConfig *self)
   g_strfreev (self->required_specialties);
   g_free (self->organizer_email);
   g_free (self->uid_domain);
+  g_free (self->srt_address);
+  g_free (self->public_srt_host);
+  g_free (self->pipelines_dir);
+  g_free (self->recordings_dir);
   g_free (self);
+}
+
+char *
+eb_daemon_config_pipelines_dir (const EbDaemonConfig *self)
+{
+  if (self->pipelines_dir != NULL)
+    return g_strdup (self->pipelines_dir);
+  /* installed, else (running from the build tree) the source tree's */
+  if (g_file_test (EB_PIPELINESDIR, G_FILE_TEST_IS_DIR))
+    return g_strdup (EB_PIPELINESDIR);
+  return g_strdup (EB_SOURCE_PIPELINESDIR);
+}
+
+char *
+eb_daemon_config_recordings_dir (const EbDaemonConfig *self)
+{
+  if (self->recordings_dir != NULL)
+    return g_strdup (self->recordings_dir);
+  return g_build_filename (self->data_dir, "recordings", NULL);
 }
 
 const char *
@@ -328,6 +366,79 @@ load_string (GKeyFile *keyfile, const char *path, const char *group, const char 
   return TRUE;
 }
 
+static gboolean
+load_boolean (GKeyFile *keyfile, const char *path, const char *group, const char *key,
+              gboolean *out, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *value = NULL;
+  gboolean present;
+
+  value = get_string (keyfile, path, group, key, &present, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (!present || *value == '\0')
+    return TRUE;
+  if (g_ascii_strcasecmp (value, "true") == 0)
+    *out = TRUE;
+  else if (g_ascii_strcasecmp (value, "false") == 0)
+    *out = FALSE;
+  else
+    {
+      set_key_error (error, path, group, key, "'%s' is not true or false", value);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* [media] */
+static gboolean
+load_media (EbDaemonConfig *self, GKeyFile *keyfile, const char *path, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  guint64 number;
+
+  if (!load_boolean (keyfile, path, "media", "enabled", &self->media_enabled, error))
+    return FALSE;
+  if (!load_string (keyfile, path, "media", "srt_address", "127.0.0.1", &self->srt_address, error))
+    return FALSE;
+  if (!eb_daemon_config_check_address (self->srt_address, &local_error))
+    {
+      set_key_error (error, path, "media", "srt_address", "%s", local_error->message);
+      return FALSE;
+    }
+  number = self->srt_port;
+  if (!load_uint (keyfile, path, "media", "srt_port", 0, 65535, &number, error))
+    return FALSE;
+  self->srt_port = number;
+  if (!load_string (keyfile, path, "media", "public_srt_host", NULL, &self->public_srt_host, error))
+    return FALSE;
+  if (self->public_srt_host != NULL
+      && (strpbrk (self->public_srt_host, "/?#@ ") != NULL
+          || !g_utf8_validate (self->public_srt_host, -1, NULL)))
+    {
+      set_key_error (error, path, "media", "public_srt_host", "'%s' is not a host name or address",
+                     self->public_srt_host);
+      return FALSE;
+    }
+  if (!load_string (keyfile, path, "media", "pipelines_dir", NULL, &self->pipelines_dir, error)
+      || !load_string (keyfile, path, "media", "recordings_dir", NULL, &self->recordings_dir,
+                       error))
+    return FALSE;
+  number = self->segment_seconds;
+  if (!load_uint (keyfile, path, "media", "segment_seconds", 1, 60, &number, error))
+    return FALSE;
+  self->segment_seconds = number;
+  if (!load_uint (keyfile, path, "media", "subscriber_queue_bytes", 64 * 1024,
+                  G_GUINT64_CONSTANT (1) << 30, &self->subscriber_queue_bytes, error))
+    return FALSE;
+  return load_uint (keyfile, path, "media", "credential_lifetime", 60, 7 * 24 * 60 * 60,
+                    &self->credential_lifetime, error);
+}
+
 gboolean
 eb_daemon_config_load (EbDaemonConfig *self, const char *path, GPtrArray *warnings, GError **error)
 {
@@ -462,7 +573,7 @@ eb_daemon_config_load (EbDaemonConfig *self, const char *path, GPtrArray *warnin
           return FALSE;
         }
     }
-  return TRUE;
+  return load_media (self, keyfile, path, error);
 }
 
 char *
@@ -487,5 +598,17 @@ eb_daemon_config_to_data (const EbDaemonConfig *self)
   g_key_file_set_string (keyfile, "calendar", "uid_domain", self->uid_domain);
   g_key_file_set_string (keyfile, "log", "level",
                          eb_daemon_config_log_level_to_string (self->log_level));
+  g_key_file_set_boolean (keyfile, "media", "enabled", self->media_enabled);
+  g_key_file_set_string (keyfile, "media", "srt_address", self->srt_address);
+  g_key_file_set_uint64 (keyfile, "media", "srt_port", self->srt_port);
+  g_key_file_set_string (keyfile, "media", "public_srt_host",
+                         self->public_srt_host != NULL ? self->public_srt_host : "");
+  g_key_file_set_string (keyfile, "media", "pipelines_dir",
+                         self->pipelines_dir != NULL ? self->pipelines_dir : "");
+  g_key_file_set_string (keyfile, "media", "recordings_dir",
+                         self->recordings_dir != NULL ? self->recordings_dir : "");
+  g_key_file_set_uint64 (keyfile, "media", "segment_seconds", self->segment_seconds);
+  g_key_file_set_uint64 (keyfile, "media", "subscriber_queue_bytes", self->subscriber_queue_bytes);
+  g_key_file_set_uint64 (keyfile, "media", "credential_lifetime", self->credential_lifetime);
   return g_key_file_to_data (keyfile, NULL, NULL);
 }

@@ -11,6 +11,9 @@
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <glib-unix.h>
 #include <gio/gio.h>
@@ -33,6 +36,7 @@ typedef struct
   GMainLoop *loop;
   EbStore *store;
   EbService *service;
+  EbMediaPlane *media;
   EbApiServer *server;
   guint sigterm_id;
   guint sigint_id;
@@ -120,32 +124,192 @@ prepare_data_dir (const char *data_dir, GError **error)
   return TRUE;
 }
 
-/* The bootstrap secret goes to stdout once, never to the log, and to a
- * file only the service user can read, for unattended first starts. */
-static void
+/*
+ * The bootstrap secret goes to a file only the service user can read and,
+ * when stdout is a terminal, to the terminal once; never to the log. A
+ * stdout that is not a terminal (a pipe, a file, the journal under
+ * systemd) only learns where the file is. FALSE when the secret could be
+ * neither saved nor shown.
+ */
+static gboolean
 announce_bootstrap (EbDaemon *self, const char *secret)
 {
   g_autofree char *path = g_build_filename (self->config->data_dir, "bootstrap-token", NULL);
   g_autofree char *contents = g_strdup_printf ("%s\n", secret);
   g_autoptr (GError) error = NULL;
+  int out = fileno (stdout);
+  gboolean terminal = isatty (out) && !g_log_writer_is_journald (out);
   gboolean saved;
 
   saved
       = g_file_set_contents_full (path, contents, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error);
-  printf ("\n"
-          "Bootstrap admin token (shown once, store it now): %s\n",
-          secret);
-  if (saved)
-    printf ("The same token is in %s (mode 0600); delete that file once it is stored.\n", path);
+  explicit_bzero (contents, strlen (contents));
+  if (!saved && !terminal)
+    {
+      g_printerr ("eboardd: cannot write the bootstrap token file: %s\n"
+                  "eboardd: its secret is not shown either, as standard output is not a "
+                  "terminal; the database holds nothing but that token yet: remove "
+                  "%s/eboard.db (with its -wal and -shm files) and start again\n",
+                  error->message, self->config->data_dir);
+      return FALSE;
+    }
+
+  if (terminal)
+    {
+      printf ("\n"
+              "Bootstrap admin token (shown once, store it now): %s\n",
+              secret);
+      if (saved)
+        printf ("The same token is in %s (mode 0600); delete that file once it is stored.\n", path);
+    }
+  else
+    {
+      printf ("\n"
+              "Bootstrap admin token written to %s (mode 0600); store it, then delete that file.\n",
+              path);
+    }
   printf ("\n");
   fflush (stdout);
 
-  explicit_bzero (contents, strlen (contents));
   if (!saved)
     g_warning ("cannot write the bootstrap token file: %s", error->message);
   g_log_structured (G_LOG_DOMAIN, G_LOG_LEVEL_MESSAGE, "EBOARD_EVENT", "bootstrap-token", "MESSAGE",
                     "first start: created the bootstrap admin token%s",
-                    saved ? " (also saved to the bootstrap-token file of the data folder)" : "");
+                    saved ? " (saved to the bootstrap-token file of the data folder)" : "");
+  return TRUE;
+}
+
+/* The join key signs join credentials and derives the sessions' SRT
+ * passphrases: 32 random bytes in <data_dir>/join-key (mode 0600),
+ * created at the first start and kept, so that credentials handed out
+ * stay valid across restarts. */
+static GBytes *
+load_join_key (const char *data_dir, GError **error)
+{
+  g_autofree char *path = g_build_filename (data_dir, "join-key", NULL);
+  g_autofree char *contents = NULL;
+  guint8 key[EB_JOIN_KEY_LENGTH];
+  gsize length = 0;
+  GStatBuf st;
+  GBytes *bytes;
+
+  if (g_file_get_contents (path, &contents, &length, NULL))
+    {
+      if (length != EB_JOIN_KEY_LENGTH)
+        {
+          explicit_bzero (contents, length);
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                       "%s holds %" G_GSIZE_FORMAT " bytes, not %d: remove it to create a new "
+                       "key (join details handed out so far stop working)",
+                       path, length, EB_JOIN_KEY_LENGTH);
+          return NULL;
+        }
+      if (g_stat (path, &st) == 0 && (st.st_mode & 0077) != 0)
+        g_warning ("%s can be read by other users: chmod 600 it", path);
+      bytes = g_bytes_new (contents, length);
+      explicit_bzero (contents, length);
+      return bytes;
+    }
+
+  if (getrandom (key, sizeof key, 0) != (ssize_t)sizeof key)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   "cannot draw a random join key: %s", g_strerror (saved_errno));
+      return NULL;
+    }
+  if (!g_file_set_contents_full (path, (const char *)key, sizeof key,
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, error))
+    {
+      explicit_bzero (key, sizeof key);
+      return NULL;
+    }
+  g_message ("created the join key %s", path);
+  bytes = g_bytes_new (key, sizeof key);
+  explicit_bzero (key, sizeof key);
+  return bytes;
+}
+
+/* The media plane (unless disabled), handed to the service; sessions left
+ * live by a previous run are recovered; then the SRT listener binds. */
+static int
+eb_daemon_start_media (EbDaemon *self)
+{
+  EbDaemonConfig *config = self->config;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) key = NULL;
+  g_autofree char *recordings_dir = eb_daemon_config_recordings_dir (config);
+  g_autofree char *pipelines_dir = eb_daemon_config_pipelines_dir (config);
+  EbLiveSettings live = { 0 };
+  gsize key_length = 0;
+  const guint8 *key_data;
+  guint n_recovered = 0;
+
+  key = load_join_key (config->data_dir, &error);
+  if (key == NULL)
+    {
+      g_printerr ("eboardd: cannot load the join key: %s\n", error->message);
+      return EXIT_RUNTIME;
+    }
+  key_data = g_bytes_get_data (key, &key_length);
+  if (g_mkdir_with_parents (recordings_dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_printerr ("eboardd: cannot create the recordings folder %s: %s\n", recordings_dir,
+                  g_strerror (saved_errno));
+      return EXIT_RUNTIME;
+    }
+
+  if (config->media_enabled)
+    {
+      EbMediaSettings settings = {
+        .pipelines_dir = pipelines_dir,
+        .recordings_dir = recordings_dir,
+        .srt_address = config->srt_address,
+        .srt_port = config->srt_port,
+        .segment_seconds = config->segment_seconds,
+        .subscriber_queue_bytes = config->subscriber_queue_bytes,
+        .credential_key = key_data,
+        .credential_key_length = key_length,
+      };
+
+      self->media = eb_media_plane_new (&settings, &error);
+      if (self->media == NULL)
+        {
+          /* e.g. a broken template: the message names the file and line */
+          g_printerr ("eboardd: cannot set up the media plane: %s\n", error->message);
+          return EXIT_USAGE;
+        }
+    }
+  else
+    g_message ("media plane disabled ([media] enabled=false): sessions are not recorded");
+
+  live.srt_host = config->public_srt_host != NULL ? config->public_srt_host : config->srt_address;
+  /* 0: the port the listener bound, once it is known */
+  live.srt_port = config->srt_port;
+  live.credential_lifetime = (gint64)config->credential_lifetime;
+  live.recordings_dir = recordings_dir;
+  eb_service_set_media_plane (self->service, self->media, key_data, key_length, &live);
+
+  /* Before the listener opens and before any request: sessions still
+   * live in the database were interrupted. */
+  if (!eb_service_recover_interrupted (self->service, &n_recovered, &error))
+    {
+      g_warning ("recovering interrupted sessions: %s", error->message);
+      g_clear_error (&error);
+    }
+  else if (n_recovered > 0)
+    g_message ("recovered %u session(s) interrupted by the previous stop", n_recovered);
+
+  if (self->media != NULL && !eb_media_plane_start (self->media, &error))
+    {
+      g_printerr ("eboardd: cannot listen for SRT on %s port %u: %s\n", config->srt_address,
+                  config->srt_port, error->message);
+      return EXIT_RUNTIME;
+    }
+  return EXIT_OK;
 }
 
 static int
@@ -155,7 +319,6 @@ eb_daemon_run (EbDaemon *self, const char *port_file)
   g_autoptr (GError) error = NULL;
   g_autofree char *db_path = NULL;
   g_autofree char *token_path = NULL;
-  g_autofree char *public_url = NULL;
   g_autofree char *secret = NULL;
   g_autofree char *url = NULL;
   g_autofree char *port_text = NULL;
@@ -166,6 +329,7 @@ eb_daemon_run (EbDaemon *self, const char *port_file)
   EbServiceSettings service_settings = { 0 };
   EbApiSettings api_settings = { 0 };
   guint port;
+  int status;
 
   if (!prepare_data_dir (config->data_dir, &error))
     {
@@ -183,13 +347,10 @@ eb_daemon_run (EbDaemon *self, const char *port_file)
                     "store %s open (schema version %d)", db_path,
                     eb_store_get_schema_version (self->store));
 
-  /* With port 0 the bound port is only known after listening; invitations
-   * then name the configured address and port unless public_url is set. */
-  public_url = config->public_url != NULL
-                   ? g_strdup (config->public_url)
-                   : eb_daemon_config_listen_url (config->address, config->port);
+  /* Without public_url invitations name the address and port listened
+   * on, known only once listening (port 0): set below. */
   service_settings.required_specialties = (const char *const *)config->required_specialties;
-  service_settings.public_url = public_url;
+  service_settings.public_url = config->public_url;
   service_settings.organizer_email = config->organizer_email;
   service_settings.uid_domain = config->uid_domain;
   self->service = eb_service_new (self->store, &service_settings);
@@ -202,8 +363,11 @@ eb_daemon_run (EbDaemon *self, const char *port_file)
     }
   if (secret != NULL)
     {
-      announce_bootstrap (self, secret);
+      gboolean announced = announce_bootstrap (self, secret);
+
       explicit_bzero (secret, strlen (secret));
+      if (!announced)
+        return EXIT_RUNTIME;
     }
   else
     {
@@ -211,6 +375,10 @@ eb_daemon_run (EbDaemon *self, const char *port_file)
       if (g_file_test (token_path, G_FILE_TEST_EXISTS))
         g_message ("%s still holds the bootstrap admin token: delete it once stored", token_path);
     }
+
+  status = eb_daemon_start_media (self);
+  if (status != EXIT_OK)
+    return status;
 
   api_settings.max_body_bytes = config->max_body_bytes;
   api_settings.max_connections = config->max_connections;
@@ -229,6 +397,9 @@ eb_daemon_run (EbDaemon *self, const char *port_file)
     }
   port = eb_api_server_get_port (self->server);
   url = eb_daemon_config_listen_url (config->address, port);
+  /* No request is served before the main loop runs. */
+  if (config->public_url == NULL)
+    g_object_set (self->service, "public-url", url, NULL);
   if (port_file != NULL)
     {
       g_autofree char *text = g_strdup_printf ("%u\n", port);
@@ -252,6 +423,7 @@ eb_daemon_run (EbDaemon *self, const char *port_file)
 
   g_clear_object (&self->server);
   g_clear_object (&self->service);
+  g_clear_object (&self->media);
   eb_store_close (self->store);
   g_clear_object (&self->store);
   g_message ("stopped; store closed");
@@ -265,6 +437,7 @@ eb_daemon_clear (EbDaemon *self)
   g_clear_handle_id (&self->sigint_id, g_source_remove);
   g_clear_object (&self->server);
   g_clear_object (&self->service);
+  g_clear_object (&self->media);
   if (self->store != NULL)
     eb_store_close (self->store);
   g_clear_object (&self->store);
@@ -300,6 +473,7 @@ main (int argc, char **argv)
   g_autofree char *port_file = NULL;
   const char *env_config;
   gint port = -1;
+  gint srt_port = -1;
   gboolean verbose = FALSE;
   gboolean version = FALSE;
   gboolean print_config = FALSE;
@@ -314,6 +488,8 @@ main (int argc, char **argv)
       "IP address to listen on (overrides [server] address)", "ADDRESS" },
     { "port", 'p', 0, G_OPTION_ARG_INT, &port,
       "TCP port to listen on, 0 for any free one (overrides [server] port)", "PORT" },
+    { "srt-port", 0, 0, G_OPTION_ARG_INT, &srt_port,
+      "UDP port of the SRT listener, 0 for any free one (overrides [media] srt_port)", "PORT" },
     { "public-url", 0, 0, G_OPTION_ARG_STRING, &public_url,
       "Base URL put into invitations (overrides [server] public_url)", "URL" },
     { "port-file", 0, 0, G_OPTION_ARG_FILENAME, &port_file,
@@ -388,6 +564,18 @@ main (int argc, char **argv)
           return usage_error (message);
         }
       daemon.config->port = port;
+    }
+  if (srt_port != -1)
+    {
+      if (srt_port < 0 || srt_port > 65535)
+        {
+          g_autofree char *message
+              = g_strdup_printf ("--srt-port: %d is not a port number (0..65535)", srt_port);
+
+          eb_daemon_clear (&daemon);
+          return usage_error (message);
+        }
+      daemon.config->srt_port = srt_port;
     }
   if (public_url != NULL)
     {

@@ -36,5 +36,13 @@ GPtrArray *eb_pipeline_templates_list (EbPipelineTemplates *templates);
  */
 GstElement *eb_pipeline_templates_instantiate (EbPipelineTemplates *templates, const char *name,
                                                GHashTable *values, GError **error);
+/* (transfer full) (nullable): the gst-launch description of template
+ * @name with @values filled in, for gst_parse_bin_from_description() */
+char *eb_pipeline_templates_expand (EbPipelineTemplates *templates, const char *name,
+                                    GHashTable *values, GError **error);
+/* (transfer none) (nullable) (element-type utf8): the placeholders of
+ * template @name, in order of appearance; %NULL without such a template */
+GPtrArray *eb_pipeline_templates_get_placeholders (EbPipelineTemplates *templates,
+                                                   const char *name);
 
 G_END_DECLS

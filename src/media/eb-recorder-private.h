@@ -40,4 +40,16 @@ void eb_recorder_stop_async (EbRecorder *self, GCancellable *cancellable,
 /* (transfer full): the track as recorded (codecs, size, segments). */
 EbRecordedTrack *eb_recorder_stop_finish (EbRecorder *self, GAsyncResult *result, GError **error);
 
+/* Checks that @templates hold what a recorder needs: "record" (an appsrc
+ * named "src", a tsdemux named "demux", a splitmuxsink named "mux") and
+ * the parser fragments "parse-h264", "parse-aac" and "parse-opus". */
+gboolean eb_recorder_check_templates (EbPipelineTemplates *templates, GError **error);
+/* The track name and person the manifest lines carry (by default the
+ * recorder's track name, and the person of a "p<id>-..." name); call it
+ * before eb_recorder_start(). */
+void eb_recorder_set_track_info (EbRecorder *self, const char *track, EbId person_id);
+/* Thread-safe: the bytes dropped because the recorder's input queue was
+ * full. */
+guint64 eb_recorder_get_dropped_bytes (EbRecorder *self);
+
 G_END_DECLS

@@ -11,6 +11,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _EbServiceLive EbServiceLive;
+
 struct _EbService
 {
   GObject parent_instance;
@@ -20,6 +22,9 @@ struct _EbService
   char *public_url;
   char *organizer_email;
   char *uid_domain;
+  /* live sessions: media plane, join key, live recordings
+   * (eb-service-live.c); created on first use */
+  EbServiceLive *live;
 };
 
 /* Authorisation: EB_ERROR_FORBIDDEN "role clinician may not @action". */
@@ -84,5 +89,16 @@ gboolean eb_service_check_overlaps (EbService *self, const EbSession *session, E
                                     GPtrArray *violations, GPtrArray *warnings, GError **error);
 
 gint64 eb_service_now (void);
+
+/* --- live sessions (eb-service-live.c) --- */
+
+/* Installs the "session-event" signal. */
+void eb_service_live_class_init (GObjectClass *object_class);
+/* Drops the media plane (disconnecting from it) and the live state. */
+void eb_service_live_dispose (EbService *self);
+/* After a roster change committed: when @session is live, lets the
+ * person's encoder in (an entry not declined) or cuts it off (no entry,
+ * or declined). */
+void eb_service_live_sync_participant (EbService *self, const EbSession *session, EbId person_id);
 
 G_END_DECLS

@@ -6,7 +6,7 @@
 
 #include "eb-config.h"
 
-#include "eb-service-private.h"
+#include "eb-service-sessions-private.h"
 
 /* Loads a roster entry and checks that it belongs to @session_id. */
 static EbRosterEntry *
@@ -141,6 +141,8 @@ eb_service_add_roster_entry (EbService *self, const EbPrincipal *who, const EbRo
     return NULL;
   if (!eb_transaction_commit (tx, error))
     return NULL;
+  /* someone invited to a live session may join it at once */
+  eb_service_live_sync_participant (self, session, entry->person_id);
   if (warnings != NULL)
     *warnings = g_steal_pointer (&found_warnings);
   return g_steal_pointer (&entry);
@@ -271,8 +273,14 @@ eb_service_update_roster_entry (EbService *self, const EbPrincipal *who,
   entry->status = desired->status;
   if (!eb_store_roster_update (self->store, entry, error))
     return NULL;
+  /* A scheduled or live session keeps a chair. */
+  if (current->role == EB_ROSTER_ROLE_CHAIR && entry->role != EB_ROSTER_ROLE_CHAIR
+      && !eb_service_keep_schedule_rules (self, session->id, EB_SCHEDULE_RULE_CHAIR, error))
+    return NULL;
   if (!eb_transaction_commit (tx, error))
     return NULL;
+  /* declining a live session cuts the connection; a new chair is one */
+  eb_service_live_sync_participant (self, session, entry->person_id);
   if (warnings != NULL)
     *warnings = g_steal_pointer (&found_warnings);
   return g_steal_pointer (&entry);
@@ -313,7 +321,14 @@ eb_service_remove_roster_entry (EbService *self, const EbPrincipal *who, EbId se
     return FALSE;
   if (!eb_store_roster_delete (self->store, id, error))
     return FALSE;
-  return eb_transaction_commit (tx, error);
+  if (current->role == EB_ROSTER_ROLE_CHAIR
+      && !eb_service_keep_schedule_rules (self, session_id, EB_SCHEDULE_RULE_CHAIR, error))
+    return FALSE;
+  if (!eb_transaction_commit (tx, error))
+    return FALSE;
+  /* someone taken off a live session's roster is cut off at once */
+  eb_service_live_sync_participant (self, session, current->person_id);
+  return TRUE;
 }
 
 /* --- agenda --- */
@@ -450,6 +465,9 @@ eb_service_add_agenda_item (EbService *self, const EbPrincipal *who, const EbAge
     return NULL;
   if (!eb_store_agenda_insert (self->store, item, error))
     return NULL;
+  /* A scheduled or live session keeps its agenda within its duration. */
+  if (!eb_service_keep_schedule_rules (self, session->id, EB_SCHEDULE_RULE_AGENDA, error))
+    return NULL;
   if (!eb_transaction_commit (tx, error))
     return NULL;
   return g_steal_pointer (&item);
@@ -523,6 +541,9 @@ eb_service_update_agenda_item (EbService *self, const EbPrincipal *who, const Eb
   if (!eb_service_check_agenda_item (self, item, current, error))
     return NULL;
   if (!eb_store_agenda_update (self->store, item, error))
+    return NULL;
+  if (item->minutes != current->minutes
+      && !eb_service_keep_schedule_rules (self, item->session_id, EB_SCHEDULE_RULE_AGENDA, error))
     return NULL;
   if (!eb_transaction_commit (tx, error))
     return NULL;

@@ -6,11 +6,15 @@
 
 #include "eb-config.h"
 
-#include "eb-service-private.h"
+#include "eb-service-sessions-private.h"
 
 /* Occurrence listings wider than this are refused rather than expanded. */
 #define EB_SERVICE_MAX_OCCURRENCE_WINDOW ((gint64)10 * 366 * 24 * 3600)
 #define EB_SERVICE_DEFAULT_OCCURRENCE_WINDOW ((gint64)366 * 24 * 3600)
+/* A moved occurrence stays within this distance of where the rule puts
+ * it, and before 2500-01-01T00:00:00Z, as calendars can express it. */
+#define EB_SERVICE_MAX_MOVE ((gint64)366 * 24 * 3600)
+#define EB_SERVICE_LAST_INSTANT G_GINT64_CONSTANT (16725225600)
 
 /*
  * The span any occurrence of @session can touch: from its first possible
@@ -365,6 +369,12 @@ eb_service_update_session (EbService *self, const EbPrincipal *who, const EbSess
                                              warnings != NULL ? found_warnings : NULL, error))
         return NULL;
     }
+  /* A scheduled session keeps its agenda within its duration. */
+  if (session->duration_minutes != current->duration_minutes
+      && session->state == EB_SESSION_STATE_SCHEDULED
+      && !eb_service_check_schedule_rules (self, session, EB_SCHEDULE_RULE_AGENDA, violations,
+                                           error))
+    return NULL;
   if (!eb_service_commit_session (self, tx, session, violations, error))
     return NULL;
   if (warnings != NULL)
@@ -407,42 +417,67 @@ eb_service_delete_session (EbService *self, const EbPrincipal *who, EbId id,
 }
 
 /* The rules a session must meet to be scheduled, all collected. */
-static gboolean
-eb_service_check_schedulable (EbService *self, const EbSession *session, GPtrArray *violations,
-                              GError **error)
+gboolean
+eb_service_check_schedule_rules (EbService *self, const EbSession *session, EbScheduleRules rules,
+                                 GPtrArray *violations, GError **error)
 {
-  g_autoptr (GPtrArray) roster = NULL;
   g_autoptr (GError) local_error = NULL;
-  gboolean has_chair = FALSE;
-  gint minutes;
 
-  roster = eb_store_roster_list (self->store, session->id, error);
-  if (roster == NULL)
-    return FALSE;
-  for (guint i = 0; i < roster->len; i++)
+  if ((rules & EB_SCHEDULE_RULE_CHAIR) != 0)
     {
-      const EbRosterEntry *entry = g_ptr_array_index (roster, i);
-      if (entry->role == EB_ROSTER_ROLE_CHAIR)
-        has_chair = TRUE;
-    }
-  if (!has_chair)
-    g_ptr_array_add (violations,
-                     eb_violation_new ("schedule-requires-chair", "roster",
-                                       "session %" G_GINT64_FORMAT " has no chair on its roster",
-                                       session->id));
+      g_autoptr (GPtrArray) roster = NULL;
+      gboolean has_chair = FALSE;
 
-  minutes = eb_store_agenda_total_minutes (self->store, session->id, &local_error);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
+      roster = eb_store_roster_list (self->store, session->id, error);
+      if (roster == NULL)
+        return FALSE;
+      for (guint i = 0; i < roster->len; i++)
+        {
+          const EbRosterEntry *entry = g_ptr_array_index (roster, i);
+          if (entry->role == EB_ROSTER_ROLE_CHAIR)
+            has_chair = TRUE;
+        }
+      if (!has_chair)
+        g_ptr_array_add (violations, eb_violation_new ("schedule-requires-chair", "roster",
+                                                       "session %" G_GINT64_FORMAT
+                                                       " has no chair on its roster",
+                                                       session->id));
     }
-  if (minutes > session->duration_minutes)
-    g_ptr_array_add (violations,
-                     eb_violation_new ("agenda-exceeds-duration", "duration_minutes",
-                                       "the agenda takes %d minutes, more than the session's %d",
-                                       minutes, session->duration_minutes));
+
+  if ((rules & EB_SCHEDULE_RULE_AGENDA) != 0)
+    {
+      gint minutes = eb_store_agenda_total_minutes (self->store, session->id, &local_error);
+
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (minutes > session->duration_minutes)
+        g_ptr_array_add (violations,
+                         eb_violation_new ("agenda-exceeds-duration", "duration_minutes",
+                                           "the agenda takes %d minutes, more than the "
+                                           "session's %d",
+                                           minutes, session->duration_minutes));
+    }
   return TRUE;
+}
+
+gboolean
+eb_service_keep_schedule_rules (EbService *self, EbId session_id, EbScheduleRules rules,
+                                GError **error)
+{
+  g_autoptr (EbSession) session = NULL;
+  g_autoptr (GPtrArray) violations = eb_violations_new ();
+
+  session = eb_store_session_get (self->store, session_id, error);
+  if (!eb_service_check_found (session != NULL, "session", session_id, error))
+    return FALSE;
+  if (session->state != EB_SESSION_STATE_SCHEDULED && session->state != EB_SESSION_STATE_LIVE)
+    return TRUE;
+  if (!eb_service_check_schedule_rules (self, session, rules, violations, error))
+    return FALSE;
+  return eb_violations_check_none (violations, EB_ERROR_RULE_VIOLATED, error);
 }
 
 /**
@@ -463,6 +498,10 @@ eb_service_transition_session (EbService *self, const EbPrincipal *who, EbId id,
   g_return_val_if_fail (EB_IS_SERVICE (self), NULL);
   g_return_val_if_fail (who != NULL, NULL);
 
+  /* Going live opens the conference (eb-service-live.c); ending closes
+   * it, which takes time: eb_service_end_session_async(). */
+  if (to == EB_SESSION_STATE_LIVE)
+    return eb_service_start_session (self, who, id, expected_version, error);
   tx = eb_service_begin_write (self, who, "change the state of sessions", error);
   if (tx == NULL)
     return NULL;
@@ -473,8 +512,14 @@ eb_service_transition_session (EbService *self, const EbPrincipal *who, EbId id,
   from = session->state;
   if (!eb_session_state_check_transition (from, to, error))
     return NULL;
+  if (from == EB_SESSION_STATE_LIVE)
+    {
+      g_set_error (error, EB_ERROR, EB_ERROR_CONFLICT,
+                   "session %" G_GINT64_FORMAT " is live: end it to close its conference", id);
+      return NULL;
+    }
   if (to == EB_SESSION_STATE_SCHEDULED
-      && !eb_service_check_schedulable (self, session, violations, error))
+      && !eb_service_check_schedule_rules (self, session, EB_SCHEDULE_RULES_ALL, violations, error))
     return NULL;
 
   session->state = to;
@@ -558,6 +603,18 @@ eb_service_set_occurrence_exception (EbService *self, const EbPrincipal *who, Eb
     {
       eb_set_invalid_field_error (error, "new_start",
                                   "new_start is required to move an occurrence");
+      return NULL;
+    }
+  /* Beyond these an occurrence is no longer the same one, and far
+   * instants have no place in a calendar. */
+  if (!cancelled
+      && (new_start < original_start - EB_SERVICE_MAX_MOVE
+          || new_start > original_start + EB_SERVICE_MAX_MOVE
+          || new_start >= EB_SERVICE_LAST_INSTANT))
+    {
+      eb_set_invalid_field_error (error, "new_start",
+                                  "new_start must be within 366 days of original_start and "
+                                  "before 2500-01-01");
       return NULL;
     }
 

@@ -20,12 +20,26 @@ enum
 {
   PROP_0,
   PROP_STORE,
+  PROP_PUBLIC_URL,
   N_PROPS
 };
 
 static GParamSpec *props[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (EbService, eb_service, G_TYPE_OBJECT)
+
+/* NULL or "" give the default; "http://host/" + "/sessions/1" must not
+ * give a double slash. */
+static void
+eb_service_set_public_url (EbService *self, const char *public_url)
+{
+  if (public_url == NULL || public_url[0] == '\0')
+    public_url = EB_SERVICE_DEFAULT_PUBLIC_URL;
+  g_free (self->public_url);
+  self->public_url = g_strdup (public_url);
+  while (g_str_has_suffix (self->public_url, "/"))
+    self->public_url[strlen (self->public_url) - 1] = '\0';
+}
 
 static void
 eb_service_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
@@ -36,6 +50,9 @@ eb_service_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
     {
       case PROP_STORE:
         g_value_set_object (value, self->store);
+        break;
+      case PROP_PUBLIC_URL:
+        g_value_set_string (value, self->public_url);
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -53,6 +70,13 @@ eb_service_set_property (GObject *object, guint prop_id, const GValue *value, GP
       case PROP_STORE:
         g_set_object (&self->store, g_value_get_object (value));
         break;
+      case PROP_PUBLIC_URL:
+        if (g_strcmp0 (self->public_url, g_value_get_string (value)) != 0)
+          {
+            eb_service_set_public_url (self, g_value_get_string (value));
+            g_object_notify_by_pspec (object, pspec);
+          }
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
         break;
@@ -64,6 +88,7 @@ eb_service_dispose (GObject *object)
 {
   EbService *self = EB_SERVICE (object);
 
+  eb_service_live_dispose (self);
   g_clear_object (&self->store);
   G_OBJECT_CLASS (eb_service_parent_class)->dispose (object);
 }
@@ -98,7 +123,18 @@ eb_service_class_init (EbServiceClass *klass)
   props[PROP_STORE] = g_param_spec_object ("store", NULL, NULL, EB_TYPE_STORE,
                                            G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY
                                                | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * EbService:public-url:
+   *
+   * The base URL put into invitations (eb_service_new() takes it from its
+   * settings). A daemon listening on a port chosen at run time sets it
+   * once the port is known, before serving.
+   */
+  props[PROP_PUBLIC_URL]
+      = g_param_spec_string ("public-url", NULL, NULL, EB_SERVICE_DEFAULT_PUBLIC_URL,
+                             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, props);
+  eb_service_live_class_init (object_class);
 }
 
 static void
@@ -134,12 +170,7 @@ eb_service_new (EbStore *store, const EbServiceSettings *settings)
     required = eb_specialty_default_quorum ();
   self->required_specialties = g_strdupv ((char **)required);
 
-  if (public_url == NULL || public_url[0] == '\0')
-    public_url = EB_SERVICE_DEFAULT_PUBLIC_URL;
-  self->public_url = g_strdup (public_url);
-  /* "http://host/" + "/sessions/1" must not give a double slash. */
-  while (g_str_has_suffix (self->public_url, "/"))
-    self->public_url[strlen (self->public_url) - 1] = '\0';
+  eb_service_set_public_url (self, public_url);
 
   if (self->organizer_email == NULL || self->organizer_email[0] == '\0')
     {
@@ -397,12 +428,77 @@ eb_service_format_utc (gint64 instant)
 
 /* --- authentication and tokens --- */
 
+/*
+ * Whether the owner of @token may still use it: tokens of nobody (the
+ * bootstrap admin token) always may; a person's only while the person is
+ * active and their home site neither suspended nor withdrawn. @reason:
+ * (out) (optional) (transfer full): why not. FALSE only for a failure.
+ */
+static gboolean
+eb_service_check_token_owner (EbService *self, const EbToken *token, gboolean *usable,
+                              char **reason, GError **error)
+{
+  g_autoptr (EbPerson) person = NULL;
+  g_autoptr (EbSite) site = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *why = NULL;
+
+  *usable = TRUE;
+  if (token->person_id <= 0)
+    return TRUE;
+  person = eb_store_person_get (self->store, token->person_id, &local_error);
+  if (person == NULL)
+    {
+      if (!eb_service_accept_not_found (&local_error, error))
+        return FALSE;
+      why = g_strdup_printf ("person %" G_GINT64_FORMAT " no longer exists", token->person_id);
+    }
+  else if (!person->active)
+    {
+      why = g_strdup_printf ("person %" G_GINT64_FORMAT " is not active", person->id);
+    }
+  else
+    {
+      site = eb_store_site_get (self->store, person->home_site_id, &local_error);
+      if (site == NULL)
+        {
+          if (!eb_service_accept_not_found (&local_error, error))
+            return FALSE;
+          why = g_strdup_printf ("the home site of person %" G_GINT64_FORMAT " no longer exists",
+                                 person->id);
+        }
+      else if (site->status == EB_SITE_STATUS_SUSPENDED || site->status == EB_SITE_STATUS_WITHDRAWN)
+        {
+          why = g_strdup_printf ("the home site of person %" G_GINT64_FORMAT " is %s", person->id,
+                                 eb_site_status_to_string (site->status));
+        }
+    }
+  *usable = why == NULL;
+  if (reason != NULL)
+    *reason = g_steal_pointer (&why);
+  return TRUE;
+}
+
+/* Whether @token lets its bearer in at @now (owner included). */
+static gboolean
+eb_service_token_is_valid (EbService *self, const EbToken *token, gint64 now, gboolean *valid,
+                           GError **error)
+{
+  *valid = FALSE;
+  if (token->revoked_at != 0 || (token->expires_at != 0 && token->expires_at <= now))
+    return TRUE;
+  return eb_service_check_token_owner (self, token, valid, NULL, error);
+}
+
 /**
  * eb_service_authenticate:
  * @secret: the bearer token as presented
  * @principal: (out): who is calling
  *
- * Never puts the secret or its hash in a message or a log line.
+ * EB_ERROR_UNAUTHENTICATED for an unknown, revoked or expired secret,
+ * and for the token of a person who is not active or whose home site is
+ * suspended or withdrawn. Never puts the secret or its hash in a message
+ * or a log line.
  */
 gboolean
 eb_service_authenticate (EbService *self, const char *secret, EbPrincipal *principal,
@@ -445,6 +541,19 @@ eb_service_authenticate (EbService *self, const char *secret, EbPrincipal *princ
                    token->id);
       return FALSE;
     }
+  {
+    g_autofree char *reason = NULL;
+    gboolean usable;
+
+    if (!eb_service_check_token_owner (self, token, &usable, &reason, error))
+      return FALSE;
+    if (!usable)
+      {
+        g_set_error (error, EB_ERROR, EB_ERROR_UNAUTHENTICATED,
+                     "token %" G_GINT64_FORMAT " no longer works: %s", token->id, reason);
+        return FALSE;
+      }
+  }
   principal->token_id = token->id;
   principal->person_id = token->person_id;
   principal->role = token->role;
@@ -630,16 +739,53 @@ eb_service_get_token (EbService *self, const EbPrincipal *who, EbId id, GError *
   return token;
 }
 
+/* Whether a valid admin token other than @except_id exists. */
+static gboolean
+eb_service_has_other_admin_token (EbService *self, EbId except_id, gint64 now, gboolean *found,
+                                  GError **error)
+{
+  EbPage page = { .offset = 0, .limit = EB_PAGE_MAX_LIMIT };
+  guint total = 0;
+
+  *found = FALSE;
+  do
+    {
+      g_autoptr (GPtrArray) tokens = eb_store_token_list (self->store, 0, &page, &total, error);
+
+      if (tokens == NULL)
+        return FALSE;
+      for (guint i = 0; i < tokens->len; i++)
+        {
+          const EbToken *token = g_ptr_array_index (tokens, i);
+
+          if (token->id == except_id || token->role != EB_ROLE_ADMIN)
+            continue;
+          if (!eb_service_token_is_valid (self, token, now, found, error))
+            return FALSE;
+          if (*found)
+            return TRUE;
+        }
+      if (tokens->len == 0)
+        break;
+      page.offset += tokens->len;
+    }
+  while (page.offset < total);
+  return TRUE;
+}
+
 /**
  * eb_service_revoke_token:
  *
- * Revoking a revoked token changes nothing and succeeds.
+ * Revoking a revoked token changes nothing and succeeds. The last valid
+ * admin token stays (EB_ERROR_CONFLICT): without one nobody could manage
+ * tokens any more.
  */
 gboolean
 eb_service_revoke_token (EbService *self, const EbPrincipal *who, EbId id, GError **error)
 {
   g_autoptr (EbTransaction) tx = NULL;
   g_autoptr (EbToken) token = NULL;
+  gint64 now = eb_service_now ();
 
   g_return_val_if_fail (EB_IS_SERVICE (self), FALSE);
   g_return_val_if_fail (who != NULL, FALSE);
@@ -652,9 +798,26 @@ eb_service_revoke_token (EbService *self, const EbPrincipal *who, EbId id, GErro
   token = eb_store_token_get (self->store, id, error);
   if (!eb_service_check_found (token != NULL, "token", id, error))
     return FALSE;
+  if (token->revoked_at == 0 && token->role == EB_ROLE_ADMIN)
+    {
+      gboolean valid, other;
+
+      if (!eb_service_token_is_valid (self, token, now, &valid, error))
+        return FALSE;
+      if (valid && !eb_service_has_other_admin_token (self, token->id, now, &other, error))
+        return FALSE;
+      if (valid && !other)
+        {
+          g_set_error (error, EB_ERROR, EB_ERROR_CONFLICT,
+                       "token %" G_GINT64_FORMAT " is the last valid admin token; create another "
+                       "admin token before revoking it",
+                       id);
+          return FALSE;
+        }
+    }
   if (token->revoked_at == 0)
     {
-      if (!eb_store_token_revoke (self->store, id, eb_service_now (), error))
+      if (!eb_store_token_revoke (self->store, id, now, error))
         return FALSE;
       g_info ("token %" G_GINT64_FORMAT " revoked by token %" G_GINT64_FORMAT, id, who->token_id);
     }

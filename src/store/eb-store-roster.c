@@ -216,7 +216,9 @@ eb_person_session_free (EbPersonSession *ps)
 /* The roster index gives the person's entries; each session is then read
  * by its primary key. CROSS JOIN fixes that order: the planner may not
  * start from a range of the sessions' start index instead, which would
- * read every session of a window to find one person's. */
+ * read every session of a window to find one person's. The window is
+ * tested against [series_start, series_end), which bounds every
+ * occurrence, moved ones included (one may be moved before the start). */
 #define PERSON_SESSIONS_SQL(role_filter)                                                           \
   "SELECT s.id, s.title, s.focus, s.host_site_id, s.start, "                                       \
   "s.duration_minutes, s.timezone, "                                                               \
@@ -226,7 +228,7 @@ eb_person_session_free (EbPersonSession *ps)
   "r.updated_at "                                                                                  \
   "FROM roster_entries AS r CROSS JOIN sessions AS s ON s.id = r.session_id "                      \
   "WHERE r.person_id = :person_id" role_filter " AND s.state <> 'cancelled' "                      \
-  "AND s.start < :to AND s.series_end > :from ORDER BY s.start, s.id"
+  "AND s.series_start < :to AND s.series_end > :from ORDER BY s.start, s.id"
 
 const char *
 eb_store_person_sessions_sql (gboolean exclusive_only)

@@ -147,11 +147,11 @@ eb_store_insert_exceptions (EbStore *self, EbId session_id, GPtrArray *exception
   return TRUE;
 }
 
-/* The columns derived from the session: its RRULE text and the end of its
- * series. */
+/* The columns derived from the session: its RRULE text and the bounds of
+ * its series. */
 static gboolean
 eb_session_prepare_write (const EbSession *session, const char **state, char **rrule,
-                          gint64 *series_end, GError **error)
+                          gint64 *series_start, gint64 *series_end, GError **error)
 {
   *state = eb_session_state_to_string (session->state);
   if (!eb_check_enum (*state, "session state", session->state, error))
@@ -164,13 +164,14 @@ eb_session_prepare_write (const EbSession *session, const char **state, char **r
       if (*rrule == NULL)
         return FALSE;
     }
+  *series_start = eb_session_series_start (session);
   *series_end = eb_session_series_end (session);
   return TRUE;
 }
 
 static void
 eb_session_bind (sqlite3_stmt *stmt, const EbSession *session, const char *state, const char *rrule,
-                 gint64 series_end)
+                 gint64 series_start, gint64 series_end)
 {
   eb_bind_text (stmt, ":title", session->title);
   eb_bind_text (stmt, ":focus", session->focus);
@@ -180,6 +181,7 @@ eb_session_bind (sqlite3_stmt *stmt, const EbSession *session, const char *state
   eb_bind_text (stmt, ":timezone", session->timezone);
   eb_bind_text (stmt, ":state", state);
   eb_bind_text (stmt, ":rrule", rrule);
+  eb_bind_int64 (stmt, ":series_start", series_start);
   eb_bind_int64 (stmt, ":series_end", series_end);
 }
 
@@ -216,6 +218,7 @@ eb_store_session_write (EbStore *self, EbSession *session, const char *sql, gboo
   g_auto (EbScope) scope = EB_SCOPE_INIT;
   g_autofree char *rrule = NULL;
   const char *state = NULL;
+  gint64 series_start = 0;
   gint64 series_end = 0;
   gint64 now = eb_store_now ();
   EbId id = session->id;
@@ -223,7 +226,7 @@ eb_store_session_write (EbStore *self, EbSession *session, const char *sql, gboo
 
   if (!eb_store_check_open (self, error))
     return FALSE;
-  if (!eb_session_prepare_write (session, &state, &rrule, &series_end, error))
+  if (!eb_session_prepare_write (session, &state, &rrule, &series_start, &series_end, error))
     return FALSE;
   if (!eb_scope_begin (self, &scope, TRUE, error))
     return FALSE;
@@ -233,7 +236,7 @@ eb_store_session_write (EbStore *self, EbSession *session, const char *sql, gboo
 
     if (stmt == NULL)
       return FALSE;
-    eb_session_bind (stmt, session, state, rrule, series_end);
+    eb_session_bind (stmt, session, state, rrule, series_start, series_end);
     if (update)
       ok = eb_store_update_row (self, &eb_sessions_table, stmt, session, now, error);
     else
@@ -282,10 +285,10 @@ eb_store_session_insert (EbStore *self, EbSession *session, GError **error)
 
   return eb_store_session_write (self, session,
                                  "INSERT INTO sessions (title, focus, host_site_id, start, "
-                                 "duration_minutes, timezone, state, rrule, series_end, version, "
-                                 "created_at, updated_at) VALUES (:title, :focus, :host_site_id, "
-                                 ":start, :duration_minutes, :timezone, :state, :rrule, "
-                                 ":series_end, 1, :now, :now)",
+                                 "duration_minutes, timezone, state, rrule, series_start, "
+                                 "series_end, version, created_at, updated_at) VALUES (:title, "
+                                 ":focus, :host_site_id, :start, :duration_minutes, :timezone, "
+                                 ":state, :rrule, :series_start, :series_end, 1, :now, :now)",
                                  FALSE, error);
 }
 
@@ -352,10 +355,12 @@ eb_store_session_list (EbStore *self, const EbSessionFilter *filter, const EbPag
 
   if (filter != NULL)
     {
+      /* The series' bounds, not its start: a moved occurrence may come
+       * before the start (see eb_session_series_start()). */
       if (filter->from != 0)
         g_string_append (where, " AND series_end > :from");
       if (filter->to != 0)
-        g_string_append (where, " AND start < :to");
+        g_string_append (where, " AND series_start < :to");
       if (filter->state >= 0)
         g_string_append (where, " AND state = :state");
       if (filter->person_id != 0)
@@ -381,8 +386,8 @@ eb_store_session_update (EbStore *self, EbSession *session, GError **error)
       ":host_site_id, "
       "start = :start, duration_minutes = :duration_minutes, timezone = "
       ":timezone, "
-      "state = :state, rrule = :rrule, series_end = :series_end, version = "
-      "version + 1, "
+      "state = :state, rrule = :rrule, series_start = :series_start, "
+      "series_end = :series_end, version = version + 1, "
       "updated_at = :now WHERE id = :id AND version = :version",
       TRUE, error);
 }

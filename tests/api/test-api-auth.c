@@ -59,7 +59,8 @@ typedef struct
 typedef void (*PrepareFunc) (Matrix *matrix, Target *target);
 
 /* @expect: one character per caller (in Caller order): '2' for 2xx, '1'
- * for 401, '3' for 403, '4' for 404. */
+ * for 401, '3' for 403, '4' for 404, 'u' for 426 (a WebSocket route
+ * called without the upgrade, by a caller who may use it). */
 typedef struct
 {
   const char *method;
@@ -70,6 +71,8 @@ typedef struct
 
 /* --- the board every route works on --- */
 
+static const guint8 join_key[EB_JOIN_KEY_LENGTH] = "0123456789abcdef0123456789abcde";
+
 static void
 matrix_init (Matrix *matrix)
 {
@@ -78,6 +81,8 @@ matrix_init (Matrix *matrix)
   EbId coordinator, reviewer;
 
   matrix->server = eb_test_server_new (&settings);
+  /* Live sessions without media: join details need only the key. */
+  eb_service_set_media_plane (matrix->server->service, NULL, join_key, sizeof join_key, NULL);
   matrix->hub = eb_test_seed_site (matrix->server, "HUB", EB_SITE_STATUS_ACTIVE, TRUE);
   matrix->on = eb_test_seed_person (matrix->server, matrix->hub, "On", "surgery");
   matrix->off = eb_test_seed_person (matrix->server, matrix->hub, "Off", "pathology");
@@ -403,6 +408,94 @@ prepare_invitation (Matrix *matrix, Target *target)
   target->path = session_path (fresh_session (matrix, FALSE).id, "/invitation.ics");
 }
 
+/* --- live sessions --- */
+
+static EbId
+scheduled_session (Matrix *matrix)
+{
+  EbId id = fresh_session (matrix, FALSE).id;
+  g_autoptr (EbSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+
+  session = eb_service_transition_session (matrix->server->service, &matrix->server->admin, id,
+                                           EB_SESSION_STATE_SCHEDULED, 0, &error);
+  g_assert_no_error (error);
+  return id;
+}
+
+static EbId
+live_session (Matrix *matrix)
+{
+  EbId id = scheduled_session (matrix);
+  g_autoptr (EbSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+
+  session
+      = eb_service_start_session (matrix->server->service, &matrix->server->admin, id, 0, &error);
+  g_assert_no_error (error);
+  return id;
+}
+
+static void
+ended_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  EbRecording **recording = user_data;
+  g_autoptr (EbSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+
+  session = eb_service_end_session_finish (EB_SERVICE (source), result, recording, &error);
+  g_assert_no_error (error);
+}
+
+static void
+prepare_start (Matrix *matrix, Target *target)
+{
+  target->path = session_path (scheduled_session (matrix), "/start");
+}
+
+static void
+prepare_end (Matrix *matrix, Target *target)
+{
+  target->path = session_path (live_session (matrix), "/end");
+}
+
+static void
+prepare_join (Matrix *matrix, Target *target)
+{
+  target->path = session_path (scheduled_session (matrix), "/join");
+}
+
+static void
+prepare_timeline (Matrix *matrix, Target *target)
+{
+  target->path = session_path (live_session (matrix), "/timeline");
+}
+
+static void
+prepare_attendance (Matrix *matrix, Target *target)
+{
+  target->path = session_path (live_session (matrix), "/attendance");
+}
+
+static void
+prepare_events (Matrix *matrix, Target *target)
+{
+  /* A plain GET: the route then answers 426 to those who may read. */
+  target->path = session_path (scheduled_session (matrix), "/events");
+}
+
+static void
+prepare_recording (Matrix *matrix, Target *target)
+{
+  g_autoptr (EbRecording) recording = NULL;
+
+  eb_service_end_session_async (matrix->server->service, &matrix->server->admin,
+                                live_session (matrix), 0, NULL, ended_cb, &recording);
+  while (recording == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  target->path = g_strdup_printf ("/api/v1/recordings/%" G_GINT64_FORMAT, recording->id);
+}
+
 static void
 prepare_new_token (Matrix *matrix, Target *target)
 {
@@ -478,6 +571,16 @@ static const MatrixRow matrix_rows[] = {
   { "GET", "/api/v1/sessions/{id}/quorum", prepare_quorum, "1122242" },
   { "GET", "/api/v1/sessions/{id}/invitation.ics", prepare_invitation, "1122242" },
 
+  { "POST", "/api/v1/sessions/{id}/start", prepare_start, "1122333" },
+  { "POST", "/api/v1/sessions/{id}/end", prepare_end, "1122333" },
+  /* Join details are for roster members, each their own. */
+  { "GET", "/api/v1/sessions/{id}/join", prepare_join, "1133243" },
+  { "GET", "/api/v1/sessions/{id}/timeline", prepare_timeline, "1122242" },
+  { "GET", "/api/v1/sessions/{id}/attendance", prepare_attendance, "1122242" },
+  { "GET", "/api/v1/sessions/{id}/events", prepare_events, "11uuu4u" },
+  { "GET", "/api/v1/recordings", prepare_fixed, "1122222" },
+  { "GET", "/api/v1/recordings/{id}", prepare_recording, "1122242" },
+
   { "GET", "/api/v1/tokens", prepare_fixed, "1123333" },
   { "POST", "/api/v1/tokens", prepare_new_token, "1123333" },
   { "GET", "/api/v1/tokens/{id}", prepare_token, "1123333" },
@@ -497,6 +600,8 @@ status_matches (guint status, char expected)
         return status == 403;
       case '4':
         return status == 404;
+      case 'u':
+        return status == 426;
       default:
         g_assert_not_reached ();
     }

@@ -94,6 +94,9 @@ eb_test_daemon_start (const char *data_dir, const char *const *extra_args)
   g_ptr_array_add (argv, (gpointer) "127.0.0.1");
   g_ptr_array_add (argv, (gpointer) "--port");
   g_ptr_array_add (argv, (gpointer) "0");
+  /* several daemons run at once: none takes the default SRT port */
+  g_ptr_array_add (argv, (gpointer) "--srt-port");
+  g_ptr_array_add (argv, (gpointer) "0");
   for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
     g_ptr_array_add (argv, (gpointer)extra_args[i]);
   g_ptr_array_add (argv, NULL);
@@ -122,6 +125,15 @@ eb_test_daemon_start (const char *data_dir, const char *const *extra_args)
       g_string_append_printf (startup, "%s\n", line);
       if (g_str_has_prefix (line, marker))
         daemon->bootstrap_token = g_strdup (line + strlen (marker));
+      /* stdout is a pipe here: the daemon names the token's file instead */
+      if (g_str_has_prefix (line, "Bootstrap admin token written to "))
+        {
+          g_autofree char *path = g_build_filename (data_dir, "bootstrap-token", NULL);
+          char *saved = NULL;
+
+          g_assert_true (g_file_get_contents (path, &saved, NULL, NULL));
+          daemon->bootstrap_token = g_strstrip (saved);
+        }
       if (g_str_has_prefix (line, "listening on "))
         {
           const char *colon;

@@ -23,7 +23,9 @@ const char *eb_test_eboardctl_path (void);
  * @url: "http://127.0.0.1:PORT"
  * @startup: everything the daemon printed on stdout up to and including
  *   the "listening on" line
- * @bootstrap_token: (nullable): the token printed at a first start
+ * @bootstrap_token: (nullable): the token created at a first start (read
+ *   from the bootstrap-token file the daemon names, as its stdout is not a
+ *   terminal)
  * @stderr_path: where the daemon's stderr goes
  *
  * A real eboardd on 127.0.0.1, port 0.

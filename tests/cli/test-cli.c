@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <glib/gstdio.h>
 
+#include <eboard/eb-store.h>
+
 #include "cli-test-utils.h"
 
 /* The real eboardctl against a real eboardd on 127.0.0.1. */
@@ -592,6 +594,65 @@ test_unreachable (void)
   g_assert_null (strstr (r->err, "eb_secret-never-printed"));
 }
 
+/* Server text reaches the terminal without its control characters: a
+ * name stored before the server refused them (written here behind the
+ * server's back) is shown with visible escapes, in tables and in fields. */
+static void
+test_control_characters (Fixture *f, gconstpointer data)
+{
+  static const char evil[] = "Evil\x1b]0;owned\x07\x1b[2J\xc2\x9b"
+                             "31m\tsite";
+  g_autoptr (GError) error = NULL;
+  g_autofree char *db_path = g_build_filename (f->daemon->data_dir, "eboard.db", NULL);
+  g_autoptr (EbStore) store = eb_store_open (db_path, NULL, &error);
+  g_autoptr (EbSite) site = eb_site_new ();
+  g_autoptr (EbCtlResult) r = NULL;
+  g_autofree char *id = NULL;
+
+  g_assert_no_error (error);
+  site->name = g_strdup (evil);
+  site->code = g_strdup ("EVIL");
+  site->timezone = g_strdup ("UTC");
+  site->status = EB_SITE_STATUS_ACTIVE;
+  g_assert_true (eb_store_site_insert (store, site, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+  id = id_text (site->id);
+
+  r = eb_test_ctl (f->url, f->admin, "site", "list", NULL);
+  eb_assert_ctl_ok (r);
+  g_assert_null (strchr (r->out, '\x1b'));
+  g_assert_null (strchr (r->out, '\x07'));
+  g_assert_null (strchr (r->out, '\t'));
+  g_assert_null (strstr (r->out, "\xc2\x9b"));
+  assert_contains (r->out, "Evil\\x1B]0;owned\\x07\\x1B[2J\\u009B31m site");
+  g_clear_pointer (&r, eb_ctl_result_free);
+
+  r = eb_test_ctl (f->url, f->admin, "site", "show", id, NULL);
+  eb_assert_ctl_ok (r);
+  g_assert_null (strchr (r->out, '\x1b'));
+  g_assert_null (strchr (r->out, '\x07'));
+  g_assert_null (strstr (r->out, "\xc2\x9b"));
+  assert_line (r->out, "^Name: +Evil\\\\x1B\\]0;owned\\\\x07\\\\x1B\\[2J\\\\u009B31m\tsite$");
+  g_clear_pointer (&r, eb_ctl_result_free);
+
+  /* --json leaves the text to the JSON encoding */
+  r = eb_test_ctl (f->url, f->admin, "--json", "site", "show", id, NULL);
+  eb_assert_ctl_ok (r);
+  g_assert_null (strchr (r->out, '\x1b'));
+  assert_contains (r->out, "\\u001b[2J");
+  g_clear_pointer (&r, eb_ctl_result_free);
+
+  /* and the server refuses new ones */
+  r = eb_test_ctl (f->url, f->admin, "site", "create", "--name", "Bad\x1b[2J", "--code", "BAD",
+                   "--timezone", "UTC", NULL);
+  g_assert_cmpint (r->status, ==, 1);
+  assert_contains (r->err, "400");
+  assert_contains (r->err, "invalid-field");
+  assert_contains (r->err, "control characters");
+  g_assert_null (strchr (r->err, '\x1b'));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -604,6 +665,8 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/eboard/cli/client-config", Fixture, NULL, fixture_setup, test_client_config,
               fixture_teardown);
+  g_test_add ("/eboard/cli/control-characters", Fixture, NULL, fixture_setup,
+              test_control_characters, fixture_teardown);
   g_test_add_func ("/eboard/cli/usage-errors", test_usage_errors);
   g_test_add_func ("/eboard/cli/unreachable", test_unreachable);
   return g_test_run ();

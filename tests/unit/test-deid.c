@@ -208,6 +208,102 @@ test_overlaps_and_multiple (void)
   }
 }
 
+/* Dashes, spaces and digits from outside ASCII: the spans are the bytes of
+ * the original text. */
+static void
+test_unicode_separators (void)
+{
+  /* en dash, U+2010 hyphen, U+2011 non-breaking hyphen, minus sign */
+  ASSERT_ONE ("SSN 123\u201345\u20136789 on file", "deid-ssn", "SSN 123\u201345\u20136789");
+  ASSERT_ONE ("id 123\u201345\u20136789.", "deid-ssn", "123\u201345\u20136789");
+  ASSERT_ONE ("123\u201045\u20106789", "deid-ssn", "123\u201045\u20106789");
+  ASSERT_ONE ("123\u201145\u20116789", "deid-ssn", "123\u201145\u20116789");
+  ASSERT_ONE ("123\u221245\u22126789", "deid-ssn", "123\u221245\u22126789");
+  /* fullwidth digits, with ASCII and fullwidth hyphens */
+  ASSERT_ONE ("x \uff11\uff12\uff13-\uff14\uff15-\uff16\uff17\uff18\uff19 y", "deid-ssn",
+              "\uff11\uff12\uff13-\uff14\uff15-\uff16\uff17\uff18\uff19");
+  ASSERT_ONE ("\uff11\uff12\uff13\uff0d\uff14\uff15\uff0d\uff16\uff17\uff18\uff19", "deid-ssn",
+              "\uff11\uff12\uff13\uff0d\uff14\uff15\uff0d\uff16\uff17\uff18\uff19");
+  ASSERT_ONE ("SSN \uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19", "deid-ssn",
+              "SSN \uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19");
+  /* no-break and ideographic spaces */
+  ASSERT_ONE ("123\u00a045\u00a06789", "deid-ssn", "123\u00a045\u00a06789");
+  ASSERT_ONE ("123\u300045\u30006789", "deid-ssn", "123\u300045\u30006789");
+  /* invisible characters between the digits */
+  ASSERT_ONE ("a 123-45\u00ad-67\u200b89 b", "deid-ssn", "123-45\u00ad-67\u200b89");
+  ASSERT_ONE ("123\u200e-45\u202e-6789", "deid-ssn", "123\u200e-45\u202e-6789");
+  /* Arabic-Indic digits */
+  ASSERT_ONE ("\u0665\u0665\u0665-\u0661\u0662\u0663-\u0664\u0665\u0666\u0667", "deid-phone",
+              "\u0665\u0665\u0665-\u0661\u0662\u0663-\u0664\u0665\u0666\u0667");
+  ASSERT_ONE ("DOB 3\u201314\u20131961", "deid-dob", "DOB 3\u201314\u20131961");
+  ASSERT_ONE ("on 1961\u201303\u201314 a biopsy", "deid-dob", "1961\u201303\u201314");
+  ASSERT_ONE ("on \uff10\uff13/\uff11\uff14/\uff11\uff19\uff16\uff11.", "deid-dob",
+              "\uff10\uff13/\uff11\uff14/\uff11\uff19\uff16\uff11");
+  ASSERT_ONE ("call 555\u2013123\u20134567", "deid-phone", "555\u2013123\u20134567");
+  ASSERT_ONE ("tel.\u00a0555\u00a00199", "deid-phone", "tel.\u00a0555\u00a00199");
+  ASSERT_ONE ("\uff2d\uff32\uff2e \uff11\uff12\uff13\uff14\uff15\uff16\uff17", "deid-mrn",
+              "\uff2d\uff32\uff2e \uff11\uff12\uff13\uff14\uff15\uff16\uff17");
+  ASSERT_ONE ("MRN\u200b 1234567", "deid-mrn", "MRN\u200b 1234567");
+  ASSERT_ONE ("mail jane\uff20example.org", "deid-email", "jane\uff20example.org");
+  /* the span ends where the identifier ends, not after what follows */
+  ASSERT_ONE ("\u00e9 MRN 1234567\u200b \u00e9", "deid-mrn", "MRN 1234567");
+}
+
+static void
+test_phone_keywords_and_international (void)
+{
+  ASSERT_ONE ("call 5551234567 after 5", "deid-phone", "5551234567");
+  ASSERT_ONE ("Call: 555 123 4567", "deid-phone", "555 123 4567");
+  ASSERT_ONE ("ph 555-1234567", "deid-phone", "ph 555-1234567");
+  ASSERT_ONE ("Ph: 5551234567", "deid-phone", "Ph: 5551234567");
+  ASSERT_ONE ("tel. 5551234567", "deid-phone", "tel. 5551234567");
+  ASSERT_ONE ("phone 5551234567", "deid-phone", "phone 5551234567");
+  ASSERT_ONE ("cell 5551234567", "deid-phone", "cell 5551234567");
+  ASSERT_ONE ("cell phone 5551234567", "deid-phone", "cell phone 5551234567");
+  ASSERT_ONE ("mobile 555 1234567", "deid-phone", "mobile 555 1234567");
+  ASSERT_ONE ("daughter at +44 20 7946 0958.", "deid-phone", "+44 20 7946 0958");
+  ASSERT_ONE ("+33 1 42 68 53 00", "deid-phone", "+33 1 42 68 53 00");
+  ASSERT_ONE ("+49 (30) 901820", "deid-phone", "+49 (30) 901820");
+  ASSERT_ONE ("+44\u00a020\u00a07946\u00a00958", "deid-phone", "+44\u00a020\u00a07946\u00a00958");
+  ASSERT_ONE ("+4420-7946-0958", "deid-phone", "+4420-7946-0958");
+  /* not phone numbers: pH values, short runs, doses with a plus */
+  assert_clean ("pH 7.35 7.40 7.45 over 3 days; will call back in 2 weeks; call 911.");
+  assert_clean ("Gleason 4+3=7, +2 cycles, +10% in 3 months, HER2 3+ 2 cm.");
+}
+
+static void
+test_mrn_keywords (void)
+{
+  ASSERT_ONE ("MRN 12 34 567", "deid-mrn", "MRN 12 34 567");
+  ASSERT_ONE ("MRN 12-34-567.", "deid-mrn", "MRN 12-34-567");
+  ASSERT_ONE ("pt #1234567", "deid-mrn", "pt #1234567");
+  ASSERT_ONE ("Pt# 1234567", "deid-mrn", "Pt# 1234567");
+  ASSERT_ONE ("patient no. 1234567", "deid-mrn", "patient no. 1234567");
+  ASSERT_ONE ("patient number 1234567", "deid-mrn", "patient number 1234567");
+  ASSERT_ONE ("hospital number 1234567", "deid-mrn", "hospital number 1234567");
+  ASSERT_ONE ("hospital no 1234567", "deid-mrn", "hospital no 1234567");
+  ASSERT_ONE ("chart # 1234567", "deid-mrn", "chart # 1234567");
+  assert_clean ("pt 2 of 3 cycles, patient #3 of the trial, hospital stay 12 days, chart review");
+}
+
+/* Clinical text with dashes, spaces and digits from outside ASCII stays
+ * clean too. */
+static void
+test_clean_unicode_text (void)
+{
+  const char *clean[] = {
+    "4\u20136 cycles, 2\u20133 cm, stage II\u2013III, 10\u201312 nodes, ECOG 0\u20131.",
+    "treated 2019\u20132020, CA 19\u20119 of 1200 U/mL, 65\u2011year\u2011old man.",
+    "\uff30\uff33\uff21 \uff14.\uff15 ng/mL, \uff23\uff25\uff21 \uff11\uff12.\uff13, 3\u00a0cm.",
+    "Cell count 1.2 \u2013 3.4 \u00d710\u2079/L; dose 2400\u00a0mg/m\u00b2 over 46\u00a0h.",
+    "Seen 3\u201314, restaging due 12\u20132019, grade 2\u20133, BP 120/80.",
+    "Versions 2.4.10 and 1.2.3; \u2212\u200b3 dB; T3N1M0; Ki\u201167 30%.",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (clean); i++)
+    assert_clean (clean[i]);
+}
+
 static void
 test_invalid_utf8 (void)
 {
@@ -229,5 +325,9 @@ main (int argc, char **argv)
   g_test_add_func ("/eboard/core/deid/mrn", test_mrn);
   g_test_add_func ("/eboard/core/deid/overlaps", test_overlaps_and_multiple);
   g_test_add_func ("/eboard/core/deid/invalid-utf8", test_invalid_utf8);
+  g_test_add_func ("/eboard/core/deid/unicode-separators", test_unicode_separators);
+  g_test_add_func ("/eboard/core/deid/phone-keywords", test_phone_keywords_and_international);
+  g_test_add_func ("/eboard/core/deid/mrn-keywords", test_mrn_keywords);
+  g_test_add_func ("/eboard/core/deid/clean-unicode", test_clean_unicode_text);
   return g_test_run ();
 }

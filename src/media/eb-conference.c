@@ -1,0 +1,775 @@
+/*
+ * Copyright 2026 The eboard authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "eboard-media"
+
+#include "eb-config.h"
+
+#include <string.h>
+
+#include <eboard/eb-error.h>
+
+#include "eb-conference-private.h"
+#include "eb-manifest-private.h"
+#include "eb-recorder-private.h"
+#include "eb-stream-id-private.h"
+
+/* Bytes kept for a publisher until its recorder has started. */
+#define EB_PUBLISHER_MAX_PENDING (8 * 1024 * 1024)
+/* Beyond the recorders' own bounds: close never waits longer. */
+#define EB_CONFERENCE_CLOSE_MARGIN_S 20
+
+typedef struct
+{
+  EbId person_id;
+  char *display_name;
+  gboolean is_chair;
+} EbParticipant;
+
+struct _EbConference
+{
+  gatomicrefcount ref;
+  EbId session_id;
+  gint64 started_at;
+  char *directory;
+  EbConferenceConfig config;
+  EbRelayCallbacks relay_callbacks;
+
+  GMutex lock;
+  gboolean open;
+  GHashTable *participants; /* EbId* -> EbParticipant */
+  GHashTable *tracks;       /* name -> EbTrack */
+  GPtrArray *track_order;   /* EbTrack, by first publication */
+
+  /* main context */
+  guint n_live;     /* publishers joined and not left */
+  guint n_stopping; /* recorders still finalising */
+  GTask *close_task;
+  guint close_timeout_id;
+};
+
+struct _EbTrack
+{
+  gatomicrefcount ref;
+  char *name;
+  EbId person_id;
+  EbRelay *relay;        /* network thread */
+  GPtrArray *publishers; /* main context: EbPublisher, by connection */
+  guint n_stopping;      /* main context: its recorders still finalising */
+  EbPublisher *waiting;  /* main context: to record once they are done */
+};
+
+struct _EbPublisher
+{
+  gatomicrefcount ref;
+  EbConference *conference;
+  EbTrack *track;
+  char *peer;
+  guint connection; /* main context: 1 for the track's first */
+  gboolean joined;  /* main context */
+
+  GMutex lock;
+  EbRecorder *recorder; /* while recording */
+  GByteArray *pending;  /* until the recorder has started */
+  gsize discarded;
+  gboolean ended;
+
+  /* main context */
+  gboolean refused;
+  EbRecordedTrack *result;
+};
+
+static void
+eb_participant_free (EbParticipant *participant)
+{
+  g_free (participant->display_name);
+  g_free (participant);
+}
+
+/* --- tracks --- */
+
+char *
+eb_conference_track_name (EbId person_id)
+{
+  return g_strdup_printf ("p%" G_GINT64_FORMAT "-srt", person_id);
+}
+
+static EbTrack *
+eb_track_new (EbConference *conference, EbId person_id)
+{
+  EbTrack *track = g_new0 (EbTrack, 1);
+
+  g_atomic_ref_count_init (&track->ref);
+  track->name = eb_conference_track_name (person_id);
+  track->person_id = person_id;
+  track->relay = eb_relay_new (conference->config.subscriber_queue_bytes,
+                               &conference->relay_callbacks, conference->config.relay_user_data);
+  track->publishers = g_ptr_array_new_with_free_func ((GDestroyNotify)eb_publisher_unref);
+  return track;
+}
+
+EbTrack *
+eb_track_ref (EbTrack *track)
+{
+  g_return_val_if_fail (track != NULL, NULL);
+  g_atomic_ref_count_inc (&track->ref);
+  return track;
+}
+
+void
+eb_track_unref (EbTrack *track)
+{
+  if (track == NULL || !g_atomic_ref_count_dec (&track->ref))
+    return;
+  eb_relay_free (track->relay);
+  g_clear_pointer (&track->waiting, eb_publisher_unref);
+  g_ptr_array_unref (track->publishers);
+  g_free (track->name);
+  g_free (track);
+}
+
+const char *
+eb_track_get_name (EbTrack *track)
+{
+  return track->name;
+}
+
+EbId
+eb_track_get_person_id (EbTrack *track)
+{
+  return track->person_id;
+}
+
+EbRelay *
+eb_track_get_relay (EbTrack *track)
+{
+  return track->relay;
+}
+
+/* --- publishers --- */
+
+EbPublisher *
+eb_publisher_new (EbConference *conference, EbTrack *track, const char *peer)
+{
+  EbPublisher *publisher = g_new0 (EbPublisher, 1);
+
+  g_atomic_ref_count_init (&publisher->ref);
+  publisher->conference = eb_conference_ref (conference);
+  publisher->track = eb_track_ref (track);
+  publisher->peer = g_strdup (peer);
+  g_mutex_init (&publisher->lock);
+  publisher->pending = g_byte_array_new ();
+  return publisher;
+}
+
+EbPublisher *
+eb_publisher_ref (EbPublisher *publisher)
+{
+  g_return_val_if_fail (publisher != NULL, NULL);
+  g_atomic_ref_count_inc (&publisher->ref);
+  return publisher;
+}
+
+void
+eb_publisher_unref (EbPublisher *publisher)
+{
+  if (publisher == NULL || !g_atomic_ref_count_dec (&publisher->ref))
+    return;
+  g_clear_object (&publisher->recorder);
+  g_clear_pointer (&publisher->pending, g_byte_array_unref);
+  g_clear_pointer (&publisher->result, eb_recorded_track_free);
+  g_mutex_clear (&publisher->lock);
+  g_free (publisher->peer);
+  eb_track_unref (publisher->track);
+  eb_conference_unref (publisher->conference);
+  g_free (publisher);
+}
+
+EbTrack *
+eb_publisher_get_track (EbPublisher *publisher)
+{
+  return publisher->track;
+}
+
+EbConference *
+eb_publisher_get_conference (EbPublisher *publisher)
+{
+  return publisher->conference;
+}
+
+void
+eb_publisher_push (EbPublisher *publisher, const guint8 *data, gsize length)
+{
+  g_mutex_lock (&publisher->lock);
+  if (publisher->recorder != NULL)
+    eb_recorder_push (publisher->recorder, data, length);
+  else if (publisher->pending == NULL || publisher->ended)
+    publisher->discarded += length;
+  else if (publisher->pending->len + length > EB_PUBLISHER_MAX_PENDING)
+    publisher->discarded += length;
+  else
+    g_byte_array_append (publisher->pending, data, (guint)length);
+  g_mutex_unlock (&publisher->lock);
+}
+
+/* --- the conference --- */
+
+EbConference *
+eb_conference_new (EbId session_id, gint64 started_at, const char *directory,
+                   const EbConferenceConfig *config)
+{
+  EbConference *self;
+
+  g_return_val_if_fail (session_id > 0, NULL);
+  g_return_val_if_fail (directory != NULL, NULL);
+  g_return_val_if_fail (config != NULL && config->relay_callbacks != NULL, NULL);
+
+  self = g_new0 (EbConference, 1);
+  g_atomic_ref_count_init (&self->ref);
+  self->session_id = session_id;
+  self->started_at = started_at;
+  self->directory = g_strdup (directory);
+  self->config = *config;
+  self->relay_callbacks = *config->relay_callbacks;
+  self->config.relay_callbacks = &self->relay_callbacks;
+  g_mutex_init (&self->lock);
+  self->open = TRUE;
+  self->participants = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
+                                              (GDestroyNotify)eb_participant_free);
+  self->tracks = g_hash_table_new (g_str_hash, g_str_equal);
+  self->track_order = g_ptr_array_new_with_free_func ((GDestroyNotify)eb_track_unref);
+  return self;
+}
+
+EbConference *
+eb_conference_ref (EbConference *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  g_atomic_ref_count_inc (&self->ref);
+  return self;
+}
+
+void
+eb_conference_unref (EbConference *self)
+{
+  if (self == NULL || !g_atomic_ref_count_dec (&self->ref))
+    return;
+  g_warn_if_fail (self->close_task == NULL);
+  g_clear_handle_id (&self->close_timeout_id, g_source_remove);
+  g_hash_table_unref (self->participants);
+  g_hash_table_unref (self->tracks);
+  g_ptr_array_unref (self->track_order);
+  g_mutex_clear (&self->lock);
+  g_free (self->directory);
+  g_free (self);
+}
+
+EbId
+eb_conference_get_session_id (EbConference *self)
+{
+  return self->session_id;
+}
+
+const char *
+eb_conference_get_directory (EbConference *self)
+{
+  return self->directory;
+}
+
+gboolean
+eb_conference_is_open (EbConference *self)
+{
+  gboolean open;
+
+  g_mutex_lock (&self->lock);
+  open = self->open;
+  g_mutex_unlock (&self->lock);
+  return open;
+}
+
+void
+eb_conference_set_closed (EbConference *self)
+{
+  g_mutex_lock (&self->lock);
+  self->open = FALSE;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+eb_conference_allow_participant (EbConference *self, EbId person_id, const char *display_name,
+                                 gboolean is_chair)
+{
+  EbParticipant *participant = g_new0 (EbParticipant, 1);
+
+  participant->person_id = person_id;
+  participant->display_name = g_strdup (display_name);
+  participant->is_chair = is_chair;
+  g_mutex_lock (&self->lock);
+  g_hash_table_replace (self->participants, &participant->person_id, participant);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+eb_conference_revoke_participant (EbConference *self, EbId person_id)
+{
+  g_mutex_lock (&self->lock);
+  g_hash_table_remove (self->participants, &person_id);
+  g_mutex_unlock (&self->lock);
+}
+
+gboolean
+eb_conference_is_allowed (EbConference *self, EbId person_id)
+{
+  gboolean allowed;
+
+  g_mutex_lock (&self->lock);
+  allowed = self->open && g_hash_table_contains (self->participants, &person_id);
+  g_mutex_unlock (&self->lock);
+  return allowed;
+}
+
+EbTrack *
+eb_conference_find_track (EbConference *self, const char *name)
+{
+  g_autofree char *chair_track = NULL;
+  EbTrack *track;
+
+  g_mutex_lock (&self->lock);
+  if (g_strcmp0 (name, EB_STREAM_ID_CHAIR_TRACK) == 0)
+    {
+      GHashTableIter iter;
+      gpointer value;
+
+      g_hash_table_iter_init (&iter, self->participants);
+      while (g_hash_table_iter_next (&iter, NULL, &value))
+        {
+          EbParticipant *participant = value;
+
+          if (participant->is_chair)
+            {
+              chair_track = eb_conference_track_name (participant->person_id);
+              break;
+            }
+        }
+      name = chair_track;
+    }
+  track = name != NULL ? g_hash_table_lookup (self->tracks, name) : NULL;
+  if (track != NULL)
+    eb_track_ref (track);
+  g_mutex_unlock (&self->lock);
+  return track;
+}
+
+EbTrack *
+eb_conference_ensure_track (EbConference *self, EbId person_id)
+{
+  g_autofree char *name = eb_conference_track_name (person_id);
+  EbTrack *track;
+
+  g_mutex_lock (&self->lock);
+  track = g_hash_table_lookup (self->tracks, name);
+  if (track == NULL)
+    {
+      track = eb_track_new (self, person_id);
+      g_hash_table_insert (self->tracks, track->name, track);
+      g_ptr_array_add (self->track_order, track);
+    }
+  eb_track_ref (track);
+  g_mutex_unlock (&self->lock);
+  return track;
+}
+
+/* --- events --- */
+
+static void
+emit_segment (EbConference *self, EbMediaEventKind kind, gint64 at, EbTrack *track,
+              const char *detail, EbRecordedSegment *segment)
+{
+  EbMediaEvent event = {
+    .kind = kind,
+    .session_id = self->session_id,
+    .at = at != 0 ? at : g_get_real_time (),
+    .person_id = track != NULL ? track->person_id : 0,
+    .track = track != NULL ? track->name : NULL,
+    .detail = (char *)detail,
+    .segment_path = segment != NULL ? segment->path : NULL,
+    .segment = segment,
+  };
+
+  if (self->config.emit != NULL)
+    self->config.emit (&event, self->config.user_data);
+}
+
+static void
+emit (EbConference *self, EbMediaEventKind kind, gint64 at, EbTrack *track, const char *detail)
+{
+  emit_segment (self, kind, at, track, detail, NULL);
+}
+
+/* --- recording --- */
+
+static void maybe_finish_close (EbConference *self);
+
+/* The recorder's signals are emitted on the main context. */
+static void
+recorder_segment_closed_cb (EbRecorder *recorder, EbRecordedSegment *segment,
+                            EbPublisher *publisher)
+{
+  emit_segment (publisher->conference, EB_MEDIA_EVENT_SEGMENT_CLOSED, 0, publisher->track, NULL,
+                segment);
+}
+
+static void
+recorder_refused_cb (EbRecorder *recorder, const char *reason, EbPublisher *publisher)
+{
+  EbConference *self = publisher->conference;
+  g_autofree char *detail = g_strdup_printf ("%s from %s", reason, publisher->peer);
+
+  if (publisher->refused)
+    return;
+  publisher->refused = TRUE;
+  g_message ("session %" G_GINT64_FORMAT ": input %s of track %s refused: %s", self->session_id,
+             publisher->peer, publisher->track->name, reason);
+  emit (self, EB_MEDIA_EVENT_INPUT_REFUSED, 0, publisher->track, detail);
+  if (self->config.close_input != NULL)
+    self->config.close_input (publisher, self->config.user_data);
+}
+
+static void
+recorder_failed_cb (EbRecorder *recorder, GError *error, EbPublisher *publisher)
+{
+  EbConference *self = publisher->conference;
+
+  g_message ("session %" G_GINT64_FORMAT ": recording of track %s failed: %s", self->session_id,
+             publisher->track->name, error->message);
+  emit (self, EB_MEDIA_EVENT_RECORDING_FAILED, 0, publisher->track, error->message);
+}
+
+static void start_recording (EbConference *self, EbPublisher *publisher);
+
+static void
+recorder_stopped_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (EbPublisher) publisher = user_data;
+  EbConference *self = publisher->conference;
+  EbTrack *track = publisher->track;
+  EbRecorder *recorder = EB_RECORDER (source);
+  g_autoptr (GError) error = NULL;
+  EbRecordedTrack *recorded;
+
+  recorded = eb_recorder_stop_finish (recorder, result, &error);
+  if (recorded == NULL)
+    g_message ("session %" G_GINT64_FORMAT ": track %s: finishing the recording failed: %s",
+               self->session_id, track->name, error->message);
+  publisher->result = recorded;
+  g_signal_handlers_disconnect_by_data (recorder, publisher);
+  g_object_unref (recorder);
+
+  g_assert_cmpuint (self->n_stopping, >, 0);
+  g_assert_cmpuint (track->n_stopping, >, 0);
+  self->n_stopping--;
+  track->n_stopping--;
+  if (track->n_stopping == 0 && track->waiting != NULL)
+    {
+      g_autoptr (EbPublisher) next = g_steal_pointer (&track->waiting);
+
+      start_recording (self, next);
+    }
+  maybe_finish_close (self);
+}
+
+static void
+stop_recorder (EbConference *self, EbPublisher *publisher)
+{
+  EbRecorder *recorder;
+
+  g_mutex_lock (&publisher->lock);
+  recorder = g_steal_pointer (&publisher->recorder);
+  publisher->ended = TRUE;
+  g_clear_pointer (&publisher->pending, g_byte_array_unref);
+  g_mutex_unlock (&publisher->lock);
+  if (publisher->track->waiting == publisher)
+    g_clear_pointer (&publisher->track->waiting, eb_publisher_unref);
+  if (recorder == NULL)
+    return;
+  self->n_stopping++;
+  publisher->track->n_stopping++;
+  /* the recorder's reference moves to the callback */
+  eb_recorder_stop_async (recorder, NULL, recorder_stopped_cb, eb_publisher_ref (publisher));
+}
+
+static EbRecorder *
+new_recorder (EbConference *self, EbPublisher *publisher, GError **error)
+{
+  g_autoptr (EbRecorder) recorder = NULL;
+
+  /* Every connection of a track records under the track's name: the
+   * recorder numbers its segments on from the last one in the folder, so
+   * a reconnect continues the track in new segments, in order (the
+   * previous connection's recorder has closed its last segment by now). */
+  recorder = eb_recorder_new (self->config.templates, self->directory, publisher->track->name,
+                              self->started_at, self->config.segment_seconds, error);
+  if (recorder == NULL)
+    return NULL;
+  eb_recorder_set_track_info (recorder, publisher->track->name, publisher->track->person_id);
+  g_signal_connect (recorder, "segment-closed", G_CALLBACK (recorder_segment_closed_cb), publisher);
+  g_signal_connect (recorder, "refused", G_CALLBACK (recorder_refused_cb), publisher);
+  g_signal_connect (recorder, "failed", G_CALLBACK (recorder_failed_cb), publisher);
+  if (!eb_recorder_start (recorder, error))
+    {
+      g_signal_handlers_disconnect_by_data (recorder, publisher);
+      return NULL;
+    }
+  return g_steal_pointer (&recorder);
+}
+
+static void
+start_recording (EbConference *self, EbPublisher *publisher)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EbRecorder) recorder = NULL;
+  gsize discarded;
+  gboolean ended;
+
+  g_mutex_lock (&publisher->lock);
+  ended = publisher->ended;
+  g_mutex_unlock (&publisher->lock);
+  if (ended)
+    return;
+
+  recorder = new_recorder (self, publisher, &error);
+  if (recorder == NULL)
+    {
+      g_message ("session %" G_GINT64_FORMAT ": cannot record track %s: %s", self->session_id,
+                 publisher->track->name, error->message);
+      emit (self, EB_MEDIA_EVENT_RECORDING_FAILED, 0, publisher->track, error->message);
+      g_mutex_lock (&publisher->lock);
+      g_clear_pointer (&publisher->pending, g_byte_array_unref);
+      g_mutex_unlock (&publisher->lock);
+      return;
+    }
+
+  /* what arrived while the recorder was starting goes first */
+  g_mutex_lock (&publisher->lock);
+  if (publisher->pending != NULL && publisher->pending->len > 0)
+    eb_recorder_push (recorder, publisher->pending->data, publisher->pending->len);
+  g_clear_pointer (&publisher->pending, g_byte_array_unref);
+  publisher->recorder = g_steal_pointer (&recorder);
+  discarded = publisher->discarded;
+  g_mutex_unlock (&publisher->lock);
+  if (discarded > 0)
+    g_message ("session %" G_GINT64_FORMAT ": track %s: %" G_GSIZE_FORMAT
+               " bytes arrived before its recorder could take them",
+               self->session_id, publisher->track->name, discarded);
+}
+
+void
+eb_conference_publisher_joined (EbConference *self, EbPublisher *publisher, gint64 at)
+{
+  EbTrack *track = publisher->track;
+
+  g_return_if_fail (publisher->conference == self);
+  g_return_if_fail (!publisher->joined);
+
+  publisher->joined = TRUE;
+  publisher->connection = track->publishers->len + 1;
+  g_ptr_array_add (track->publishers, eb_publisher_ref (publisher));
+  self->n_live++;
+  g_message ("session %" G_GINT64_FORMAT ": %s publishes track %s (connection %u)",
+             self->session_id, publisher->peer, track->name, publisher->connection);
+  emit (self, EB_MEDIA_EVENT_PARTICIPANT_JOINED, at, track, publisher->peer);
+  emit (self, EB_MEDIA_EVENT_TRACK_STARTED, at, track, NULL);
+
+  if (track->n_stopping > 0)
+    {
+      /* its bytes wait (bounded) until the previous connection's last
+       * segment is closed */
+      g_clear_pointer (&track->waiting, eb_publisher_unref);
+      track->waiting = eb_publisher_ref (publisher);
+      return;
+    }
+  start_recording (self, publisher);
+}
+
+void
+eb_conference_publisher_left (EbConference *self, EbPublisher *publisher, const char *reason,
+                              gint64 at)
+{
+  g_return_if_fail (publisher->conference == self);
+
+  if (!publisher->joined)
+    {
+      /* never reached the main context as a join: nothing to report */
+      stop_recorder (self, publisher);
+      return;
+    }
+  g_message ("session %" G_GINT64_FORMAT ": %s stopped publishing track %s: %s", self->session_id,
+             publisher->peer, publisher->track->name, reason);
+  stop_recorder (self, publisher);
+  g_assert_cmpuint (self->n_live, >, 0);
+  self->n_live--;
+  emit (self, EB_MEDIA_EVENT_TRACK_STOPPED, at, publisher->track, reason);
+  emit (self, EB_MEDIA_EVENT_PARTICIPANT_LEFT, at, publisher->track, reason);
+  maybe_finish_close (self);
+}
+
+/* --- closing --- */
+
+/* One entry per track that recorded anything, its segments in
+ * connection order. */
+static EbRecordingManifest *
+build_manifest (EbConference *self)
+{
+  EbRecordingManifest *manifest = g_new0 (EbRecordingManifest, 1);
+
+  manifest->session_id = self->session_id;
+  manifest->interrupted = FALSE;
+  manifest->tracks = g_ptr_array_new_with_free_func ((GDestroyNotify)eb_recorded_track_free);
+  for (guint i = 0; i < self->track_order->len; i++)
+    {
+      EbTrack *track = g_ptr_array_index (self->track_order, i);
+      EbRecordedTrack *merged = NULL;
+
+      for (guint j = 0; j < track->publishers->len; j++)
+        {
+          EbPublisher *publisher = g_ptr_array_index (track->publishers, j);
+          EbRecordedTrack *recorded = publisher->result;
+
+          if (recorded == NULL || recorded->segments == NULL || recorded->segments->len == 0)
+            continue;
+          if (merged == NULL)
+            {
+              merged = g_steal_pointer (&publisher->result);
+              g_free (merged->name);
+              merged->name = g_strdup (track->name);
+              merged->person_id = track->person_id;
+              continue;
+            }
+          if (merged->video_codec == NULL)
+            merged->video_codec = g_strdup (recorded->video_codec);
+          if (merged->audio_codec == NULL)
+            merged->audio_codec = g_strdup (recorded->audio_codec);
+          if (merged->width == 0 && merged->height == 0)
+            {
+              merged->width = recorded->width;
+              merged->height = recorded->height;
+            }
+          while (recorded->segments->len > 0)
+            g_ptr_array_add (merged->segments, g_ptr_array_steal_index (recorded->segments, 0));
+        }
+      if (merged != NULL)
+        g_ptr_array_add (manifest->tracks, merged);
+    }
+  return manifest;
+}
+
+static void
+complete_close (EbConference *self)
+{
+  g_autoptr (GTask) task = g_steal_pointer (&self->close_task);
+  GCancellable *cancellable;
+
+  g_clear_handle_id (&self->close_timeout_id, g_source_remove);
+  cancellable = g_task_get_cancellable (task);
+  if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
+    {
+      g_task_return_error_if_cancelled (task);
+      return;
+    }
+  g_task_return_pointer (task, build_manifest (self), (GDestroyNotify)eb_recording_manifest_free);
+}
+
+static void
+maybe_finish_close (EbConference *self)
+{
+  if (self->close_task == NULL || self->n_live > 0 || self->n_stopping > 0)
+    return;
+  complete_close (self);
+}
+
+static gboolean
+close_timeout_cb (gpointer user_data)
+{
+  EbConference *self = user_data;
+
+  self->close_timeout_id = 0;
+  g_message ("session %" G_GINT64_FORMAT ": closing timed out with %u publishers and %u "
+             "recorders still finishing; the manifest lists what has finished",
+             self->session_id, self->n_live, self->n_stopping);
+  complete_close (self);
+  return G_SOURCE_REMOVE;
+}
+
+void
+eb_conference_close_async (EbConference *self, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (self != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, eb_conference_close_async);
+  g_task_set_task_data (task, eb_conference_ref (self), (GDestroyNotify)eb_conference_unref);
+  if (self->close_task != NULL)
+    {
+      g_task_return_new_error (task, EB_ERROR, EB_ERROR_CONFLICT,
+                               "session %" G_GINT64_FORMAT " is already closing", self->session_id);
+      return;
+    }
+  eb_conference_set_closed (self);
+  self->close_task = g_steal_pointer (&task);
+
+  /* publishers still connected are being disconnected by the caller;
+   * their recorders stop as they leave */
+  self->close_timeout_id = g_timeout_add_seconds (
+      self->config.segment_seconds * 2 + EB_CONFERENCE_CLOSE_MARGIN_S, close_timeout_cb, self);
+  maybe_finish_close (self);
+}
+
+EbRecordingManifest *
+eb_conference_close_finish (EbConference *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == eb_conference_close_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+eb_conference_abort (EbConference *self)
+{
+  eb_conference_set_closed (self);
+  for (guint i = 0; i < self->track_order->len; i++)
+    {
+      EbTrack *track = g_ptr_array_index (self->track_order, i);
+
+      g_clear_pointer (&track->waiting, eb_publisher_unref);
+      for (guint j = 0; j < track->publishers->len; j++)
+        {
+          EbPublisher *publisher = g_ptr_array_index (track->publishers, j);
+          EbRecorder *recorder;
+
+          g_mutex_lock (&publisher->lock);
+          recorder = g_steal_pointer (&publisher->recorder);
+          publisher->ended = TRUE;
+          g_mutex_unlock (&publisher->lock);
+          if (recorder != NULL)
+            {
+              g_signal_handlers_disconnect_by_data (recorder, publisher);
+              g_object_unref (recorder);
+            }
+        }
+    }
+  if (self->close_task != NULL)
+    {
+      g_autoptr (GTask) task = g_steal_pointer (&self->close_task);
+
+      g_clear_handle_id (&self->close_timeout_id, g_source_remove);
+      g_task_return_new_error (task, EB_ERROR, EB_ERROR_UNAVAILABLE,
+                               "the media plane stopped before session %" G_GINT64_FORMAT
+                               " was closed",
+                               self->session_id);
+    }
+}

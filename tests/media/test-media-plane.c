@@ -1,0 +1,633 @@
+/*
+ * Copyright 2026 The eboard authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "eb-config.h"
+
+#include <unistd.h>
+
+#include <gst/pbutils/pbutils.h>
+#include <srt/access_control.h>
+
+#include "eb-srt-test-util.h"
+#include "media/eb-stream-id-private.h"
+
+#define SEGMENT_SECONDS 2
+
+typedef struct
+{
+  EbTestPlane plane;
+} PlaneFixture;
+
+static void
+plane_fixture_setup (PlaneFixture *fixture, gconstpointer data)
+{
+  eb_test_plane_setup (&fixture->plane, SEGMENT_SECONDS, 0);
+}
+
+static void
+plane_fixture_teardown (PlaneFixture *fixture, gconstpointer data)
+{
+  eb_test_plane_teardown (&fixture->plane);
+}
+
+static gboolean
+have_senders (void)
+{
+  if (eb_test_have_program ("ffmpeg"))
+    return TRUE;
+  g_test_skip ("ffmpeg is not installed");
+  return FALSE;
+}
+
+static char *
+publish_url (EbTestPlane *plane, EbId session_id, EbId person_id)
+{
+  g_autofree char *credential = eb_test_credential (plane->key, session_id, person_id, 0);
+  g_autofree char *stream_id
+      = eb_stream_id_format (session_id, EB_STREAM_MODE_PUBLISH, NULL, credential);
+  g_autofree char *passphrase = eb_test_passphrase (plane, session_id);
+
+  return eb_test_srt_url (plane->port, stream_id, passphrase);
+}
+
+static EbRecordedTrack *
+find_track (EbRecordingManifest *manifest, const char *name)
+{
+  for (guint i = 0; i < manifest->tracks->len; i++)
+    {
+      EbRecordedTrack *track = g_ptr_array_index (manifest->tracks, i);
+
+      if (g_strcmp0 (track->name, name) == 0)
+        return track;
+    }
+  return NULL;
+}
+
+static char *
+file_sha256 (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *)contents, length);
+}
+
+/*
+ * GstDiscoverer reads every recorded file back, in a child process: it
+ * autoplugs gst-libav, whose libavformat brings a second libsrt (Debian
+ * builds it against libsrt-gnutls) whose constructors would re-initialise
+ * the globals of the libsrt this process serves SRT with.
+ */
+typedef struct
+{
+  char *video_caps; /* media type, e.g. "video/x-h264" */
+  guint width;
+  guint height;
+  char *audio_caps; /* e.g. "audio/mpeg", "audio/x-opus" */
+  GstClockTime duration;
+} MediaInfo;
+
+static void
+media_info_clear (MediaInfo *info)
+{
+  g_clear_pointer (&info->video_caps, g_free);
+  g_clear_pointer (&info->audio_caps, g_free);
+}
+
+/* In the child: prints what GstDiscoverer finds in each file, one
+ * key=value a line, a line "end" after each file. */
+static int
+discover_child (const char *const *paths)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GstDiscoverer) discoverer = NULL;
+
+  gst_init (NULL, NULL);
+  discoverer = gst_discoverer_new (10 * GST_SECOND, &error);
+  if (discoverer == NULL)
+    return 1;
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      g_autoptr (GstDiscovererInfo) result = NULL;
+      g_autofree char *uri = g_filename_to_uri (paths[i], NULL, NULL);
+      GList *streams;
+
+      if (uri == NULL)
+        return 1;
+      result = gst_discoverer_discover_uri (discoverer, uri, NULL);
+      if (result == NULL || gst_discoverer_info_get_result (result) != GST_DISCOVERER_OK)
+        return 1;
+      g_print ("duration=%" G_GUINT64_FORMAT "\n", gst_discoverer_info_get_duration (result));
+      streams = gst_discoverer_info_get_video_streams (result);
+      if (streams != NULL)
+        {
+          g_autoptr (GstCaps) caps = gst_discoverer_stream_info_get_caps (streams->data);
+
+          g_print ("video=%s\nwidth=%u\nheight=%u\n",
+                   gst_structure_get_name (gst_caps_get_structure (caps, 0)),
+                   gst_discoverer_video_info_get_width (streams->data),
+                   gst_discoverer_video_info_get_height (streams->data));
+        }
+      gst_discoverer_stream_info_list_free (streams);
+      streams = gst_discoverer_info_get_audio_streams (result);
+      if (streams != NULL)
+        {
+          g_autoptr (GstCaps) caps = gst_discoverer_stream_info_get_caps (streams->data);
+
+          g_print ("audio=%s\n", gst_structure_get_name (gst_caps_get_structure (caps, 0)));
+        }
+      gst_discoverer_stream_info_list_free (streams);
+      g_print ("end\n");
+    }
+  return 0;
+}
+
+/* What GstDiscoverer finds in each of @paths: an array of MediaInfo. */
+static GArray *
+discover (GPtrArray *paths)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) child = NULL;
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *output = NULL;
+  g_auto (GStrv) lines = NULL;
+  GArray *infos = g_array_new (FALSE, TRUE, sizeof (MediaInfo));
+  MediaInfo info = { 0 };
+
+  g_array_set_clear_func (infos, (GDestroyNotify)media_info_clear);
+  g_ptr_array_add (argv, (gpointer) "/proc/self/exe");
+  g_ptr_array_add (argv, (gpointer) "--discover");
+  for (guint i = 0; i < paths->len; i++)
+    g_ptr_array_add (argv, g_ptr_array_index (paths, i));
+  g_ptr_array_add (argv, NULL);
+  child = g_subprocess_newv ((const char *const *)argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                             &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (child, NULL, NULL, &output, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (child));
+  g_assert_cmpint (g_subprocess_get_exit_status (child), ==, 0);
+  lines = g_strsplit (output, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char *line = lines[i];
+
+      if (g_str_has_prefix (line, "duration="))
+        info.duration = g_ascii_strtoull (line + strlen ("duration="), NULL, 10);
+      else if (g_str_has_prefix (line, "video="))
+        info.video_caps = g_strdup (line + strlen ("video="));
+      else if (g_str_has_prefix (line, "width="))
+        info.width = (guint)g_ascii_strtoull (line + strlen ("width="), NULL, 10);
+      else if (g_str_has_prefix (line, "height="))
+        info.height = (guint)g_ascii_strtoull (line + strlen ("height="), NULL, 10);
+      else if (g_str_has_prefix (line, "audio="))
+        info.audio_caps = g_strdup (line + strlen ("audio="));
+      else if (g_str_equal (line, "end"))
+        {
+          g_array_append_val (infos, info);
+          memset (&info, 0, sizeof info);
+        }
+    }
+  g_assert_cmpuint (infos->len, ==, paths->len);
+  return infos;
+}
+
+/* Reads every segment of @track back with GstDiscoverer: H.264 at
+ * @width x @height with @audio_caps audio; returns the media duration. */
+static GstClockTime
+check_track (EbRecordedTrack *track, guint width, guint height, const char *audio_caps)
+{
+  g_autoptr (GPtrArray) paths = g_ptr_array_new ();
+  g_autoptr (GArray) infos = NULL;
+  GstClockTime total = 0;
+  gint64 previous_offset = -1;
+
+  g_assert_nonnull (track);
+  g_assert_cmpuint (track->segments->len, >, 0);
+  for (guint i = 0; i < track->segments->len; i++)
+    {
+      EbRecordedSegment *segment = g_ptr_array_index (track->segments, i);
+      g_autofree char *sha256 = NULL;
+      GStatBuf st;
+
+      g_test_message ("%s: %s (%" G_GINT64_FORMAT " us at %" G_GINT64_FORMAT " us)", track->name,
+                      segment->path, segment->duration_us, segment->start_offset_us);
+      g_assert_cmpint (g_stat (segment->path, &st), ==, 0);
+      g_assert_cmpuint ((guint64)st.st_size, ==, segment->size);
+      sha256 = file_sha256 (segment->path);
+      g_assert_cmpstr (sha256, ==, segment->sha256);
+      /* in session order */
+      g_assert_cmpint (segment->start_offset_us, >=, previous_offset);
+      previous_offset = segment->start_offset_us;
+      g_ptr_array_add (paths, segment->path);
+    }
+
+  infos = discover (paths);
+  for (guint i = 0; i < infos->len; i++)
+    {
+      MediaInfo *info = &g_array_index (infos, MediaInfo, i);
+
+      g_assert_cmpstr (info->video_caps, ==, "video/x-h264");
+      g_assert_cmpuint (info->width, ==, width);
+      g_assert_cmpuint (info->height, ==, height);
+      g_assert_cmpstr (info->audio_caps, ==, audio_caps);
+      /* GstDiscoverer cannot always estimate the duration of a short
+       * MPEG-TS file (the last segment of a connection): ffprobe can */
+      if (info->duration == 0)
+        info->duration = eb_test_ffprobe_duration (g_ptr_array_index (paths, i));
+      g_assert_cmpuint (info->duration, >, 0);
+      total += info->duration;
+    }
+  return total;
+}
+
+static void
+assert_within_a_segment (GstClockTime duration, guint seconds)
+{
+  g_test_message ("recorded %" GST_TIME_FORMAT " of %u s sent", GST_TIME_ARGS (duration), seconds);
+  g_assert_cmpuint (duration, >=, (seconds - SEGMENT_SECONDS) * GST_SECOND);
+  g_assert_cmpuint (duration, <=, (seconds + SEGMENT_SECONDS) * GST_SECOND);
+}
+
+/* Three sites publish at once; every track is recorded as sent. */
+static void
+test_plane_record_three (PlaneFixture *fixture, gconstpointer data)
+{
+  EbTestPlane *plane = &fixture->plane;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EbRecordingManifest) manifest = NULL;
+  g_autofree char *url7 = NULL;
+  g_autofree char *url8 = NULL;
+  g_autofree char *url9 = NULL;
+  GSubprocess *senders[3];
+  guint segments = 0;
+
+  if (!have_senders ())
+    return;
+  g_assert_true (eb_media_plane_open_conference (plane->plane, 1, g_get_real_time (), &error));
+  g_assert_no_error (error);
+  for (EbId person = 7; person <= 9; person++)
+    eb_media_plane_allow_participant (plane->plane, 1, person, NULL, person == 7);
+
+  url7 = publish_url (plane, 1, 7);
+  url8 = publish_url (plane, 1, 8);
+  url9 = publish_url (plane, 1, 9);
+  senders[0] = eb_test_spawn_publisher (url7, "320x240", "aac", 5, NULL);
+  senders[1] = eb_test_spawn_publisher (url8, "256x144", "aac", 5, NULL);
+  senders[2] = eb_test_spawn_publisher (url9, "320x180", "libopus", 5, NULL);
+
+  eb_test_wait_for_events (plane, EB_MEDIA_EVENT_TRACK_STARTED, 0, 3);
+  for (guint i = 0; i < G_N_ELEMENTS (senders); i++)
+    {
+      g_assert_cmpint (eb_test_wait_process (senders[i], 30), ==, 0);
+      g_object_unref (senders[i]);
+    }
+  eb_test_wait_for_events (plane, EB_MEDIA_EVENT_PARTICIPANT_LEFT, 0, 3);
+
+  manifest = eb_test_close_conference (plane, 1, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (manifest);
+  g_assert_cmpint (manifest->session_id, ==, 1);
+  g_assert_false (manifest->interrupted);
+  g_assert_cmpuint (manifest->tracks->len, ==, 3);
+  {
+    EbRecordedTrack *track = find_track (manifest, "p7-srt");
+
+    g_assert_nonnull (track);
+    g_assert_cmpint (track->person_id, ==, 7);
+    g_assert_cmpstr (track->video_codec, ==, "h264");
+    g_assert_cmpstr (track->audio_codec, ==, "aac");
+    g_assert_cmpint (track->width, ==, 320);
+    g_assert_cmpint (track->height, ==, 240);
+    assert_within_a_segment (check_track (track, 320, 240, "audio/mpeg"), 5);
+    segments += track->segments->len;
+  }
+  {
+    EbRecordedTrack *track = find_track (manifest, "p8-srt");
+
+    g_assert_nonnull (track);
+    g_assert_cmpint (track->person_id, ==, 8);
+    assert_within_a_segment (check_track (track, 256, 144, "audio/mpeg"), 5);
+    segments += track->segments->len;
+  }
+  {
+    EbRecordedTrack *track = find_track (manifest, "p9-srt");
+
+    g_assert_nonnull (track);
+    g_assert_cmpint (track->person_id, ==, 9);
+    g_assert_cmpstr (track->audio_codec, ==, "opus");
+    assert_within_a_segment (check_track (track, 320, 180, "audio/x-opus"), 5);
+    segments += track->segments->len;
+  }
+
+  g_assert_cmpuint (eb_test_count_events (plane, EB_MEDIA_EVENT_PARTICIPANT_JOINED, 0), ==, 3);
+  g_assert_cmpuint (eb_test_count_events (plane, EB_MEDIA_EVENT_TRACK_STOPPED, 0), ==, 3);
+  g_assert_cmpuint (eb_test_count_events (plane, EB_MEDIA_EVENT_SEGMENT_CLOSED, 0), ==, segments);
+  g_assert_cmpuint (eb_test_count_events (plane, EB_MEDIA_EVENT_INPUT_REFUSED, 0), ==, 0);
+  for (guint i = 0; i < plane->events->len; i++)
+    {
+      EbMediaEvent *event = g_ptr_array_index (plane->events, i);
+
+      g_assert_cmpint (event->session_id, ==, 1);
+      g_assert_cmpint (event->at, >, 0);
+      g_assert_nonnull (event->track);
+      if (event->kind == EB_MEDIA_EVENT_SEGMENT_CLOSED)
+        g_assert_true (g_file_test (event->segment_path, G_FILE_TEST_IS_REGULAR));
+    }
+}
+
+static gboolean
+is_track_event (EbMediaEvent *event)
+{
+  return event->kind == EB_MEDIA_EVENT_PARTICIPANT_JOINED
+         || event->kind == EB_MEDIA_EVENT_PARTICIPANT_LEFT
+         || event->kind == EB_MEDIA_EVENT_TRACK_STARTED
+         || event->kind == EB_MEDIA_EVENT_TRACK_STOPPED;
+}
+
+/* A site drops out and comes back: the same track continues in new
+ * segments, and both spans are reported. */
+static void
+test_plane_reconnect (PlaneFixture *fixture, gconstpointer data)
+{
+  EbTestPlane *plane = &fixture->plane;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EbRecordingManifest) manifest = NULL;
+  g_autoptr (GHashTable) paths = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *url = NULL;
+  const EbMediaEventKind expected[] = {
+    EB_MEDIA_EVENT_PARTICIPANT_JOINED, EB_MEDIA_EVENT_TRACK_STARTED,
+    EB_MEDIA_EVENT_TRACK_STOPPED,      EB_MEDIA_EVENT_PARTICIPANT_LEFT,
+    EB_MEDIA_EVENT_PARTICIPANT_JOINED, EB_MEDIA_EVENT_TRACK_STARTED,
+    EB_MEDIA_EVENT_TRACK_STOPPED,      EB_MEDIA_EVENT_PARTICIPANT_LEFT,
+  };
+  guint seen = 0;
+  EbRecordedTrack *track;
+
+  if (!have_senders ())
+    return;
+  g_assert_true (eb_media_plane_open_conference (plane->plane, 1, g_get_real_time (), &error));
+  eb_media_plane_allow_participant (plane->plane, 1, 7, NULL, FALSE);
+  url = publish_url (plane, 1, 7);
+
+  for (guint round = 1; round <= 2; round++)
+    {
+      g_autoptr (GSubprocess) sender = eb_test_spawn_publisher (url, "320x240", "aac", 3, NULL);
+
+      g_assert_cmpint (eb_test_wait_process (sender, 30), ==, 0);
+      eb_test_wait_for_events (plane, EB_MEDIA_EVENT_PARTICIPANT_LEFT, 7, round);
+    }
+
+  manifest = eb_test_close_conference (plane, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (manifest->tracks->len, ==, 1);
+  track = g_ptr_array_index (manifest->tracks, 0);
+  g_assert_cmpstr (track->name, ==, "p7-srt");
+  g_assert_cmpint (track->person_id, ==, 7);
+  /* at least one segment per connection, none written twice */
+  g_assert_cmpuint (track->segments->len, >=, 2);
+  for (guint i = 0; i < track->segments->len; i++)
+    {
+      EbRecordedSegment *segment = g_ptr_array_index (track->segments, i);
+
+      g_assert_false (g_hash_table_contains (paths, segment->path));
+      g_hash_table_add (paths, segment->path);
+    }
+  assert_within_a_segment (check_track (track, 320, 240, "audio/mpeg"), 6);
+
+  /* joined, started, stopped, left: twice, in order */
+  for (guint i = 0; i < plane->events->len; i++)
+    {
+      EbMediaEvent *event = g_ptr_array_index (plane->events, i);
+
+      if (!is_track_event (event))
+        continue;
+      g_assert_cmpuint (seen, <, G_N_ELEMENTS (expected));
+      g_assert_cmpint (event->kind, ==, expected[seen]);
+      g_assert_cmpint (event->person_id, ==, 7);
+      g_assert_cmpstr (event->track, ==, "p7-srt");
+      seen++;
+    }
+  g_assert_cmpuint (seen, ==, G_N_ELEMENTS (expected));
+}
+
+/* Random bytes from a real SRT caller are refused, and reported; the
+ * other site keeps recording. */
+static void
+test_plane_garbage (PlaneFixture *fixture, gconstpointer data)
+{
+  EbTestPlane *plane = &fixture->plane;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EbRecordingManifest) manifest = NULL;
+  g_autoptr (GSubprocess) sender = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *credential = eb_test_credential (plane->key, 1, 9, 0);
+  g_autofree char *stream_id = eb_stream_id_format (1, EB_STREAM_MODE_PUBLISH, NULL, credential);
+  g_autofree char *passphrase = eb_test_passphrase (plane, 1);
+  g_autofree char *session_dir = g_build_filename (plane->recordings_dir, "session-1", NULL);
+  g_autoptr (GPtrArray) files = NULL;
+  SRTSOCKET garbage;
+  int reason = -1;
+  gint64 deadline;
+  gboolean send_failed = FALSE;
+
+  if (!have_senders ())
+    return;
+  g_assert_true (eb_media_plane_open_conference (plane->plane, 1, g_get_real_time (), &error));
+  eb_media_plane_allow_participant (plane->plane, 1, 8, NULL, FALSE);
+  eb_media_plane_allow_participant (plane->plane, 1, 9, NULL, FALSE);
+
+  url = publish_url (plane, 1, 8);
+  sender = eb_test_spawn_publisher (url, "320x240", "aac", 5, NULL);
+
+  garbage = eb_test_srt_connect (plane->port, stream_id, passphrase, &reason);
+  g_assert_cmpint (garbage, !=, SRT_INVALID_SOCK);
+  /* about 1 Mbit/s of noise until it is refused */
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (eb_test_count_events (plane, EB_MEDIA_EVENT_INPUT_REFUSED, 9) == 0)
+    {
+      guint8 noise[1316];
+
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      for (guint i = 0; i < sizeof noise; i++)
+        noise[i] = (guint8)g_random_int ();
+      if (!send_failed && srt_sendmsg2 (garbage, (const char *)noise, sizeof noise, NULL) < 0)
+        send_failed = TRUE;
+      eb_test_run_for (10);
+    }
+  /* its connection is closed */
+  eb_test_wait_for_events (plane, EB_MEDIA_EVENT_PARTICIPANT_LEFT, 9, 1);
+  srt_close (garbage);
+
+  g_assert_cmpint (eb_test_wait_process (sender, 30), ==, 0);
+  eb_test_wait_for_events (plane, EB_MEDIA_EVENT_PARTICIPANT_LEFT, 8, 1);
+  manifest = eb_test_close_conference (plane, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (manifest->tracks->len, ==, 1);
+  g_assert_null (find_track (manifest, "p9-srt"));
+  assert_within_a_segment (check_track (find_track (manifest, "p8-srt"), 320, 240, "audio/mpeg"),
+                           5);
+  /* nothing of the noise was kept */
+  files = eb_test_list_files (session_dir, ".ts");
+  for (guint i = 0; i < files->len; i++)
+    {
+      g_autofree char *base = g_path_get_basename (g_ptr_array_index (files, i));
+
+      g_assert_false (g_str_has_prefix (base, "p9-"));
+    }
+  g_assert_cmpuint (eb_test_count_events (plane, EB_MEDIA_EVENT_INPUT_REFUSED, 0), ==, 1);
+}
+
+/* Revoking a participant cuts them off within a second; closing the
+ * conference stops whoever still publishes, and keeps what they sent. */
+static void
+test_plane_revoke_and_close_live (PlaneFixture *fixture, gconstpointer data)
+{
+  EbTestPlane *plane = &fixture->plane;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EbRecordingManifest) manifest = NULL;
+  g_autoptr (GSubprocess) revoked = NULL;
+  g_autoptr (GSubprocess) live = NULL;
+  g_autofree char *url7 = NULL;
+  g_autofree char *url8 = NULL;
+  g_autofree char *credential = eb_test_credential (plane->key, 1, 7, 0);
+  g_autofree char *stream_id = eb_stream_id_format (1, EB_STREAM_MODE_PUBLISH, NULL, credential);
+  g_autofree char *passphrase = eb_test_passphrase (plane, 1);
+  EbMediaEvent *left = NULL;
+  gint64 revoked_at;
+  int reason = -1;
+
+  if (!have_senders ())
+    return;
+  g_assert_true (eb_media_plane_open_conference (plane->plane, 1, g_get_real_time (), &error));
+  eb_media_plane_allow_participant (plane->plane, 1, 7, NULL, FALSE);
+  eb_media_plane_allow_participant (plane->plane, 1, 8, NULL, FALSE);
+  url7 = publish_url (plane, 1, 7);
+  url8 = publish_url (plane, 1, 8);
+  revoked = eb_test_spawn_publisher (url7, "160x120", "aac", 20, NULL);
+  live = eb_test_spawn_publisher (url8, "160x120", "aac", 20, NULL);
+  eb_test_wait_for_events (plane, EB_MEDIA_EVENT_TRACK_STARTED, 0, 2);
+  eb_test_run_for (3000);
+
+  revoked_at = g_get_real_time ();
+  eb_media_plane_revoke_participant (plane->plane, 1, 7);
+  eb_test_wait_for_events (plane, EB_MEDIA_EVENT_PARTICIPANT_LEFT, 7, 1);
+  for (guint i = 0; i < plane->events->len; i++)
+    {
+      EbMediaEvent *event = g_ptr_array_index (plane->events, i);
+
+      if (event->kind == EB_MEDIA_EVENT_PARTICIPANT_LEFT)
+        left = event;
+    }
+  g_assert_cmpint (left->at - revoked_at, <, G_USEC_PER_SEC);
+  /* and cannot come back */
+  g_assert_cmpint (eb_test_srt_connect (plane->port, stream_id, passphrase, &reason), ==,
+                   SRT_INVALID_SOCK);
+  g_assert_cmpint (reason, ==, SRT_REJX_FORBIDDEN);
+  /* the encoder notices */
+  g_assert_cmpint (eb_test_wait_process (revoked, 15), !=, 0);
+
+  /* the other one is still publishing when the session ends */
+  g_assert_cmpuint (eb_test_count_events (plane, EB_MEDIA_EVENT_PARTICIPANT_LEFT, 8), ==, 0);
+  manifest = eb_test_close_conference (plane, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (eb_test_count_events (plane, EB_MEDIA_EVENT_PARTICIPANT_LEFT, 8), ==, 1);
+  g_assert_cmpuint (manifest->tracks->len, ==, 2);
+  check_track (find_track (manifest, "p7-srt"), 160, 120, "audio/mpeg");
+  check_track (find_track (manifest, "p8-srt"), 160, 120, "audio/mpeg");
+  g_assert_cmpint (eb_test_wait_process (live, 15), !=, 0);
+}
+
+/* A session nobody published in ends with an empty recording. */
+static void
+test_plane_close_empty (PlaneFixture *fixture, gconstpointer data)
+{
+  EbTestPlane *plane = &fixture->plane;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EbRecordingManifest) manifest = NULL;
+  gint64 started = g_get_monotonic_time ();
+
+  g_assert_true (eb_media_plane_open_conference (plane->plane, 4, g_get_real_time (), &error));
+  eb_media_plane_allow_participant (plane->plane, 4, 7, NULL, TRUE);
+  manifest = eb_test_close_conference (plane, 4, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (manifest);
+  g_assert_cmpint (manifest->session_id, ==, 4);
+  g_assert_false (manifest->interrupted);
+  g_assert_cmpuint (manifest->tracks->len, ==, 0);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 2 * G_USEC_PER_SEC);
+  g_assert_cmpuint (plane->events->len, ==, 0);
+
+  /* it is gone: a second close is an error, a new one may open */
+  g_clear_pointer (&manifest, eb_recording_manifest_free);
+  manifest = eb_test_close_conference (plane, 4, &error);
+  g_assert_null (manifest);
+  g_assert_error (error, EB_ERROR, EB_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (eb_media_plane_open_conference (plane->plane, 4, g_get_real_time (), &error));
+  g_assert_no_error (error);
+}
+
+/* The plane goes away with a live conference and a connected caller:
+ * its thread stops and nothing is left behind. */
+static void
+test_plane_dispose_live (void)
+{
+  EbTestPlane plane;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *credential = NULL;
+  g_autofree char *stream_id = NULL;
+  g_autofree char *passphrase = NULL;
+  SRTSOCKET socket;
+  int reason = -1;
+
+  eb_test_plane_setup (&plane, SEGMENT_SECONDS, 0);
+  g_assert_true (eb_media_plane_open_conference (plane.plane, 1, g_get_real_time (), &error));
+  eb_media_plane_allow_participant (plane.plane, 1, 7, NULL, FALSE);
+  credential = eb_test_credential (plane.key, 1, 7, 0);
+  stream_id = eb_stream_id_format (1, EB_STREAM_MODE_PUBLISH, NULL, credential);
+  passphrase = eb_test_passphrase (&plane, 1);
+  socket = eb_test_srt_connect (plane.port, stream_id, passphrase, &reason);
+  g_assert_cmpint (socket, !=, SRT_INVALID_SOCK);
+  eb_test_wait_for_events (&plane, EB_MEDIA_EVENT_TRACK_STARTED, 7, 1);
+  eb_test_plane_teardown (&plane);
+  srt_close (socket);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  if (argc >= 3 && g_str_equal (argv[1], "--discover"))
+    {
+      status = discover_child ((const char *const *)argv + 2);
+      fflush (stdout);
+      /* not through exit(): see discover() */
+      _exit (status);
+    }
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  gst_init (&argc, &argv);
+  srt_startup ();
+
+  g_test_add ("/eboard/media/plane/record-three", PlaneFixture, NULL, plane_fixture_setup,
+              test_plane_record_three, plane_fixture_teardown);
+  g_test_add ("/eboard/media/plane/reconnect", PlaneFixture, NULL, plane_fixture_setup,
+              test_plane_reconnect, plane_fixture_teardown);
+  g_test_add ("/eboard/media/plane/garbage", PlaneFixture, NULL, plane_fixture_setup,
+              test_plane_garbage, plane_fixture_teardown);
+  g_test_add ("/eboard/media/plane/revoke-and-close-live", PlaneFixture, NULL, plane_fixture_setup,
+              test_plane_revoke_and_close_live, plane_fixture_teardown);
+  g_test_add ("/eboard/media/plane/close-empty", PlaneFixture, NULL, plane_fixture_setup,
+              test_plane_close_empty, plane_fixture_teardown);
+  g_test_add_func ("/eboard/media/plane/dispose-live", test_plane_dispose_live);
+
+  status = g_test_run ();
+  srt_cleanup ();
+  return status;
+}

@@ -1,0 +1,713 @@
+/*
+ * Copyright 2026 The eboard authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "eb-config.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <gst/gst.h>
+#include <gst/pbutils/pbutils.h>
+#include <json-glib/json-glib.h>
+
+#include <eboard/eb-error.h>
+
+#include "media/eb-manifest-private.h"
+#include "media/eb-pipeline-template-private.h"
+#include "media/eb-recorder-private.h"
+
+#define MEDIA_SECONDS 6
+#define SEGMENT_SECONDS 2
+#define CHUNK 1316
+#define WAIT_SECONDS 30
+#define SESSION_ID 41
+
+static char *media_dir;
+static char *aac_stream;
+static char *opus_stream;
+
+static char *
+pipelines_dir (void)
+{
+  const char *root = g_getenv ("EB_SOURCE_ROOT");
+
+  if (root != NULL)
+    return g_build_filename (root, "pipelines", NULL);
+  return g_strdup (EB_SOURCE_PIPELINESDIR);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) handle = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (handle == NULL)
+    {
+      g_unlink (path);
+      return;
+    }
+  while ((name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      remove_tree (child);
+    }
+  g_rmdir (path);
+}
+
+/* Runs ffmpeg: MEDIA_SECONDS of 1280x720 30 fps H.264 at 2 Mbit/s, a
+ * keyframe every second, with a 440 Hz tone, in MPEG-TS. */
+static char *
+make_stream (const char *name, const char *audio_codec)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *seconds = g_strdup_printf ("%d", MEDIA_SECONDS);
+  char *path = g_build_filename (media_dir, name, NULL);
+  gint status = 0;
+  /* clang-format off */
+  const char *argv[] = {
+    "ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
+    "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30",
+    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+    "-t", seconds,
+    "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "30",
+    "-b:v", "2M", "-maxrate", "2M", "-bufsize", "1M", "-pix_fmt", "yuv420p",
+    "-c:a", audio_codec,
+    "-f", "mpegts", path, NULL,
+  };
+  /* clang-format on */
+
+  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status,
+                &error);
+  g_assert_no_error (error);
+  g_spawn_check_wait_status (status, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+typedef struct
+{
+  gint64 duration_us;
+  char *video_caps;
+  char *audio_caps;
+  guint width;
+  guint height;
+} Probe;
+
+static void
+probe_clear (Probe *probe)
+{
+  g_clear_pointer (&probe->video_caps, g_free);
+  g_clear_pointer (&probe->audio_caps, g_free);
+}
+
+/* Reads @path with GstDiscoverer. */
+static gboolean
+probe_file (const char *path, Probe *probe)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GstDiscoverer) discoverer = gst_discoverer_new (10 * GST_SECOND, &error);
+  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+  GstDiscovererInfo *info;
+  GList *streams;
+  gboolean ok;
+
+  g_assert_no_error (error);
+  memset (probe, 0, sizeof *probe);
+  info = gst_discoverer_discover_uri (discoverer, uri, &error);
+  ok = info != NULL && gst_discoverer_info_get_result (info) == GST_DISCOVERER_OK;
+  if (!ok)
+    {
+      g_test_message ("%s: %s", path, error != NULL ? error->message : "unreadable");
+      g_clear_object (&info);
+      return FALSE;
+    }
+  probe->duration_us = (gint64)(gst_discoverer_info_get_duration (info) / GST_USECOND);
+  streams = gst_discoverer_info_get_video_streams (info);
+  if (streams != NULL)
+    {
+      g_autoptr (GstCaps) caps = gst_discoverer_stream_info_get_caps (streams->data);
+
+      probe->video_caps = g_strdup (gst_structure_get_name (gst_caps_get_structure (caps, 0)));
+      probe->width = gst_discoverer_video_info_get_width (streams->data);
+      probe->height = gst_discoverer_video_info_get_height (streams->data);
+    }
+  gst_discoverer_stream_info_list_free (streams);
+  streams = gst_discoverer_info_get_audio_streams (info);
+  if (streams != NULL)
+    {
+      g_autoptr (GstCaps) caps = gst_discoverer_stream_info_get_caps (streams->data);
+
+      probe->audio_caps = g_strdup (gst_structure_get_name (gst_caps_get_structure (caps, 0)));
+    }
+  gst_discoverer_stream_info_list_free (streams);
+  gst_discoverer_info_unref (info);
+  return TRUE;
+}
+
+static char *
+sha256_of (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *)contents, length);
+}
+
+static void
+write_file (const char *path, const char *contents, gssize length)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_file_set_contents (path, contents, length, &error);
+  g_assert_no_error (error);
+}
+
+static void
+append_file (const char *path, const char *text)
+{
+  FILE *file = fopen (path, "a");
+
+  g_assert_nonnull (file);
+  g_assert_cmpint (fputs (text, file), >=, 0);
+  g_assert_cmpint (fclose (file), ==, 0);
+}
+
+/* --- manifest lines --- */
+
+static void
+test_entry_json (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EbManifestEntry) entry = eb_manifest_entry_new ();
+  g_autoptr (EbManifestEntry) back = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *object;
+
+  entry->track = g_strdup ("p12-srt");
+  entry->person_id = 12;
+  entry->file = g_strdup ("p12-srt-00003.ts");
+  entry->start_offset_us = 6000123;
+  entry->duration_us = 2000000;
+  entry->size = 543210;
+  entry->sha256 = g_strdup ("ab12");
+  entry->video_codec = g_strdup ("h264");
+  entry->audio_codec = NULL;
+  entry->width = 1280;
+  entry->height = 720;
+  json = eb_manifest_entry_to_json (entry);
+  g_test_message ("%s", json);
+  g_assert_null (strchr (json, '\n'));
+
+  /* an independent reader sees the fields */
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (object, "track"), ==, "p12-srt");
+  g_assert_cmpint (json_object_get_int_member (object, "person_id"), ==, 12);
+  g_assert_cmpstr (json_object_get_string_member (object, "file"), ==, "p12-srt-00003.ts");
+  g_assert_cmpint (json_object_get_int_member (object, "start_offset_us"), ==, 6000123);
+  g_assert_cmpint (json_object_get_int_member (object, "duration_us"), ==, 2000000);
+  g_assert_cmpint (json_object_get_int_member (object, "size"), ==, 543210);
+  g_assert_cmpstr (json_object_get_string_member (object, "sha256"), ==, "ab12");
+  g_assert_cmpstr (json_object_get_string_member (object, "video_codec"), ==, "h264");
+  g_assert_true (json_object_get_null_member (object, "audio_codec"));
+  g_assert_cmpint (json_object_get_int_member (object, "width"), ==, 1280);
+  g_assert_cmpint (json_object_get_int_member (object, "height"), ==, 720);
+
+  back = eb_manifest_entry_from_json (json, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (back->track, ==, entry->track);
+  g_assert_cmpint (back->person_id, ==, 12);
+  g_assert_cmpstr (back->file, ==, entry->file);
+  g_assert_cmpint (back->start_offset_us, ==, entry->start_offset_us);
+  g_assert_cmpint (back->duration_us, ==, entry->duration_us);
+  g_assert_cmpuint (back->size, ==, entry->size);
+  g_assert_cmpstr (back->sha256, ==, entry->sha256);
+  g_assert_cmpstr (back->video_codec, ==, "h264");
+  g_assert_null (back->audio_codec);
+  g_assert_false (back->partial);
+
+  /* not entries */
+  g_assert_null (eb_manifest_entry_from_json ("{\"track\":\"p1-srt\",\"fi", &error));
+  g_assert_error (error, EB_ERROR, EB_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (eb_manifest_entry_from_json ("[1,2]", &error));
+  g_assert_error (error, EB_ERROR, EB_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (eb_manifest_entry_from_json (
+      "{\"track\":\"t\",\"file\":\"../../etc/passwd\",\"start_offset_us\":0,"
+      "\"duration_us\":0,\"size\":0,\"sha256\":\"x\"}",
+      &error));
+  g_assert_error (error, EB_ERROR, EB_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (eb_manifest_entry_from_json ("{\"track\":7}", &error));
+  g_assert_error (error, EB_ERROR, EB_ERROR_INVALID);
+}
+
+static EbManifestEntry *
+dummy_entry (const char *track, guint index, gint64 start_us, guint64 size)
+{
+  EbManifestEntry *entry = eb_manifest_entry_new ();
+
+  entry->track = g_strdup (track);
+  entry->person_id = eb_manifest_person_from_track (track);
+  entry->file = g_strdup_printf ("%s-%05u.ts", track, index);
+  entry->start_offset_us = start_us;
+  entry->duration_us = 2000000;
+  entry->size = size;
+  entry->sha256 = g_strdup ("00");
+  entry->video_codec = g_strdup ("h264");
+  entry->audio_codec = g_strdup ("aac");
+  entry->width = 1280;
+  entry->height = 720;
+  return entry;
+}
+
+/* Appends, a torn last line, a malformed line in the middle, files that
+ * went missing, empty and unreadable files: what recovery keeps. */
+static void
+test_manifest_folder (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *recordings = g_dir_make_tmp ("eb-recovery-XXXXXX", &error);
+  g_autofree char *dir = eb_manifest_session_dir (recordings, 9);
+  g_autofree char *manifest_path = g_build_filename (dir, "manifest.jsonl", NULL);
+  g_autoptr (GPtrArray) entries = NULL;
+  g_autoptr (EbRecordingManifest) manifest = NULL;
+  EbRecordedTrack *track;
+  g_autofree char *filler = g_strnfill (1000, 'x');
+
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_suffix (dir, "/session-9"));
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+
+  /* a missing manifest is an empty one */
+  entries = eb_manifest_read (manifest_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 0);
+  g_clear_pointer (&entries, g_ptr_array_unref);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr (EbManifestEntry) entry = dummy_entry ("p5-srt", i, i * 2000000, 1000);
+      g_autofree char *path = g_build_filename (dir, entry->file, NULL);
+
+      g_assert_true (eb_manifest_append (manifest_path, entry, &error));
+      g_assert_no_error (error);
+      /* the second one disappears */
+      if (i != 1)
+        write_file (path, filler, 1000);
+      if (i == 0)
+        append_file (manifest_path, "this is not json\n");
+    }
+  /* a kill in the middle of an append */
+  append_file (manifest_path, "{\"track\":\"p5-srt\",\"person_id\":5,\"file\":\"p5-srt-000");
+
+  entries = eb_manifest_read (manifest_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      EbManifestEntry *entry = g_ptr_array_index (entries, i);
+      g_autofree char *file = g_strdup_printf ("p5-srt-%05u.ts", i);
+
+      g_assert_cmpstr (entry->file, ==, file);
+      g_assert_cmpint (entry->person_id, ==, 5);
+    }
+
+  /* files the manifest does not list: empty, unreadable */
+  {
+    g_autofree char *empty = g_build_filename (dir, "p5-srt-00003.ts", NULL);
+    g_autofree char *garbage = g_build_filename (dir, "p6-srt-00000.ts", NULL);
+    g_autofree char *other = g_build_filename (dir, "notes.txt", NULL);
+
+    write_file (empty, "", 0);
+    write_file (garbage, filler, 1000);
+    write_file (other, "hello", -1);
+  }
+
+  manifest = eb_media_recover_session (recordings, 9, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (manifest);
+  g_assert_true (manifest->interrupted);
+  g_assert_cmpint (manifest->session_id, ==, 9);
+  g_assert_cmpuint (manifest->tracks->len, ==, 1);
+  track = g_ptr_array_index (manifest->tracks, 0);
+  g_assert_cmpstr (track->name, ==, "p5-srt");
+  g_assert_cmpint (track->person_id, ==, 5);
+  g_assert_cmpstr (track->video_codec, ==, "h264");
+  g_assert_cmpstr (track->audio_codec, ==, "aac");
+  /* the listed segments still on disk */
+  g_assert_cmpuint (track->segments->len, ==, 2);
+  for (guint i = 0; i < track->segments->len; i++)
+    {
+      EbRecordedSegment *segment = g_ptr_array_index (track->segments, i);
+      g_autofree char *base = g_path_get_basename (segment->path);
+      g_autofree char *expected = g_strdup_printf ("p5-srt-%05u.ts", i * 2);
+
+      g_assert_cmpstr (base, ==, expected);
+      g_assert_cmpint (segment->start_offset_us, ==, i * 4000000);
+      g_assert_true (g_file_test (segment->path, G_FILE_TEST_EXISTS));
+    }
+  remove_tree (recordings);
+}
+
+static void
+test_missing_folder (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *recordings = g_dir_make_tmp ("eb-recovery-XXXXXX", &error);
+  g_autoptr (EbRecordingManifest) manifest = NULL;
+
+  g_assert_no_error (error);
+  manifest = eb_media_recover_session (recordings, 1234, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (manifest);
+  g_assert_cmpint (manifest->session_id, ==, 1234);
+  g_assert_true (manifest->interrupted);
+  g_assert_cmpuint (manifest->tracks->len, ==, 0);
+  remove_tree (recordings);
+}
+
+/* --- killed in the middle --- */
+
+typedef struct
+{
+  EbRecorder *recorder;
+  GBytes *bytes;
+  gint pushed_ms; /* media pushed so far */
+} ChildPusher;
+
+/* A publisher's network thread, at real time. */
+static gpointer
+child_pusher_thread (gpointer user_data)
+{
+  ChildPusher *pusher = user_data;
+  gsize length = 0;
+  const guint8 *data = g_bytes_get_data (pusher->bytes, &length);
+  gint64 start = g_get_monotonic_time ();
+  gint64 media_us = (gint64)MEDIA_SECONDS * G_USEC_PER_SEC;
+
+  for (gsize offset = 0; offset < length; offset += CHUNK)
+    {
+      gsize n = MIN (CHUNK, length - offset);
+      gint64 due = start + (gint64)((double)offset / (double)length * (double)media_us);
+      gint64 now = g_get_monotonic_time ();
+
+      if (due - now > 2000)
+        g_usleep ((gulong)(due - now));
+      eb_recorder_push (pusher->recorder, data + offset, n);
+      g_atomic_int_set (&pusher->pushed_ms,
+                        (gint)((double)(offset + n) / (double)length * (double)media_us / 1000));
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  ChildPusher pushers[2];
+  char *progress_path;
+} Child;
+
+/* Main context: where the publishers are, for the test to compare with
+ * what survives. */
+static gboolean
+progress_cb (gpointer user_data)
+{
+  Child *child = user_data;
+  g_autofree char *text
+      = g_strdup_printf ("%d %d\n", g_atomic_int_get (&child->pushers[0].pushed_ms),
+                         g_atomic_int_get (&child->pushers[1].pushed_ms));
+
+  g_file_set_contents (child->progress_path, text, -1, NULL);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The child: two publishers (H.264 + AAC as p1-srt, H.264 + Opus as
+ * p2-srt) recorded into <recordings>/session-41 at real time, until it is
+ * killed. */
+static int
+record_child (const char *recordings, const char *progress_path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *pipelines = pipelines_dir ();
+  g_autofree char *dir = eb_manifest_session_dir (recordings, SESSION_ID);
+  g_autoptr (EbPipelineTemplates) templates = NULL;
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  const char *streams[] = { aac_stream, opus_stream };
+  const char *tracks[] = { "p1-srt", "p2-srt" };
+  EbRecorder *recorders[2];
+  GThread *threads[2];
+  Child child = { 0 };
+
+  gst_init (NULL, NULL);
+  templates = eb_pipeline_templates_load (pipelines, &error);
+  g_assert_no_error (error);
+  child.progress_path = g_strdup (progress_path);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr (GMappedFile) file = g_mapped_file_new (streams[i], FALSE, &error);
+
+      g_assert_no_error (error);
+      recorders[i] = eb_recorder_new (templates, dir, tracks[i], g_get_real_time (),
+                                      SEGMENT_SECONDS, &error);
+      g_assert_no_error (error);
+      g_assert_true (eb_recorder_start (recorders[i], &error));
+      g_assert_no_error (error);
+      child.pushers[i].recorder = recorders[i];
+      child.pushers[i].bytes = g_mapped_file_get_bytes (file);
+    }
+  for (guint i = 0; i < 2; i++)
+    threads[i] = g_thread_new ("pusher", child_pusher_thread, &child.pushers[i]);
+  g_timeout_add (20, progress_cb, &child);
+  /* until SIGKILL */
+  g_main_loop_run (loop);
+  for (guint i = 0; i < 2; i++)
+    g_thread_join (threads[i]);
+  return 1;
+}
+
+typedef struct
+{
+  guint n_lines[2];
+  gint64 partial_size[2];
+} Progress;
+
+static const char *const crash_tracks[] = { "p1-srt", "p2-srt" };
+
+static void
+read_progress (const char *dir, Progress *progress)
+{
+  g_autofree char *manifest = g_build_filename (dir, "manifest.jsonl", NULL);
+  g_autofree char *contents = NULL;
+
+  memset (progress, 0, sizeof *progress);
+  if (g_file_get_contents (manifest, &contents, NULL, NULL))
+    {
+      for (guint t = 0; t < 2; t++)
+        {
+          g_autofree char *needle = g_strdup_printf ("\"track\":\"%s\"", crash_tracks[t]);
+
+          for (const char *p = contents; (p = strstr (p, needle)) != NULL; p++)
+            progress->n_lines[t]++;
+        }
+    }
+  for (guint t = 0; t < 2; t++)
+    {
+      g_autofree char *file = g_strdup_printf ("%s-%05u.ts", crash_tracks[t], progress->n_lines[t]);
+      g_autofree char *path = g_build_filename (dir, file, NULL);
+      GStatBuf st;
+
+      progress->partial_size[t] = g_stat (path, &st) == 0 ? st.st_size : 0;
+    }
+}
+
+static void
+test_sigkill (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *recordings = g_dir_make_tmp ("eb-recovery-XXXXXX", &error);
+  g_autofree char *dir = eb_manifest_session_dir (recordings, SESSION_ID);
+  g_autofree char *progress_path = g_build_filename (recordings, "progress", NULL);
+  g_autofree char *manifest_path = g_build_filename (dir, "manifest.jsonl", NULL);
+  g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *progress_text = NULL;
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GPtrArray) before = NULL;
+  g_autoptr (EbRecordingManifest) manifest = NULL;
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  gint pushed_ms[2] = { 0, 0 };
+  Progress progress;
+
+  g_assert_no_error (error);
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, self_path, "--record-child",
+                              recordings, progress_path, aac_stream, opus_stream, NULL);
+  g_assert_no_error (error);
+
+  /* both tracks have closed two segments and are well into the third */
+  for (;;)
+    {
+      read_progress (dir, &progress);
+      if (progress.n_lines[0] >= 2 && progress.n_lines[1] >= 2 && progress.partial_size[0] > 150000
+          && progress.partial_size[1] > 150000)
+        break;
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (20000);
+    }
+  g_subprocess_force_exit (process);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_signaled (process));
+  g_assert_cmpint (g_subprocess_get_term_sig (process), ==, SIGKILL);
+  g_test_message ("killed with %u and %u segments closed", progress.n_lines[0],
+                  progress.n_lines[1]);
+
+  g_file_get_contents (progress_path, &progress_text, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sscanf (progress_text, "%d %d", &pushed_ms[0], &pushed_ms[1]), ==, 2);
+  g_test_message ("pushed %d ms and %d ms of media", pushed_ms[0], pushed_ms[1]);
+
+  /* what was in the manifest at the kill, then a kill in the middle of an
+   * append */
+  before = eb_manifest_read (manifest_path, &error);
+  g_assert_no_error (error);
+  append_file (manifest_path, "{\"track\":\"p1-srt\",\"person_id\":1,\"file\":\"p1-srt-0");
+
+  manifest = eb_media_recover_session (recordings, SESSION_ID, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (manifest);
+  g_assert_true (manifest->interrupted);
+  g_assert_cmpint (manifest->session_id, ==, SESSION_ID);
+  g_assert_cmpuint (manifest->tracks->len, ==, 2);
+  for (guint t = 0; t < 2; t++)
+    {
+      EbRecordedTrack *track = NULL;
+      const char *audio_caps = t == 0 ? "audio/mpeg" : "audio/x-opus";
+      guint n_listed = 0;
+      gint64 total_us = 0;
+
+      for (guint i = 0; i < manifest->tracks->len; i++)
+        {
+          EbRecordedTrack *candidate = g_ptr_array_index (manifest->tracks, i);
+
+          if (g_strcmp0 (candidate->name, crash_tracks[t]) == 0)
+            track = candidate;
+        }
+      g_assert_nonnull (track);
+      g_assert_cmpint (track->person_id, ==, t + 1);
+      g_assert_cmpstr (track->video_codec, ==, "h264");
+      g_assert_cmpstr (track->audio_codec, ==, t == 0 ? "aac" : "opus");
+      g_assert_cmpint (track->width, ==, 1280);
+      g_assert_cmpint (track->height, ==, 720);
+
+      /* every segment closed before the kill, in order */
+      for (guint i = 0; i < before->len; i++)
+        {
+          EbManifestEntry *entry = g_ptr_array_index (before, i);
+          EbRecordedSegment *segment;
+          g_autofree char *base = NULL;
+
+          if (g_strcmp0 (entry->track, crash_tracks[t]) != 0)
+            continue;
+          g_assert_cmpuint (n_listed, <, track->segments->len);
+          segment = g_ptr_array_index (track->segments, n_listed);
+          base = g_path_get_basename (segment->path);
+          g_assert_cmpstr (base, ==, entry->file);
+          g_assert_cmpstr (segment->sha256, ==, entry->sha256);
+          n_listed++;
+        }
+      g_assert_cmpuint (n_listed, >=, 2);
+      /* plus the one being written at the kill */
+      g_assert_cmpuint (track->segments->len, ==, n_listed + 1);
+
+      for (guint i = 0; i < track->segments->len; i++)
+        {
+          EbRecordedSegment *segment = g_ptr_array_index (track->segments, i);
+          g_autofree char *sha = sha256_of (segment->path);
+          g_autofree char *base = g_path_get_basename (segment->path);
+          g_autofree char *expected = g_strdup_printf ("%s-%05u.ts", crash_tracks[t], i);
+          GStatBuf st;
+          Probe probe;
+
+          g_assert_cmpstr (base, ==, expected);
+          g_assert_cmpstr (segment->sha256, ==, sha);
+          g_assert_cmpint (g_stat (segment->path, &st), ==, 0);
+          g_assert_cmpuint (segment->size, ==, (guint64)st.st_size);
+          /* it plays */
+          g_assert_true (probe_file (segment->path, &probe));
+          g_test_message ("%s: %" G_GINT64_FORMAT " us (%" G_GINT64_FORMAT
+                          " us listed) at %" G_GINT64_FORMAT " us",
+                          base, probe.duration_us, segment->duration_us, segment->start_offset_us);
+          g_assert_cmpstr (probe.video_caps, ==, "video/x-h264");
+          g_assert_cmpuint (probe.width, ==, 1280);
+          g_assert_cmpstr (probe.audio_caps, ==, audio_caps);
+          g_assert_cmpint (probe.duration_us, >, 0);
+          g_assert_cmpint (ABS (probe.duration_us - segment->duration_us), <=, 250000);
+          if (i > 0)
+            {
+              EbRecordedSegment *previous = g_ptr_array_index (track->segments, i - 1);
+
+              g_assert_cmpint (segment->start_offset_us, >, previous->start_offset_us);
+              g_assert_cmpint (ABS (segment->start_offset_us
+                                    - (previous->start_offset_us + previous->duration_us)),
+                               <=, 150000);
+            }
+          total_us += probe.duration_us;
+          probe_clear (&probe);
+        }
+
+      /* at most one segment's worth is lost */
+      g_test_message ("%s: %" G_GINT64_FORMAT " us recovered of %d ms pushed", track->name,
+                      total_us, pushed_ms[t]);
+      g_assert_cmpint ((gint64)pushed_ms[t] * 1000 - total_us, <=,
+                       SEGMENT_SECONDS * G_USEC_PER_SEC);
+    }
+  remove_tree (recordings);
+}
+
+/* The first test starts GStreamer (once its own user folders are set)
+ * and generates the streams, once for the whole run. */
+static void
+setup (void)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (media_dir != NULL)
+    return;
+  gst_init (NULL, NULL);
+  media_dir = g_dir_make_tmp ("eb-media-XXXXXX", &error);
+  g_assert_no_error (error);
+  aac_stream = make_stream ("h264-aac.ts", "aac");
+  opus_stream = make_stream ("h264-opus.ts", "libopus");
+}
+
+static void
+run_test (gconstpointer data)
+{
+  GTestFunc func = (GTestFunc)data;
+
+  setup ();
+  func ();
+}
+
+static void
+add_test (const char *path, GTestFunc func)
+{
+  g_test_add_data_func (path, (gconstpointer)func, run_test);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  if (argc == 6 && g_str_equal (argv[1], "--record-child"))
+    {
+      aac_stream = argv[4];
+      opus_stream = argv[5];
+      return record_child (argv[2], argv[3]);
+    }
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/eboard/media/recovery/entry-json", test_entry_json);
+  add_test ("/eboard/media/recovery/manifest-folder", test_manifest_folder);
+  add_test ("/eboard/media/recovery/missing-folder", test_missing_folder);
+  add_test ("/eboard/media/recovery/sigkill", test_sigkill);
+  status = g_test_run ();
+
+  if (media_dir != NULL)
+    remove_tree (media_dir);
+  g_clear_pointer (&media_dir, g_free);
+  g_clear_pointer (&aac_stream, g_free);
+  g_clear_pointer (&opus_stream, g_free);
+  return status;
+}

@@ -1,0 +1,412 @@
+/*
+ * Copyright 2026 The eboard authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "eb-config.h"
+
+#include <srt/access_control.h>
+
+#include "eb-srt-test-util.h"
+#include "media/eb-stream-id-private.h"
+
+/* --- the streamid parser --- */
+
+static void
+test_stream_id_publish (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EbStreamId) id = NULL;
+  int code = 0;
+
+  id = eb_stream_id_parse ("#!::r=session/42,m=publish,t=j1.42.7.1999999999.abc-_DEF", &code,
+                           &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (id);
+  g_assert_cmpint (id->session_id, ==, 42);
+  g_assert_cmpint (id->mode, ==, EB_STREAM_MODE_PUBLISH);
+  g_assert_null (id->track);
+  g_assert_cmpstr (id->credential, ==, "j1.42.7.1999999999.abc-_DEF");
+
+  /* keys in any order; u and h are accepted and ignored */
+  g_clear_pointer (&id, eb_stream_id_free);
+  id = eb_stream_id_parse ("#!::t=cred,u=site-a,m=publish,h=eboard.example,r=session/9", &code,
+                           &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id->session_id, ==, 9);
+  g_assert_cmpstr (id->credential, ==, "cred");
+
+  /* as an srt:// URL carries it, when the encoder does not decode it */
+  g_clear_pointer (&id, eb_stream_id_free);
+  id = eb_stream_id_parse ("%23%21%3a%3Ar%3Dsession%2F12%2Cm%3Dpublish%2Ct%3Dj1.12.3.4.x-y_z",
+                           &code, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id->session_id, ==, 12);
+  g_assert_cmpint (id->mode, ==, EB_STREAM_MODE_PUBLISH);
+  g_assert_cmpstr (id->credential, ==, "j1.12.3.4.x-y_z");
+}
+
+static void
+test_stream_id_request (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EbStreamId) id = NULL;
+  g_autofree char *text = NULL;
+
+  id = eb_stream_id_parse ("#!::r=session/5/track/p12-srt,m=request,t=secret", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id->session_id, ==, 5);
+  g_assert_cmpint (id->mode, ==, EB_STREAM_MODE_REQUEST);
+  g_assert_cmpstr (id->track, ==, "p12-srt");
+
+  g_clear_pointer (&id, eb_stream_id_free);
+  id = eb_stream_id_parse ("#!::r=session/5/track/chair,m=request,t=secret", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (id->track, ==, EB_STREAM_ID_CHAIR_TRACK);
+
+  /* what eboard tells encoders parses back */
+  text = eb_stream_id_format (77, EB_STREAM_MODE_REQUEST, "p3-srt", "j1.77.3.5.mac");
+  g_assert_cmpstr (text, ==, "#!::r=session/77/track/p3-srt,m=request,t=j1.77.3.5.mac");
+  g_clear_pointer (&id, eb_stream_id_free);
+  id = eb_stream_id_parse (text, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id->session_id, ==, 77);
+  g_assert_cmpstr (id->track, ==, "p3-srt");
+  g_assert_cmpstr (id->credential, ==, "j1.77.3.5.mac");
+
+  g_clear_pointer (&text, g_free);
+  text = eb_stream_id_format (77, EB_STREAM_MODE_PUBLISH, NULL, "c");
+  g_assert_cmpstr (text, ==, "#!::r=session/77,m=publish,t=c");
+}
+
+static void
+test_stream_id_refused (void)
+{
+  static const struct
+  {
+    const char *text;
+    int code;
+  } cases[] = {
+    { NULL, SRT_REJX_BAD_REQUEST },
+    { "", SRT_REJX_BAD_REQUEST },
+    { "session/1", SRT_REJX_BAD_REQUEST },
+    { "#!:r=session/1,m=publish,t=x", SRT_REJX_BAD_REQUEST },
+    { "#!::", SRT_REJX_BAD_REQUEST },
+    { "#!::r=session/1,m=publish", SRT_REJX_UNAUTHORIZED },
+    { "#!::r=session/1,t=x", SRT_REJX_BAD_REQUEST },
+    { "#!::m=publish,t=x", SRT_REJX_BAD_REQUEST },
+    { "#!::r=session/1,m=publish,t=", SRT_REJX_BAD_REQUEST },
+    { "#!::r=session/1,m=publish,t=a b", SRT_REJX_UNAUTHORIZED },
+    { "#!::r=session/1,m=publish,t=x,t=y", SRT_REJX_BAD_REQUEST },
+    { "#!::r=session/1,m=publish,t=x,s=abc", SRT_REJX_KEY_NOTSUP },
+    { "#!::r=session/1,m=publish,t=x,", SRT_REJX_BAD_REQUEST },
+    { "#!::r=session/0,m=publish,t=x", SRT_REJX_BAD_REQUEST },
+    { "#!::r=session/01,m=publish,t=x", SRT_REJX_BAD_REQUEST },
+    { "#!::r=session/-1,m=publish,t=x", SRT_REJX_BAD_REQUEST },
+    { "#!::r=session/1x,m=publish,t=x", SRT_REJX_BAD_REQUEST },
+    { "#!::r=session/99999999999999999999,m=publish,t=x", SRT_REJX_BAD_REQUEST },
+    { "#!::r=live/1,m=publish,t=x", SRT_REJX_BAD_REQUEST },
+    { "#!::r=session/1/track/,m=request,t=x", SRT_REJX_BAD_REQUEST },
+    { "#!::r=session/1/track/a/b,m=request,t=x", SRT_REJX_BAD_REQUEST },
+    { "#!::r=session/1/track/../x,m=request,t=x", SRT_REJX_BAD_REQUEST },
+    { "#!::r=session/1/tracks/p1-srt,m=request,t=x", SRT_REJX_BAD_REQUEST },
+    { "#!::r=session/1,m=bidirectional,t=x", SRT_REJX_BAD_MODE },
+    { "#!::r=session/1/track/p1-srt,m=publish,t=x", SRT_REJX_BAD_MODE },
+    { "#!::r=session/1,m=request,t=x", SRT_REJX_BAD_REQUEST },
+    { "%23%21%3A%3Ar%3Dsession%2F1%2Cm%3Dpublish%2Ct%3Dx%00", SRT_REJX_BAD_REQUEST },
+    { "%23%21%3A%3Ar%3Dsession%2F1%2Cm%3Dpublish%2Ct%3Dx%zz", SRT_REJX_BAD_REQUEST },
+  };
+  g_autofree char *long_id = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (EbStreamId) id = NULL;
+      int code = 0;
+
+      g_test_message ("streamid %s", cases[i].text != NULL ? cases[i].text : "(none)");
+      id = eb_stream_id_parse (cases[i].text, &code, &error);
+      g_assert_null (id);
+      g_assert_error (error, EB_ERROR, EB_ERROR_INVALID);
+      g_assert_cmpint (code, ==, cases[i].code);
+    }
+
+  /* SRT allows 512 bytes */
+  long_id = g_strdup_printf ("#!::r=session/1,m=publish,t=%0600d", 1);
+  {
+    g_autoptr (GError) error = NULL;
+    int code = 0;
+
+    g_assert_null (eb_stream_id_parse (long_id, &code, &error));
+    g_assert_error (error, EB_ERROR, EB_ERROR_INVALID);
+    g_assert_cmpint (code, ==, SRT_REJX_BAD_REQUEST);
+  }
+}
+
+static void
+test_stream_id_secret (void)
+{
+  g_autoptr (GError) error = NULL;
+  const char *secret = "j1.1.2.3.TOPSECRETmac";
+  g_autofree char *text = g_strdup_printf ("#!::r=session/1/track/x,m=bidirectional,t=%s", secret);
+
+  /* an error never repeats the credential */
+  g_assert_null (eb_stream_id_parse (text, NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_null (strstr (error->message, "TOPSECRET"));
+}
+
+/* --- refused callers on the real listener --- */
+
+typedef struct
+{
+  EbTestPlane plane;
+} SrtFixture;
+
+static void
+srt_fixture_setup (SrtFixture *fixture, gconstpointer data)
+{
+  eb_test_plane_setup (&fixture->plane, 2, 0);
+}
+
+static void
+srt_fixture_teardown (SrtFixture *fixture, gconstpointer data)
+{
+  eb_test_plane_teardown (&fixture->plane);
+}
+
+static void
+test_srt_refused (SrtFixture *fixture, gconstpointer data)
+{
+  EbTestPlane *plane = &fixture->plane;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *pass1 = eb_test_passphrase (plane, 1);
+  g_autofree char *pass2 = eb_test_passphrase (plane, 2);
+  g_autofree char *good = eb_test_credential (plane->key, 1, 7, 0);
+  g_autofree char *expired
+      = eb_test_credential (plane->key, 1, 7, g_get_real_time () / G_USEC_PER_SEC - 10);
+  g_autofree char *other_session = eb_test_credential (plane->key, 2, 7, 0);
+  g_autofree char *not_allowed = eb_test_credential (plane->key, 1, 8, 0);
+  g_autofree char *no_conference = eb_test_credential (plane->key, 3, 7, 0);
+  g_autofree char *forged = NULL;
+  g_autofree char *wrong_key = NULL;
+  g_autofree char *session_dir = g_build_filename (plane->recordings_dir, "session-1", NULL);
+  guint8 other_key[EB_TEST_KEY_LENGTH];
+  struct
+  {
+    const char *what;
+    char *stream_id;
+    const char *passphrase;
+    int reason;
+  } cases[11];
+  guint n = 0;
+  g_autoptr (GPtrArray) files = NULL;
+
+  /* another key; and the good credential with another person in it */
+  for (guint i = 0; i < EB_TEST_KEY_LENGTH; i++)
+    other_key[i] = (guint8)(plane->key[i] ^ 0x5a);
+  wrong_key = eb_test_credential (other_key, 1, 7, 0);
+  forged = g_strdup (good);
+  g_assert_true (g_str_has_prefix (forged, "j1.1.7."));
+  forged[5] = '9';
+
+  g_assert_true (eb_media_plane_open_conference (plane->plane, 1, g_get_real_time (), &error));
+  g_assert_no_error (error);
+  g_assert_true (eb_media_plane_open_conference (plane->plane, 2, g_get_real_time (), &error));
+  g_assert_no_error (error);
+  eb_media_plane_allow_participant (plane->plane, 1, 7, "Site A room", TRUE);
+  eb_media_plane_allow_participant (plane->plane, 2, 7, "Site A room", FALSE);
+  eb_media_plane_allow_participant (plane->plane, 2, 8, "Site B room", FALSE);
+
+  /* a second conference cannot be opened for the same session */
+  g_assert_false (eb_media_plane_open_conference (plane->plane, 1, g_get_real_time (), &error));
+  g_assert_error (error, EB_ERROR, EB_ERROR_CONFLICT);
+  g_clear_error (&error);
+
+#define ADD_CASE(w, s, p, r)                                                                       \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    cases[n].what = (w);                                                                           \
+    cases[n].stream_id = (s);                                                                      \
+    cases[n].passphrase = (p);                                                                     \
+    cases[n].reason = (r);                                                                         \
+    n++;                                                                                           \
+  }                                                                                                \
+  G_STMT_END
+  ADD_CASE ("no streamid", NULL, pass1, SRT_REJX_BAD_REQUEST);
+  ADD_CASE ("not a streamid", g_strdup ("hello"), pass1, SRT_REJX_BAD_REQUEST);
+  ADD_CASE ("credential signed with another key",
+            eb_stream_id_format (1, EB_STREAM_MODE_PUBLISH, NULL, wrong_key), pass1,
+            SRT_REJX_UNAUTHORIZED);
+  ADD_CASE ("expired credential", eb_stream_id_format (1, EB_STREAM_MODE_PUBLISH, NULL, expired),
+            pass1, SRT_REJX_UNAUTHORIZED);
+  ADD_CASE ("forged credential", eb_stream_id_format (1, EB_STREAM_MODE_PUBLISH, NULL, forged),
+            pass1, SRT_REJX_UNAUTHORIZED);
+  ADD_CASE ("another session's credential",
+            eb_stream_id_format (1, EB_STREAM_MODE_PUBLISH, NULL, other_session), pass1,
+            SRT_REJX_FORBIDDEN);
+  ADD_CASE ("a person not on the roster",
+            eb_stream_id_format (1, EB_STREAM_MODE_PUBLISH, NULL, not_allowed), pass1,
+            SRT_REJX_FORBIDDEN);
+  ADD_CASE ("a session without a conference",
+            eb_stream_id_format (3, EB_STREAM_MODE_PUBLISH, NULL, no_conference), pass1,
+            SRT_REJX_NOTFOUND);
+  ADD_CASE ("a request for an unknown track",
+            eb_stream_id_format (1, EB_STREAM_MODE_REQUEST, "p99-srt", good), pass1,
+            SRT_REJX_NOTFOUND);
+  ADD_CASE ("no passphrase", eb_stream_id_format (1, EB_STREAM_MODE_PUBLISH, NULL, good), NULL,
+            SRT_REJ_UNSECURE);
+  ADD_CASE ("another session's passphrase",
+            eb_stream_id_format (1, EB_STREAM_MODE_PUBLISH, NULL, good), pass2, SRT_REJ_BADSECRET);
+#undef ADD_CASE
+  g_assert_cmpuint (n, ==, G_N_ELEMENTS (cases));
+
+  for (guint i = 0; i < n; i++)
+    {
+      int reason = -1;
+      SRTSOCKET socket;
+
+      g_test_message ("caller with %s", cases[i].what);
+      socket = eb_test_srt_connect (plane->port, cases[i].stream_id, cases[i].passphrase, &reason);
+      g_assert_cmpint (socket, ==, SRT_INVALID_SOCK);
+      g_assert_cmpint (reason, ==, cases[i].reason);
+      g_free (cases[i].stream_id);
+    }
+
+  /* each refusal is reported (the passphrase ones once libsrt has
+   * dropped the half-open socket); nothing started */
+  eb_test_wait_for_events (plane, EB_MEDIA_EVENT_INPUT_REFUSED, 0, n);
+  eb_test_run_for (300);
+  g_assert_cmpuint (eb_test_count_events (plane, EB_MEDIA_EVENT_INPUT_REFUSED, 0), ==, n);
+  g_assert_cmpuint (plane->events->len, ==, n);
+  for (guint i = 0; i < plane->events->len; i++)
+    {
+      EbMediaEvent *event = g_ptr_array_index (plane->events, i);
+
+      g_assert_nonnull (event->detail);
+      /* never the credential */
+      g_assert_null (strstr (event->detail, "j1."));
+      g_assert_null (event->track);
+    }
+
+  files = eb_test_list_files (session_dir, ".ts");
+  g_assert_cmpuint (files->len, ==, 0);
+
+  /* the right caller gets in */
+  {
+    g_autofree char *stream_id = eb_stream_id_format (1, EB_STREAM_MODE_PUBLISH, NULL, good);
+    int reason = -1;
+    SRTSOCKET socket = eb_test_srt_connect (plane->port, stream_id, pass1, &reason);
+
+    g_assert_cmpint (socket, !=, SRT_INVALID_SOCK);
+    eb_test_wait_for_events (plane, EB_MEDIA_EVENT_PARTICIPANT_JOINED, 7, 1);
+    srt_close (socket);
+    eb_test_wait_for_events (plane, EB_MEDIA_EVENT_PARTICIPANT_LEFT, 7, 1);
+  }
+
+  {
+    g_autoptr (EbRecordingManifest) manifest = eb_test_close_conference (plane, 1, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (manifest);
+    /* it sent nothing: nothing recorded */
+    g_assert_cmpuint (manifest->tracks->len, ==, 0);
+  }
+  {
+    g_autoptr (EbRecordingManifest) manifest = eb_test_close_conference (plane, 2, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (manifest->tracks->len, ==, 0);
+  }
+}
+
+/* A real encoder without the credential fails, and records nothing. */
+static void
+test_srt_refused_encoder (SrtFixture *fixture, gconstpointer data)
+{
+  EbTestPlane *plane = &fixture->plane;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *passphrase = eb_test_passphrase (plane, 1);
+  g_autofree char *other_key_credential = NULL;
+  g_autofree char *stream_id = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *good = eb_test_credential (plane->key, 1, 7, 0);
+  g_autofree char *good_id = eb_stream_id_format (1, EB_STREAM_MODE_PUBLISH, NULL, good);
+  g_autofree char *wrong_pass_url = NULL;
+  g_autofree char *session_dir = g_build_filename (plane->recordings_dir, "session-1", NULL);
+  g_autoptr (GSubprocess) sender = NULL;
+  g_autoptr (GPtrArray) files = NULL;
+  guint8 other_key[EB_TEST_KEY_LENGTH] = { 1, 2, 3 };
+
+  if (!eb_test_have_program ("ffmpeg"))
+    {
+      g_test_skip ("ffmpeg is not installed");
+      return;
+    }
+  g_assert_true (eb_media_plane_open_conference (plane->plane, 1, g_get_real_time (), &error));
+  eb_media_plane_allow_participant (plane->plane, 1, 7, NULL, FALSE);
+
+  other_key_credential = eb_test_credential (other_key, 1, 7, 0);
+  stream_id = eb_stream_id_format (1, EB_STREAM_MODE_PUBLISH, NULL, other_key_credential);
+  url = eb_test_srt_url (plane->port, stream_id, passphrase);
+  sender = eb_test_spawn_publisher (url, "160x120", "aac", 2, NULL);
+  g_assert_cmpint (eb_test_wait_process (sender, 20), !=, 0);
+  g_clear_object (&sender);
+
+  wrong_pass_url = eb_test_srt_url (plane->port, good_id, "not-the-session-passphrase");
+  sender = eb_test_spawn_publisher (wrong_pass_url, "160x120", "aac", 2, NULL);
+  g_assert_cmpint (eb_test_wait_process (sender, 20), !=, 0);
+
+  eb_test_wait_for_events (plane, EB_MEDIA_EVENT_INPUT_REFUSED, 0, 2);
+  g_assert_cmpuint (plane->events->len, ==, 2);
+  /* refused for the reason that matters */
+  g_assert_nonnull (
+      strstr (((EbMediaEvent *)g_ptr_array_index (plane->events, 0))->detail, "signature"));
+  g_assert_nonnull (
+      strstr (((EbMediaEvent *)g_ptr_array_index (plane->events, 1))->detail, "handshake"));
+  g_assert_cmpuint (eb_test_count_events (plane, EB_MEDIA_EVENT_PARTICIPANT_JOINED, 0), ==, 0);
+  files = eb_test_list_files (session_dir, ".ts");
+  g_assert_cmpuint (files->len, ==, 0);
+  {
+    g_autoptr (EbRecordingManifest) manifest = eb_test_close_conference (plane, 1, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (manifest->tracks->len, ==, 0);
+  }
+}
+
+/* Closing an unknown conference is an error, not a hang. */
+static void
+test_srt_close_unknown (SrtFixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EbRecordingManifest) manifest = eb_test_close_conference (&fixture->plane, 5, &error);
+
+  g_assert_null (manifest);
+  g_assert_error (error, EB_ERROR, EB_ERROR_NOT_FOUND);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  gst_init (&argc, &argv);
+  srt_startup ();
+
+  g_test_add_func ("/eboard/media/stream-id/publish", test_stream_id_publish);
+  g_test_add_func ("/eboard/media/stream-id/request", test_stream_id_request);
+  g_test_add_func ("/eboard/media/stream-id/refused", test_stream_id_refused);
+  g_test_add_func ("/eboard/media/stream-id/secret", test_stream_id_secret);
+  g_test_add ("/eboard/media/srt/refused", SrtFixture, NULL, srt_fixture_setup, test_srt_refused,
+              srt_fixture_teardown);
+  g_test_add ("/eboard/media/srt/refused-encoder", SrtFixture, NULL, srt_fixture_setup,
+              test_srt_refused_encoder, srt_fixture_teardown);
+  g_test_add ("/eboard/media/srt/close-unknown", SrtFixture, NULL, srt_fixture_setup,
+              test_srt_close_unknown, srt_fixture_teardown);
+
+  {
+    int status = g_test_run ();
+
+    srt_cleanup ();
+    return status;
+  }
+}
