@@ -155,11 +155,10 @@ void eb_media_plane_revoke_participant (EbMediaPlane *self, EbId session_id, EbI
 /* Stops every input, finalises every recording segment (EOS), writes the
  * manifest. */
 void eb_media_plane_close_conference_async (EbMediaPlane *self, EbId session_id,
-                                            GCancellable *cancellable,
-                                            GAsyncReadyCallback callback, gpointer user_data);
+                                            GCancellable *cancellable, GAsyncReadyCallback callback,
+                                            gpointer user_data);
 EbRecordingManifest *eb_media_plane_close_conference_finish (EbMediaPlane *self,
-                                                             GAsyncResult *result,
-                                                             GError **error);
+                                                             GAsyncResult *result, GError **error);
 /* After a crash: the manifest of a session rebuilt from its folder
  * (segments on disk, the append-only manifest), marked interrupted. */
 EbRecordingManifest *eb_media_recover_session (const char *recordings_dir, EbId session_id,

@@ -29,8 +29,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (EbRecorder, eb_recorder, EB, RECORDER, GObject)
 
 EbRecorder *eb_recorder_new (EbPipelineTemplates *templates, const char *directory,
-                             const char *track_name, gint64 session_start_us,
-                             guint segment_seconds, GError **error);
+                             const char *track_name, gint64 session_start_us, guint segment_seconds,
+                             GError **error);
 gboolean eb_recorder_start (EbRecorder *self, GError **error);
 /* Thread-safe: called from the network thread with received bytes. */
 void eb_recorder_push (EbRecorder *self, const guint8 *data, gsize length);

@@ -149,8 +149,9 @@ struct _EbRecorder
 
   /* main context */
   gboolean pipeline_done;
-  GQueue fragments; /* EbFragment */
-  GQueue jobs;      /* EbSegmentJob, waiting */
+  GQueue fragments;        /* EbFragment */
+  GPtrArray *opened_files; /* every segment file opened, utf8 */
+  GQueue jobs;             /* EbSegmentJob, waiting */
   gboolean job_running;
   GPtrArray *segments; /* EbRecordedSegment */
   GTask *stop_task;
@@ -347,26 +348,18 @@ next_free_index (EbRecorder *self)
   return (guint)MIN (next, G_MAXINT);
 }
 
-/* Removes this recorder's segment files that are empty, or all of them
- * (from this run) when @all. */
+/* Removes the segment files this recorder opened that are empty, or all
+ * of them when @all. Only those it opened: a reconnect's recorder may be
+ * writing the next ones in the same folder already. */
 static void
 remove_own_files (EbRecorder *self, gboolean all)
 {
-  g_autoptr (GDir) dir = g_dir_open (self->directory, 0, NULL);
-  const char *name;
-
-  if (dir == NULL)
-    return;
-  while ((name = g_dir_read_name (dir)) != NULL)
+  for (guint i = 0; i < self->opened_files->len; i++)
     {
-      g_autofree char *path = NULL;
-      gint64 index = own_segment_index (self, name);
+      const char *path = g_ptr_array_index (self->opened_files, i);
       GStatBuf st;
 
-      if (index < (gint64)self->start_index)
-        continue;
-      path = g_build_filename (self->directory, name, NULL);
-      if (!all && (g_stat (path, &st) != 0 || st.st_size > 0))
+      if (g_stat (path, &st) != 0 || (!all && st.st_size > 0))
         continue;
       if (g_unlink (path) != 0)
         g_message ("track %s: cannot remove %s: %s", self->track_name, path, g_strerror (errno));
@@ -781,6 +774,7 @@ fragment_opened (EbRecorder *self, const char *location, GstClockTime running_ti
 
   if (previous != NULL && !GST_CLOCK_TIME_IS_VALID (previous->end_rt))
     previous->end_rt = running_time;
+  g_ptr_array_add (self->opened_files, g_strdup (location));
   fragment->location = g_strdup (location);
   fragment->start_rt = running_time;
   fragment->end_rt = GST_CLOCK_TIME_NONE;
@@ -1211,6 +1205,22 @@ eb_recorder_dispose (GObject *object)
     }
   if (self->pipeline != NULL)
     {
+      g_autoptr (GstBus) bus = gst_element_get_bus (self->pipeline);
+      GstMessage *message;
+
+      /* files opened but not reported yet (the bus drops its messages
+       * when the pipeline goes to NULL) */
+      while ((message = gst_bus_pop_filtered (bus, GST_MESSAGE_ELEMENT)) != NULL)
+        {
+          const GstStructure *structure = gst_message_get_structure (message);
+          const char *location
+              = structure != NULL ? gst_structure_get_string (structure, "location") : NULL;
+
+          if (location != NULL
+              && gst_structure_has_name (structure, "splitmuxsink-fragment-opened"))
+            g_ptr_array_add (self->opened_files, g_strdup (location));
+          gst_message_unref (message);
+        }
       /* the streaming threads stop here */
       gst_element_set_state (self->pipeline, GST_STATE_NULL);
       if (!self->pipeline_done)
@@ -1239,6 +1249,7 @@ eb_recorder_finalize (GObject *object)
   g_clear_pointer (&self->parser_descriptions, g_hash_table_unref);
   g_clear_pointer (&self->demux_pads, g_ptr_array_unref);
   g_clear_pointer (&self->segments, g_ptr_array_unref);
+  g_clear_pointer (&self->opened_files, g_ptr_array_unref);
   g_free (self->directory);
   g_free (self->track_name);
   g_free (self->manifest_track);
@@ -1302,6 +1313,7 @@ eb_recorder_init (EbRecorder *self)
   self->max_bytes = EB_RECORDER_MAX_BYTES;
   self->demux_pads = g_ptr_array_new_with_free_func (gst_object_unref);
   self->segments = g_ptr_array_new_with_free_func ((GDestroyNotify)eb_recorded_segment_free);
+  self->opened_files = g_ptr_array_new_with_free_func (g_free);
   g_queue_init (&self->fragments);
   g_queue_init (&self->jobs);
 }

@@ -138,8 +138,7 @@ eb_stream_id_parse (const char *text, int *reject_code, GError **error)
     return refuse (reject_code, SRT_REJX_BAD_REQUEST, error, "streamid too long");
   /* Some encoders (ffmpeg before 6.0) pass the streamid of an srt:// URL
    * on without decoding it. */
-  if (g_ascii_strncasecmp (text, EB_STREAM_ID_PREFIX_ESCAPED,
-                           strlen (EB_STREAM_ID_PREFIX_ESCAPED))
+  if (g_ascii_strncasecmp (text, EB_STREAM_ID_PREFIX_ESCAPED, strlen (EB_STREAM_ID_PREFIX_ESCAPED))
       == 0)
     {
       decoded = g_uri_unescape_string (text, NULL);

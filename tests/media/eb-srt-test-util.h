@@ -359,7 +359,7 @@ eb_test_srt_connect (guint port, const char *stream_id, const char *passphrase, 
 {
   SRTSOCKET socket = srt_create_socket ();
   struct sockaddr_in address;
-  int timeout_ms = 3000;
+  int timeout_ms = 10000;
 
   g_assert_cmpint (socket, !=, SRT_INVALID_SOCK);
   srt_setsockflag (socket, SRTO_CONNTIMEO, &timeout_ms, sizeof timeout_ms);
@@ -373,6 +373,9 @@ eb_test_srt_connect (guint port, const char *stream_id, const char *passphrase, 
   inet_pton (AF_INET, "127.0.0.1", &address.sin_addr);
   if (srt_connect (socket, (struct sockaddr *)&address, sizeof address) == SRT_ERROR)
     {
+      g_test_message ("SRT caller refused: %s (%d: %s)", srt_getlasterror_str (),
+                      srt_getrejectreason (socket),
+                      srt_rejectreason_str (srt_getrejectreason (socket)));
       if (reject_reason != NULL)
         *reject_reason = srt_getrejectreason (socket);
       srt_close (socket);

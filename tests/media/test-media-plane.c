@@ -611,8 +611,9 @@ main (int argc, char **argv)
       _exit (status);
     }
 
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  /* before g_test_init(), which moves the user folders per test case */
   gst_init (&argc, &argv);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   srt_startup ();
 
   g_test_add ("/eboard/media/plane/record-three", PlaneFixture, NULL, plane_fixture_setup,

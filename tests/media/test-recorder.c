@@ -28,7 +28,7 @@
 #define SEGMENT_SECONDS 2
 #define CHUNK 1316
 /* Pushing runs this many times faster than real time. */
-#define PUSH_SPEED 2.0
+#define PUSH_SPEED 4.0
 /* eb_recorder_push() never holds its caller longer (a generous bound: a
  * push that blocked on a full queue would take seconds; the machine may
  * be busy). */
@@ -610,6 +610,78 @@ test_burst (void)
   remove_session_dir (dir);
 }
 
+/* A publisher that reconnects: the same track name in the same folder
+ * continues with the next segment numbers, never touching the segments
+ * already written. */
+static void
+test_continue_track (void)
+{
+  g_autofree char *dir = make_session_dir ("session-8");
+  g_autoptr (GBytes) first_bytes = read_bytes (aac_stream);
+  g_autoptr (GBytes) second_bytes = read_bytes (opus_stream);
+  g_autoptr (GPtrArray) first_sha = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) files = NULL;
+  gint64 session_start_us = g_get_real_time ();
+  Run first = { 0 };
+  Run second = { 0 };
+  Run *first_runs[] = { &first };
+  Run *second_runs[] = { &second };
+  guint n_first;
+
+  run_start (&first, templates, dir, "p21-srt", session_start_us);
+  run_push_and_stop (first_runs, 1, first_bytes, 0, 1);
+  n_first = first.track->segments->len;
+  g_assert_cmpuint (n_first, >, 0);
+  for (guint i = 0; i < n_first; i++)
+    {
+      EbRecordedSegment *segment = g_ptr_array_index (first.track->segments, i);
+
+      g_ptr_array_add (first_sha, g_strdup (segment->sha256));
+    }
+
+  run_start (&second, templates, dir, "p21-srt", session_start_us);
+  run_push_and_stop (second_runs, 1, second_bytes, 0, 1);
+  g_assert_cmpuint (second.track->segments->len, >, 0);
+  for (guint i = 0; i < second.track->segments->len; i++)
+    {
+      EbRecordedSegment *segment = g_ptr_array_index (second.track->segments, i);
+      g_autofree char *base = g_path_get_basename (segment->path);
+      g_autofree char *expected = g_strdup_printf ("p21-srt-%05u.ts", n_first + i);
+
+      g_assert_cmpstr (base, ==, expected);
+    }
+  files = list_segments (dir);
+  g_assert_cmpuint (files->len, ==, n_first + second.track->segments->len);
+  for (guint i = 0; i < n_first; i++)
+    {
+      EbRecordedSegment *segment = g_ptr_array_index (first.track->segments, i);
+      g_autofree char *sha = sha256_of (segment->path);
+
+      g_assert_cmpstr (sha, ==, g_ptr_array_index (first_sha, i));
+    }
+  /* the manifest lists both connections' segments, in order */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autofree char *manifest = g_build_filename (dir, "manifest.jsonl", NULL);
+    g_autofree char *contents = NULL;
+    g_auto (GStrv) lines = NULL;
+
+    g_file_get_contents (manifest, &contents, NULL, &error);
+    g_assert_no_error (error);
+    lines = g_strsplit (g_strstrip (contents), "\n", -1);
+    g_assert_cmpuint (g_strv_length (lines), ==, n_first + second.track->segments->len);
+    for (guint i = 0; lines[i] != NULL; i++)
+      {
+        g_autofree char *needle = g_strdup_printf ("\"file\":\"p21-srt-%05u.ts\"", i);
+
+        g_assert_nonnull (strstr (lines[i], needle));
+      }
+  }
+  run_clear (&first);
+  run_clear (&second);
+  remove_session_dir (dir);
+}
+
 /* Opus audio, into a folder whose name needs quoting in gst-launch
  * syntax and escaping in the muxer's file pattern; a track name set for
  * the manifest. */
@@ -1059,7 +1131,7 @@ setup (void)
   pipelines = pipelines_dir ();
   templates = eb_pipeline_templates_load (pipelines, &error);
   g_assert_no_error (error);
-  media_dir = g_dir_make_tmp ("eb-media-XXXXXX", &error);
+  media_dir = g_dir_make_tmp ("eb-streams-XXXXXX", &error);
   g_assert_no_error (error);
   aac_stream = make_stream ("h264-aac.ts", "libx264", "3M", "aac");
   opus_stream = make_stream ("h264-opus.ts", "libx264", "2M", "libopus");
@@ -1095,6 +1167,7 @@ main (int argc, char **argv)
   add_test ("/eboard/media/recorder/h264-opus", test_h264_opus);
   add_test ("/eboard/media/recorder/burst", test_burst);
   add_test ("/eboard/media/recorder/two-tracks", test_two_tracks);
+  add_test ("/eboard/media/recorder/continue-track", test_continue_track);
   add_test ("/eboard/media/recorder/unsupported-codec", test_unsupported_codec);
   add_test ("/eboard/media/recorder/garbage", test_garbage);
   add_test ("/eboard/media/recorder/garbage-packets", test_garbage_packets);

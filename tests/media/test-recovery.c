@@ -663,7 +663,7 @@ setup (void)
   if (media_dir != NULL)
     return;
   gst_init (NULL, NULL);
-  media_dir = g_dir_make_tmp ("eb-media-XXXXXX", &error);
+  media_dir = g_dir_make_tmp ("eb-streams-XXXXXX", &error);
   g_assert_no_error (error);
   aac_stream = make_stream ("h264-aac.ts", "aac");
   opus_stream = make_stream ("h264-opus.ts", "libopus");

@@ -388,8 +388,9 @@ test_srt_close_unknown (SrtFixture *fixture, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  /* before g_test_init(), which moves the user folders per test case */
   gst_init (&argc, &argv);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   srt_startup ();
 
   g_test_add_func ("/eboard/media/stream-id/publish", test_stream_id_publish);
