@@ -466,10 +466,9 @@ recorder_stopped_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_signal_handlers_disconnect_by_data (recorder, publisher);
   g_object_unref (recorder);
 
-  g_assert_cmpuint (self->n_stopping, >, 0);
-  g_assert_cmpuint (track->n_stopping, >, 0);
-  self->n_stopping--;
-  track->n_stopping--;
+  g_warn_if_fail (self->n_stopping > 0 && track->n_stopping > 0);
+  self->n_stopping = self->n_stopping > 0 ? self->n_stopping - 1 : 0;
+  track->n_stopping = track->n_stopping > 0 ? track->n_stopping - 1 : 0;
   if (track->n_stopping == 0 && track->waiting != NULL)
     {
       g_autoptr (EbPublisher) next = g_steal_pointer (&track->waiting);
@@ -607,8 +606,8 @@ eb_conference_publisher_left (EbConference *self, EbPublisher *publisher, const 
   g_message ("session %" G_GINT64_FORMAT ": %s stopped publishing track %s: %s", self->session_id,
              publisher->peer, publisher->track->name, reason);
   stop_recorder (self, publisher);
-  g_assert_cmpuint (self->n_live, >, 0);
-  self->n_live--;
+  g_warn_if_fail (self->n_live > 0);
+  self->n_live = self->n_live > 0 ? self->n_live - 1 : 0;
   emit (self, EB_MEDIA_EVENT_TRACK_STOPPED, at, publisher->track, reason);
   emit (self, EB_MEDIA_EVENT_PARTICIPANT_LEFT, at, publisher->track, reason);
   maybe_finish_close (self);

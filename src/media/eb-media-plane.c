@@ -130,18 +130,24 @@ handover_free (EbHandover *handover)
   g_free (handover);
 }
 
-/* Any thread: runs @func on the plane's main context (in order). */
+/* Any thread: runs @func on the plane's main context, later and in
+ * order. Always through an idle source: g_main_context_invoke() would
+ * run it in the calling thread whenever that thread can acquire the
+ * context. */
 static void
 handover (EbMediaPlane *self, EbHandoverFunc func, gpointer data, GDestroyNotify destroy)
 {
   EbHandover *handover = g_new0 (EbHandover, 1);
+  g_autoptr (GSource) source = g_idle_source_new ();
 
   handover->shared = eb_plane_shared_ref (self->shared);
   handover->func = func;
   handover->data = data;
   handover->destroy = destroy;
-  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, handover_cb, handover,
-                              (GDestroyNotify)handover_free);
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, handover_cb, handover, (GDestroyNotify)handover_free);
+  g_source_set_static_name (source, "[eboard] media plane handover");
+  g_source_attach (source, self->context);
 }
 
 /* --- events --- */

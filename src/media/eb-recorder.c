@@ -733,7 +733,9 @@ queue_job (EbRecorder *self, const EbFragment *fragment, GstClockTime end_rt, gb
   job->path = g_strdup (fragment->location);
   job->manifest_path = g_strdup (self->manifest_path);
   job->entry = new_entry (self, fragment, end_rt);
-  job->measure = measure;
+  /* after a write failure the muxer's account of the last segment is
+   * not what reached the disk */
+  job->measure = measure || self->state == EB_RECORDER_FAILED;
   g_queue_push_tail (&self->jobs, job);
   run_next_job (self);
 }

@@ -160,6 +160,7 @@ listen_cb (void *opaque, SRTSOCKET ns, int hs_version, const struct sockaddr *pe
   EbPending *pending;
   gpointer connection;
   int reject_code = SRT_REJX_FORBIDDEN;
+  gboolean failed;
 
   if (server->shutting_down)
     {
@@ -182,12 +183,14 @@ listen_cb (void *opaque, SRTSOCKET ns, int hs_version, const struct sockaddr *pe
     pending->failure = g_strdup_printf ("cannot set the passphrase: %s", srt_getlasterror_str ());
   if (passphrase != NULL)
     memset (passphrase, 0, strlen (passphrase));
+  failed = pending->failure != NULL;
 
+  /* from here on the network thread owns it */
   g_mutex_lock (&server->lock);
   g_hash_table_insert (server->pending, GINT_TO_POINTER (ns), pending);
   g_mutex_unlock (&server->lock);
 
-  if (pending->failure != NULL)
+  if (failed)
     {
       srt_setrejectreason (ns, SRT_REJX_ISE);
       return -1;

@@ -33,11 +33,14 @@ typedef struct
   EbMediaPlane *plane;
   GPtrArray *events; /* EbMediaEvent */
   guint port;
+  GThread *main_thread;
 } EbTestPlane;
 
 static inline void
 eb_test_plane_event_cb (EbMediaPlane *plane, EbMediaEvent *event, EbTestPlane *fixture)
 {
+  /* always on the main context, in the thread that runs it */
+  g_assert_true (g_thread_self () == fixture->main_thread);
   g_assert_true (g_main_context_is_owner (g_main_context_default ()));
   g_test_message ("event %s session %" G_GINT64_FORMAT " person %" G_GINT64_FORMAT " track %s: %s",
                   eb_media_event_kind_to_string (event->kind), event->session_id, event->person_id,
@@ -54,6 +57,7 @@ eb_test_plane_setup (EbTestPlane *fixture, guint segment_seconds, gsize queue_by
   EbMediaSettings settings = { 0 };
   const char *source_root = g_getenv ("EB_SOURCE_ROOT");
 
+  fixture->main_thread = g_thread_self ();
   fixture->dir = g_dir_make_tmp ("eb-media-XXXXXX", &error);
   g_assert_no_error (error);
   fixture->recordings_dir = g_build_filename (fixture->dir, "recordings", NULL);

@@ -388,14 +388,18 @@ test_plane_reconnect (PlaneFixture *fixture, gconstpointer data)
   track = g_ptr_array_index (manifest->tracks, 0);
   g_assert_cmpstr (track->name, ==, "p7-srt");
   g_assert_cmpint (track->person_id, ==, 7);
-  /* at least one segment per connection, none written twice */
+  /* at least one segment per connection, none written twice: the
+   * second connection numbers its segments on from the first's */
   g_assert_cmpuint (track->segments->len, >=, 2);
   for (guint i = 0; i < track->segments->len; i++)
     {
       EbRecordedSegment *segment = g_ptr_array_index (track->segments, i);
+      g_autofree char *base = g_path_get_basename (segment->path);
+      g_autofree char *expected_name = g_strdup_printf ("p7-srt-%05u.ts", i);
 
       g_assert_false (g_hash_table_contains (paths, segment->path));
       g_hash_table_add (paths, segment->path);
+      g_assert_cmpstr (base, ==, expected_name);
     }
   assert_within_a_segment (check_track (track, 320, 240, "audio/mpeg"), 6);
 

@@ -420,8 +420,9 @@ typedef struct
 } RelayFixture;
 
 /* a small queue, so that a subscriber that stops reading is found out
- * within a second at the publisher's rate */
-#define RELAY_TEST_QUEUE_BYTES (256 * 1024)
+ * within about two seconds at the publisher's rate (4 Mbit/s), while a
+ * reader slowed down by a loaded machine keeps up */
+#define RELAY_TEST_QUEUE_BYTES (1024 * 1024)
 
 static void
 relay_fixture_setup (RelayFixture *fixture, gconstpointer data)
@@ -482,7 +483,7 @@ test_relay_pull (RelayFixture *fixture, gconstpointer data)
   g_autofree char *pull_url = eb_test_srt_url (plane->port, pull_id, passphrase);
   g_autofree char *pulled = g_build_filename (plane->dir, "pulled.ts", NULL);
   g_autofree char *puller_url = NULL;
-  const char *const rate[] = { "-muxrate", "3000000", NULL };
+  const char *const rate[] = { "-muxrate", "4000000", NULL };
   g_autoptr (GSubprocess) publisher = NULL;
   g_autoptr (GSubprocess) puller = NULL;
   g_autoptr (EbRecordingManifest) manifest = NULL;
@@ -500,7 +501,7 @@ test_relay_pull (RelayFixture *fixture, gconstpointer data)
   eb_media_plane_allow_participant (plane->plane, 1, 8, "Viewer room", FALSE);
   eb_media_plane_allow_participant (plane->plane, 1, 9, "Stalled room", FALSE);
 
-  /* 3 Mbit/s constant (padded) */
+  /* 4 Mbit/s constant (padded) */
   publisher = eb_test_spawn_publisher (publish_url, "320x240", "aac", 8, rate);
   eb_test_wait_for_events (plane, EB_MEDIA_EVENT_TRACK_STARTED, 7, 1);
 
