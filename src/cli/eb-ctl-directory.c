@@ -6,15 +6,9 @@
 
 #include "eb-config.h"
 
-#include "eb-ctl-private.h"
+#include "eb-ctl-command-private.h"
 
 /* Sites, people and the specialty vocabulary. */
-
-/* clang-format off */
-#define PAGE_ENTRIES(offset, limit) \
-  { "offset", 0, 0, G_OPTION_ARG_INT, &(offset), "Rows to skip", "N" }, \
-  { "limit", 0, 0, G_OPTION_ARG_INT, &(limit), "Rows to show (1..500)", "N" }
-/* clang-format on */
 
 static const EbCtlColumn site_columns[] = {
   { "ID", "id", NULL },
@@ -69,16 +63,6 @@ static const EbCtlColumn specialty_columns[] = {
   { NULL, NULL, NULL },
 };
 
-static char *
-object_path (const char *collection, const char *id_text, const char *what, GError **error)
-{
-  gint64 id;
-
-  if (!eb_ctl_parse_id (id_text, what, &id, error))
-    return NULL;
-  return g_strdup_printf ("/api/v1/%s/%" G_GINT64_FORMAT, collection, id);
-}
-
 /* --- sites --- */
 
 static gboolean
@@ -86,7 +70,7 @@ site_list (EbCtl *ctl, GStrv *args, GError **error)
 {
   gint offset = 0, limit = 0;
   g_autoptr (GString) path = g_string_new ("/api/v1/sites");
-  const GOptionEntry entries[] = { PAGE_ENTRIES (offset, limit), G_OPTION_ENTRY_NULL };
+  const GOptionEntry entries[] = { EB_CTL_PAGE_ENTRIES (offset, limit), G_OPTION_ENTRY_NULL };
 
   if (!eb_ctl_parse (ctl, entries, args, 0, 0, error))
     return FALSE;
@@ -97,12 +81,7 @@ site_list (EbCtl *ctl, GStrv *args, GError **error)
 static gboolean
 site_show (EbCtl *ctl, GStrv *args, GError **error)
 {
-  g_autofree char *path = NULL;
-
-  if (!eb_ctl_parse (ctl, NULL, args, 1, 1, error))
-    return FALSE;
-  path = object_path ("sites", (*args)[1], "site", error);
-  return path != NULL && eb_ctl_show (ctl, path, site_fields, error);
+  return eb_ctl_show_object (ctl, args, "sites", "site", site_fields, error);
 }
 
 static gboolean
@@ -120,8 +99,7 @@ site_create (EbCtl *ctl, GStrv *args, GError **error)
     { "status", 0, 0, G_OPTION_ARG_STRING, &status,
       "applicant (default), vetted, active, suspended, withdrawn", "STATUS" },
     { "hub", 0, 0, G_OPTION_ARG_NONE, &hub, "The network's hub", NULL },
-    { "idempotency-key", 0, 0, G_OPTION_ARG_STRING, &key_option,
-      "Idempotency-Key (default: a random UUID)", "KEY" },
+    EB_CTL_IDEMPOTENCY_KEY_ENTRY (key_option),
     G_OPTION_ENTRY_NULL,
   };
 
@@ -157,21 +135,17 @@ site_update (EbCtl *ctl, GStrv *args, GError **error)
       "Membership status: vetted, active, suspended, withdrawn", "STATUS" },
     { "hub", 0, 0, G_OPTION_ARG_NONE, &hub, "Make it the hub", NULL },
     { "no-hub", 0, 0, G_OPTION_ARG_NONE, &no_hub, "No longer the hub", NULL },
-    { "if-match", 0, 0, G_OPTION_ARG_STRING, &if_match, "Only if the site is still at this version",
-      "VERSION" },
+    EB_CTL_IF_MATCH_ENTRY (if_match, "site"),
     G_OPTION_ENTRY_NULL,
   };
 
   if (!eb_ctl_parse (ctl, entries, args, 1, 1, error))
     return FALSE;
-  path = object_path ("sites", (*args)[1], "site", error);
+  path = eb_ctl_object_path ("sites", (*args)[1], "site", error);
   if (path == NULL)
     return FALSE;
-  if (hub && no_hub)
-    {
-      eb_ctl_usage_error (error, "--hub and --no-hub exclude each other");
-      return FALSE;
-    }
+  if (!eb_ctl_check_exclusive (hub, "hub", no_hub, "no-hub", error))
+    return FALSE;
   if (name == NULL && code == NULL && timezone == NULL && status == NULL && !hub && !no_hub)
     {
       eb_ctl_usage_error (error, "nothing to update: give --name, --code, --timezone, --status, "
@@ -193,20 +167,7 @@ site_update (EbCtl *ctl, GStrv *args, GError **error)
 static gboolean
 site_delete (EbCtl *ctl, GStrv *args, GError **error)
 {
-  g_autofree char *if_match = NULL, *path = NULL, *what = NULL;
-  const GOptionEntry entries[] = {
-    { "if-match", 0, 0, G_OPTION_ARG_STRING, &if_match, "Only if the site is still at this version",
-      "VERSION" },
-    G_OPTION_ENTRY_NULL,
-  };
-
-  if (!eb_ctl_parse (ctl, entries, args, 1, 1, error))
-    return FALSE;
-  path = object_path ("sites", (*args)[1], "site", error);
-  if (path == NULL)
-    return FALSE;
-  what = g_strdup_printf ("site %s", (*args)[1]);
-  return eb_ctl_delete (ctl, path, if_match, what, error);
+  return eb_ctl_delete_object (ctl, args, "sites", "site", error);
 }
 
 /* --- people --- */
@@ -223,7 +184,7 @@ person_list (EbCtl *ctl, GStrv *args, GError **error)
     { "specialty", 0, 0, G_OPTION_ARG_STRING, &specialty, "Only this specialty", "CODE" },
     { "active", 0, 0, G_OPTION_ARG_NONE, &active, "Only active people", NULL },
     { "inactive", 0, 0, G_OPTION_ARG_NONE, &inactive, "Only inactive people", NULL },
-    PAGE_ENTRIES (offset, limit),
+    EB_CTL_PAGE_ENTRIES (offset, limit),
     G_OPTION_ENTRY_NULL,
   };
 
@@ -239,11 +200,8 @@ person_list (EbCtl *ctl, GStrv *args, GError **error)
     }
   if (specialty != NULL)
     eb_ctl_path_add_query (path, "specialty", specialty);
-  if (active && inactive)
-    {
-      eb_ctl_usage_error (error, "--active and --inactive exclude each other");
-      return FALSE;
-    }
+  if (!eb_ctl_check_exclusive (active, "active", inactive, "inactive", error))
+    return FALSE;
   if (active || inactive)
     eb_ctl_path_add_query (path, "active", active ? "true" : "false");
   eb_ctl_path_add_page (path, offset, limit);
@@ -253,12 +211,7 @@ person_list (EbCtl *ctl, GStrv *args, GError **error)
 static gboolean
 person_show (EbCtl *ctl, GStrv *args, GError **error)
 {
-  g_autofree char *path = NULL;
-
-  if (!eb_ctl_parse (ctl, NULL, args, 1, 1, error))
-    return FALSE;
-  path = object_path ("people", (*args)[1], "person", error);
-  return path != NULL && eb_ctl_show (ctl, path, person_fields, error);
+  return eb_ctl_show_object (ctl, args, "people", "person", person_fields, error);
 }
 
 static gboolean
@@ -277,8 +230,7 @@ person_create (EbCtl *ctl, GStrv *args, GError **error)
       "Specialty code (see 'eboardctl specialty list')", "CODE" },
     { "site", 0, 0, G_OPTION_ARG_STRING, &site, "Home site", "ID" },
     { "inactive", 0, 0, G_OPTION_ARG_NONE, &inactive, "Register as inactive", NULL },
-    { "idempotency-key", 0, 0, G_OPTION_ARG_STRING, &key_option,
-      "Idempotency-Key (default: a random UUID)", "KEY" },
+    EB_CTL_IDEMPOTENCY_KEY_ENTRY (key_option),
     G_OPTION_ENTRY_NULL,
   };
 
@@ -317,21 +269,17 @@ person_update (EbCtl *ctl, GStrv *args, GError **error)
     { "site", 0, 0, G_OPTION_ARG_STRING, &site, "Home site", "ID" },
     { "active", 0, 0, G_OPTION_ARG_NONE, &active, "Mark active", NULL },
     { "inactive", 0, 0, G_OPTION_ARG_NONE, &inactive, "Mark inactive", NULL },
-    { "if-match", 0, 0, G_OPTION_ARG_STRING, &if_match,
-      "Only if the person is still at this version", "VERSION" },
+    EB_CTL_IF_MATCH_ENTRY (if_match, "person"),
     G_OPTION_ENTRY_NULL,
   };
 
   if (!eb_ctl_parse (ctl, entries, args, 1, 1, error))
     return FALSE;
-  path = object_path ("people", (*args)[1], "person", error);
+  path = eb_ctl_object_path ("people", (*args)[1], "person", error);
   if (path == NULL)
     return FALSE;
-  if (active && inactive)
-    {
-      eb_ctl_usage_error (error, "--active and --inactive exclude each other");
-      return FALSE;
-    }
+  if (!eb_ctl_check_exclusive (active, "active", inactive, "inactive", error))
+    return FALSE;
   if (name == NULL && email == NULL && specialty == NULL && site == NULL && !active && !inactive)
     {
       eb_ctl_usage_error (error, "nothing to update: give --name, --email, --specialty, --site, "
@@ -355,20 +303,7 @@ person_update (EbCtl *ctl, GStrv *args, GError **error)
 static gboolean
 person_delete (EbCtl *ctl, GStrv *args, GError **error)
 {
-  g_autofree char *if_match = NULL, *path = NULL, *what = NULL;
-  const GOptionEntry entries[] = {
-    { "if-match", 0, 0, G_OPTION_ARG_STRING, &if_match,
-      "Only if the person is still at this version", "VERSION" },
-    G_OPTION_ENTRY_NULL,
-  };
-
-  if (!eb_ctl_parse (ctl, entries, args, 1, 1, error))
-    return FALSE;
-  path = object_path ("people", (*args)[1], "person", error);
-  if (path == NULL)
-    return FALSE;
-  what = g_strdup_printf ("person %s", (*args)[1]);
-  return eb_ctl_delete (ctl, path, if_match, what, error);
+  return eb_ctl_delete_object (ctl, args, "people", "person", error);
 }
 
 /* --- specialties --- */

@@ -21,6 +21,8 @@
 
 #include <eboard/eboard.h>
 
+#include "eb-media-test-util.h"
+
 #define EB_TEST_KEY_LENGTH 32
 /* No single wait in these tests is longer. */
 #define EB_TEST_WAIT_SECONDS 30
@@ -82,27 +84,6 @@ eb_test_plane_setup (EbTestPlane *fixture, guint segment_seconds, gsize queue_by
   g_assert_no_error (error);
   fixture->port = eb_media_plane_get_srt_port (fixture->plane);
   g_assert_cmpuint (fixture->port, >, 0);
-}
-
-static inline void
-eb_test_rm_rf (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-
-          if (g_file_test (child, G_FILE_TEST_IS_DIR))
-            eb_test_rm_rf (child);
-          else
-            g_unlink (child);
-        }
-    }
-  g_rmdir (path);
 }
 
 static inline void
@@ -388,25 +369,6 @@ eb_test_srt_connect (guint port, const char *stream_id, const char *passphrase, 
   if (reject_reason != NULL)
     *reject_reason = 0;
   return socket;
-}
-
-/* Every file of @dir whose name ends with @suffix, sorted. */
-static inline GPtrArray *
-eb_test_list_files (const char *dir, const char *suffix)
-{
-  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GDir) handle = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (handle == NULL)
-    return files;
-  while ((name = g_dir_read_name (handle)) != NULL)
-    {
-      if (g_str_has_suffix (name, suffix))
-        g_ptr_array_add (files, g_build_filename (dir, name, NULL));
-    }
-  g_ptr_array_sort (files, (GCompareFunc)g_strcmp0);
-  return files;
 }
 
 /* Frames ffprobe decodes from the first video stream of @path. */

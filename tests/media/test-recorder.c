@@ -13,11 +13,11 @@
 
 #include <glib/gstdio.h>
 #include <gst/gst.h>
-#include <gst/pbutils/pbutils.h>
 #include <json-glib/json-glib.h>
 
 #include <eboard/eb-error.h>
 
+#include "eb-media-test-util.h"
 #include "media/eb-manifest-private.h"
 #include "media/eb-pipeline-template-private.h"
 #include "media/eb-recorder-private.h"
@@ -42,161 +42,7 @@ static char *opus_stream;
 static char *mpeg2_stream;
 static EbPipelineTemplates *templates;
 
-static char *
-pipelines_dir (void)
-{
-  const char *root = g_getenv ("EB_SOURCE_ROOT");
-
-  if (root != NULL)
-    return g_build_filename (root, "pipelines", NULL);
-  return g_strdup (EB_SOURCE_PIPELINESDIR);
-}
-
 /* --- media --- */
-
-/* Runs ffmpeg: MEDIA_SECONDS of 1280x720 30 fps test video at @bitrate,
- * a keyframe every second, with a 440 Hz tone, in MPEG-TS. */
-static char *
-make_stream (const char *name, const char *video_codec, const char *bitrate,
-             const char *audio_codec)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *seconds = g_strdup_printf ("%d", MEDIA_SECONDS);
-  char *path = g_build_filename (media_dir, name, NULL);
-  gboolean x264 = g_str_equal (video_codec, "libx264");
-  gint status = 0;
-  /* clang-format off */
-  const char *argv[] = {
-    "ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
-    "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30",
-    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-    "-t", seconds,
-    "-c:v", video_codec, "-g", "30",
-    "-b:v", bitrate, "-maxrate", bitrate, "-bufsize", "1M", "-pix_fmt", "yuv420p",
-    "-c:a", audio_codec,
-    "-f", "mpegts", path,
-    /* libx264's own options (for any other encoder the list ends here) */
-    x264 ? "-preset" : NULL, "ultrafast", "-tune", "zerolatency",
-    NULL,
-  };
-  /* clang-format on */
-
-  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status,
-                &error);
-  g_assert_no_error (error);
-  g_spawn_check_wait_status (status, &error);
-  g_assert_no_error (error);
-  return path;
-}
-
-typedef struct
-{
-  gint64 duration_us;
-  char *video_caps;
-  char *audio_caps;
-  guint width;
-  guint height;
-} Probe;
-
-static void
-probe_clear (Probe *probe)
-{
-  g_clear_pointer (&probe->video_caps, g_free);
-  g_clear_pointer (&probe->audio_caps, g_free);
-}
-
-/* Reads @path with GstDiscoverer. */
-static gboolean
-probe_file (const char *path, Probe *probe)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GstDiscoverer) discoverer = gst_discoverer_new (10 * GST_SECOND, &error);
-  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
-  GstDiscovererInfo *info;
-  GList *streams;
-  gboolean ok;
-
-  g_assert_no_error (error);
-  memset (probe, 0, sizeof *probe);
-  info = gst_discoverer_discover_uri (discoverer, uri, &error);
-  ok = info != NULL && gst_discoverer_info_get_result (info) == GST_DISCOVERER_OK;
-  if (!ok)
-    {
-      g_test_message ("%s: %s", path, error != NULL ? error->message : "unreadable");
-      g_clear_object (&info);
-      return FALSE;
-    }
-  probe->duration_us = (gint64)(gst_discoverer_info_get_duration (info) / GST_USECOND);
-  streams = gst_discoverer_info_get_video_streams (info);
-  if (streams != NULL)
-    {
-      g_autoptr (GstCaps) caps = gst_discoverer_stream_info_get_caps (streams->data);
-
-      probe->video_caps = g_strdup (gst_structure_get_name (gst_caps_get_structure (caps, 0)));
-      probe->width = gst_discoverer_video_info_get_width (streams->data);
-      probe->height = gst_discoverer_video_info_get_height (streams->data);
-    }
-  gst_discoverer_stream_info_list_free (streams);
-  streams = gst_discoverer_info_get_audio_streams (info);
-  if (streams != NULL)
-    {
-      g_autoptr (GstCaps) caps = gst_discoverer_stream_info_get_caps (streams->data);
-
-      probe->audio_caps = g_strdup (gst_structure_get_name (gst_caps_get_structure (caps, 0)));
-    }
-  gst_discoverer_stream_info_list_free (streams);
-  gst_discoverer_info_unref (info);
-  return TRUE;
-}
-
-static char *
-sha256_of (const char *path)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-
-  g_file_get_contents (path, &contents, &length, &error);
-  g_assert_no_error (error);
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *)contents, length);
-}
-
-/* The segment files in @dir, sorted. */
-static GPtrArray *
-list_segments (const char *dir)
-{
-  g_autoptr (GDir) handle = g_dir_open (dir, 0, NULL);
-  GPtrArray *files = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-    {
-      if (g_str_has_suffix (name, ".ts"))
-        g_ptr_array_add (files, g_strdup (name));
-    }
-  g_ptr_array_sort (files, (GCompareFunc)(void (*) (void))g_strcmp0);
-  return files;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) handle = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (handle == NULL)
-    {
-      g_unlink (path);
-      return;
-    }
-  while ((name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-    }
-  g_rmdir (path);
-}
 
 /* --- pushing --- */
 
@@ -458,7 +304,7 @@ assert_manifest (const char *dir, Run *run, const char *track, const char *audio
       g_assert_cmpint (g_stat (file_path, &st), ==, 0);
       g_assert_cmpint (json_object_get_int_member (object, "size"), ==, st.st_size);
       g_assert_cmpuint (segment->size, ==, (guint64)st.st_size);
-      sha = sha256_of (file_path);
+      sha = eb_test_sha256_of (file_path);
       g_assert_cmpstr (json_object_get_string_member (object, "sha256"), ==, sha);
       g_assert_cmpstr (segment->sha256, ==, sha);
       g_assert_cmpint (json_object_get_int_member (object, "start_offset_us"), ==,
@@ -483,7 +329,7 @@ static void
 assert_recording (const char *dir, Run *run, const char *track, const char *audio_caps,
                   const char *audio_codec, gint64 session_start_us)
 {
-  g_autoptr (GPtrArray) files = list_segments (dir);
+  g_autoptr (GPtrArray) files = eb_test_list_files (dir, ".ts");
   gint64 total_us = 0;
   guint expected = (MEDIA_SECONDS + SEGMENT_SECONDS - 1) / SEGMENT_SECONDS;
 
@@ -506,12 +352,12 @@ assert_recording (const char *dir, Run *run, const char *track, const char *audi
       EbRecordedSegment *signalled = g_ptr_array_index (run->closed, i);
       g_autofree char *expected_name = g_strdup_printf ("%s-%05u.ts", track, i);
       g_autofree char *base = g_path_get_basename (segment->path);
-      Probe probe;
+      EbTestProbe probe;
 
       g_assert_cmpstr (base, ==, expected_name);
       g_assert_cmpstr (signalled->path, ==, segment->path);
       g_assert_cmpstr (signalled->sha256, ==, segment->sha256);
-      g_assert_true (probe_file (segment->path, &probe));
+      g_assert_true (eb_test_probe_file (segment->path, &probe));
       g_test_message ("%s: %" G_GINT64_FORMAT " us (%" G_GINT64_FORMAT " us in the manifest), "
                       "%s %ux%u, %s",
                       base, probe.duration_us, segment->duration_us, probe.video_caps, probe.width,
@@ -542,7 +388,7 @@ assert_recording (const char *dir, Run *run, const char *track, const char *audi
               ABS (segment->start_offset_us - (previous->start_offset_us + previous->duration_us)),
               <=, 150000);
         }
-      probe_clear (&probe);
+      eb_test_probe_clear (&probe);
     }
   g_test_message ("%u segments, %" G_GINT64_FORMAT " us in all", run->track->segments->len,
                   total_us);
@@ -566,7 +412,7 @@ remove_session_dir (const char *dir)
 {
   g_autofree char *parent = g_path_get_dirname (dir);
 
-  remove_tree (parent);
+  eb_test_rm_rf (parent);
 }
 
 static void
@@ -650,12 +496,12 @@ test_continue_track (void)
 
       g_assert_cmpstr (base, ==, expected);
     }
-  files = list_segments (dir);
+  files = eb_test_list_files (dir, ".ts");
   g_assert_cmpuint (files->len, ==, n_first + second.track->segments->len);
   for (guint i = 0; i < n_first; i++)
     {
       EbRecordedSegment *segment = g_ptr_array_index (first.track->segments, i);
-      g_autofree char *sha = sha256_of (segment->path);
+      g_autofree char *sha = eb_test_sha256_of (segment->path);
 
       g_assert_cmpstr (sha, ==, g_ptr_array_index (first_sha, i));
     }
@@ -750,7 +596,7 @@ assert_refused (GBytes *bytes, const char *fragment)
   g_assert_cmpuint (run.closed->len, ==, 0);
   g_assert_cmpuint (run.track->segments->len, ==, 0);
   /* nothing is kept */
-  files = list_segments (dir);
+  files = eb_test_list_files (dir, ".ts");
   g_assert_cmpuint (files->len, ==, 0);
   g_assert_false (g_file_test (manifest, G_FILE_TEST_EXISTS));
   run_clear (&run);
@@ -823,7 +669,7 @@ test_no_data (void)
   g_assert_no_error (run.failed);
   g_assert_cmpuint (run.track->segments->len, ==, 0);
   g_assert_cmpstr (run.track->name, ==, "p4-srt");
-  files = list_segments (dir);
+  files = eb_test_list_files (dir, ".ts");
   g_assert_cmpuint (files->len, ==, 0);
   run_clear (&run);
 
@@ -840,7 +686,7 @@ static void
 test_overflow (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *shipped = pipelines_dir ();
+  g_autofree char *shipped = eb_test_pipelines_dir ();
   g_autofree char *source = g_build_filename (shipped, "record.pipeline", NULL);
   g_autofree char *dir = make_session_dir ("session-5");
   g_autofree char *pipelines = g_dir_make_tmp ("eb-pipelines-XXXXXX", &error);
@@ -891,7 +737,7 @@ test_overflow (void)
   /* what came through is recorded */
   g_assert_cmpuint (run.track->segments->len, >=, 1);
   run_clear (&run);
-  remove_tree (pipelines);
+  eb_test_rm_rf (pipelines);
   remove_session_dir (dir);
 }
 
@@ -984,7 +830,7 @@ disk_full_child (const char *out, const char *stream)
     }
 
   gst_init (NULL, NULL);
-  pipelines = pipelines_dir ();
+  pipelines = eb_test_pipelines_dir ();
   templates = eb_pipeline_templates_load (pipelines, &error);
   g_assert_no_error (error);
   bytes = read_bytes (stream);
@@ -1089,15 +935,15 @@ test_disk_full (void)
     {
       g_autofree char *path = g_build_filename (out, "full", full[i], NULL);
       g_autofree char *sha = g_key_file_get_string (summary, full[i], "sha256", NULL);
-      g_autofree char *actual = sha256_of (path);
-      Probe probe;
+      g_autofree char *actual = eb_test_sha256_of (path);
+      EbTestProbe probe;
 
-      g_assert_true (probe_file (path, &probe));
+      g_assert_true (eb_test_probe_file (path, &probe));
       g_test_message ("%s: %" G_GINT64_FORMAT " us", full[i], probe.duration_us);
       g_assert_cmpstr (probe.video_caps, ==, "video/x-h264");
       g_assert_cmpint (probe.duration_us, >, 0);
       g_assert_cmpstr (sha, ==, actual);
-      probe_clear (&probe);
+      eb_test_probe_clear (&probe);
     }
 
   /* the other track was recorded in full */
@@ -1108,13 +954,13 @@ test_disk_full (void)
   for (guint i = 0; fine[i] != NULL; i++)
     {
       g_autofree char *path = g_build_filename (out, "fine", fine[i], NULL);
-      Probe probe;
+      EbTestProbe probe;
 
-      g_assert_true (probe_file (path, &probe));
+      g_assert_true (eb_test_probe_file (path, &probe));
       g_assert_cmpstr (probe.audio_caps, ==, "audio/mpeg");
-      probe_clear (&probe);
+      eb_test_probe_clear (&probe);
     }
-  remove_tree (out);
+  eb_test_rm_rf (out);
 }
 
 /* The first test starts GStreamer (once its own user folders are set)
@@ -1128,14 +974,17 @@ setup (void)
   if (templates != NULL)
     return;
   gst_init (NULL, NULL);
-  pipelines = pipelines_dir ();
+  pipelines = eb_test_pipelines_dir ();
   templates = eb_pipeline_templates_load (pipelines, &error);
   g_assert_no_error (error);
   media_dir = g_dir_make_tmp ("eb-streams-XXXXXX", &error);
   g_assert_no_error (error);
-  aac_stream = make_stream ("h264-aac.ts", "libx264", "3M", "aac");
-  opus_stream = make_stream ("h264-opus.ts", "libx264", "2M", "libopus");
-  mpeg2_stream = make_stream ("mpeg2-mp2.ts", "mpeg2video", "2M", "mp2");
+  aac_stream = eb_test_make_stream (media_dir, "h264-aac.ts", MEDIA_SECONDS, "libx264", "3M", "aac",
+                                    FALSE);
+  opus_stream = eb_test_make_stream (media_dir, "h264-opus.ts", MEDIA_SECONDS, "libx264", "2M",
+                                     "libopus", FALSE);
+  mpeg2_stream = eb_test_make_stream (media_dir, "mpeg2-mp2.ts", MEDIA_SECONDS, "mpeg2video", "2M",
+                                      "mp2", FALSE);
 }
 
 static void
@@ -1177,7 +1026,7 @@ main (int argc, char **argv)
   status = g_test_run ();
 
   if (media_dir != NULL)
-    remove_tree (media_dir);
+    eb_test_rm_rf (media_dir);
   g_clear_pointer (&media_dir, g_free);
   g_clear_pointer (&aac_stream, g_free);
   g_clear_pointer (&opus_stream, g_free);

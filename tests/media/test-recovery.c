@@ -9,11 +9,11 @@
 
 #include <glib/gstdio.h>
 #include <gst/gst.h>
-#include <gst/pbutils/pbutils.h>
 #include <json-glib/json-glib.h>
 
 #include <eboard/eb-error.h>
 
+#include "eb-media-test-util.h"
 #include "media/eb-manifest-private.h"
 #include "media/eb-pipeline-template-private.h"
 #include "media/eb-recorder-private.h"
@@ -27,138 +27,6 @@
 static char *media_dir;
 static char *aac_stream;
 static char *opus_stream;
-
-static char *
-pipelines_dir (void)
-{
-  const char *root = g_getenv ("EB_SOURCE_ROOT");
-
-  if (root != NULL)
-    return g_build_filename (root, "pipelines", NULL);
-  return g_strdup (EB_SOURCE_PIPELINESDIR);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) handle = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (handle == NULL)
-    {
-      g_unlink (path);
-      return;
-    }
-  while ((name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      remove_tree (child);
-    }
-  g_rmdir (path);
-}
-
-/* Runs ffmpeg: MEDIA_SECONDS of 1280x720 30 fps H.264 at 2 Mbit/s, a
- * keyframe every second, with a 440 Hz tone, in MPEG-TS. */
-static char *
-make_stream (const char *name, const char *audio_codec)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *seconds = g_strdup_printf ("%d", MEDIA_SECONDS);
-  char *path = g_build_filename (media_dir, name, NULL);
-  gint status = 0;
-  /* clang-format off */
-  const char *argv[] = {
-    "ffmpeg", "-hide_banner", "-loglevel", "error", "-y",
-    "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30",
-    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-    "-t", seconds,
-    "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "30",
-    "-b:v", "2M", "-maxrate", "2M", "-bufsize", "1M", "-pix_fmt", "yuv420p",
-    "-c:a", audio_codec,
-    "-f", "mpegts", path, NULL,
-  };
-  /* clang-format on */
-
-  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status,
-                &error);
-  g_assert_no_error (error);
-  g_spawn_check_wait_status (status, &error);
-  g_assert_no_error (error);
-  return path;
-}
-
-typedef struct
-{
-  gint64 duration_us;
-  char *video_caps;
-  char *audio_caps;
-  guint width;
-  guint height;
-} Probe;
-
-static void
-probe_clear (Probe *probe)
-{
-  g_clear_pointer (&probe->video_caps, g_free);
-  g_clear_pointer (&probe->audio_caps, g_free);
-}
-
-/* Reads @path with GstDiscoverer. */
-static gboolean
-probe_file (const char *path, Probe *probe)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GstDiscoverer) discoverer = gst_discoverer_new (10 * GST_SECOND, &error);
-  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
-  GstDiscovererInfo *info;
-  GList *streams;
-  gboolean ok;
-
-  g_assert_no_error (error);
-  memset (probe, 0, sizeof *probe);
-  info = gst_discoverer_discover_uri (discoverer, uri, &error);
-  ok = info != NULL && gst_discoverer_info_get_result (info) == GST_DISCOVERER_OK;
-  if (!ok)
-    {
-      g_test_message ("%s: %s", path, error != NULL ? error->message : "unreadable");
-      g_clear_object (&info);
-      return FALSE;
-    }
-  probe->duration_us = (gint64)(gst_discoverer_info_get_duration (info) / GST_USECOND);
-  streams = gst_discoverer_info_get_video_streams (info);
-  if (streams != NULL)
-    {
-      g_autoptr (GstCaps) caps = gst_discoverer_stream_info_get_caps (streams->data);
-
-      probe->video_caps = g_strdup (gst_structure_get_name (gst_caps_get_structure (caps, 0)));
-      probe->width = gst_discoverer_video_info_get_width (streams->data);
-      probe->height = gst_discoverer_video_info_get_height (streams->data);
-    }
-  gst_discoverer_stream_info_list_free (streams);
-  streams = gst_discoverer_info_get_audio_streams (info);
-  if (streams != NULL)
-    {
-      g_autoptr (GstCaps) caps = gst_discoverer_stream_info_get_caps (streams->data);
-
-      probe->audio_caps = g_strdup (gst_structure_get_name (gst_caps_get_structure (caps, 0)));
-    }
-  gst_discoverer_stream_info_list_free (streams);
-  gst_discoverer_info_unref (info);
-  return TRUE;
-}
-
-static char *
-sha256_of (const char *path)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-
-  g_file_get_contents (path, &contents, &length, &error);
-  g_assert_no_error (error);
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *)contents, length);
-}
 
 static void
 write_file (const char *path, const char *contents, gssize length)
@@ -357,7 +225,7 @@ test_manifest_folder (void)
       g_assert_cmpint (segment->start_offset_us, ==, i * 4000000);
       g_assert_true (g_file_test (segment->path, G_FILE_TEST_EXISTS));
     }
-  remove_tree (recordings);
+  eb_test_rm_rf (recordings);
 }
 
 static void
@@ -374,7 +242,7 @@ test_missing_folder (void)
   g_assert_cmpint (manifest->session_id, ==, 1234);
   g_assert_true (manifest->interrupted);
   g_assert_cmpuint (manifest->tracks->len, ==, 0);
-  remove_tree (recordings);
+  eb_test_rm_rf (recordings);
 }
 
 /* --- killed in the middle --- */
@@ -438,7 +306,7 @@ static int
 record_child (const char *recordings, const char *progress_path)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *pipelines = pipelines_dir ();
+  g_autofree char *pipelines = eb_test_pipelines_dir ();
   g_autofree char *dir = eb_manifest_session_dir (recordings, SESSION_ID);
   g_autoptr (EbPipelineTemplates) templates = NULL;
   g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
@@ -611,18 +479,18 @@ test_sigkill (void)
       for (guint i = 0; i < track->segments->len; i++)
         {
           EbRecordedSegment *segment = g_ptr_array_index (track->segments, i);
-          g_autofree char *sha = sha256_of (segment->path);
+          g_autofree char *sha = eb_test_sha256_of (segment->path);
           g_autofree char *base = g_path_get_basename (segment->path);
           g_autofree char *expected = g_strdup_printf ("%s-%05u.ts", crash_tracks[t], i);
           GStatBuf st;
-          Probe probe;
+          EbTestProbe probe;
 
           g_assert_cmpstr (base, ==, expected);
           g_assert_cmpstr (segment->sha256, ==, sha);
           g_assert_cmpint (g_stat (segment->path, &st), ==, 0);
           g_assert_cmpuint (segment->size, ==, (guint64)st.st_size);
           /* it plays */
-          g_assert_true (probe_file (segment->path, &probe));
+          g_assert_true (eb_test_probe_file (segment->path, &probe));
           g_test_message ("%s: %" G_GINT64_FORMAT " us (%" G_GINT64_FORMAT
                           " us listed) at %" G_GINT64_FORMAT " us",
                           base, probe.duration_us, segment->duration_us, segment->start_offset_us);
@@ -641,7 +509,7 @@ test_sigkill (void)
                                <=, 150000);
             }
           total_us += probe.duration_us;
-          probe_clear (&probe);
+          eb_test_probe_clear (&probe);
         }
 
       /* at most one segment's worth is lost */
@@ -650,7 +518,7 @@ test_sigkill (void)
       g_assert_cmpint ((gint64)pushed_ms[t] * 1000 - total_us, <=,
                        SEGMENT_SECONDS * G_USEC_PER_SEC);
     }
-  remove_tree (recordings);
+  eb_test_rm_rf (recordings);
 }
 
 /* The first test starts GStreamer (once its own user folders are set)
@@ -665,8 +533,10 @@ setup (void)
   gst_init (NULL, NULL);
   media_dir = g_dir_make_tmp ("eb-streams-XXXXXX", &error);
   g_assert_no_error (error);
-  aac_stream = make_stream ("h264-aac.ts", "aac");
-  opus_stream = make_stream ("h264-opus.ts", "libopus");
+  aac_stream
+      = eb_test_make_stream (media_dir, "h264-aac.ts", MEDIA_SECONDS, "libx264", "2M", "aac", TRUE);
+  opus_stream = eb_test_make_stream (media_dir, "h264-opus.ts", MEDIA_SECONDS, "libx264", "2M",
+                                     "libopus", TRUE);
 }
 
 static void
@@ -705,7 +575,7 @@ main (int argc, char **argv)
   status = g_test_run ();
 
   if (media_dir != NULL)
-    remove_tree (media_dir);
+    eb_test_rm_rf (media_dir);
   g_clear_pointer (&media_dir, g_free);
   g_clear_pointer (&aac_stream, g_free);
   g_clear_pointer (&opus_stream, g_free);

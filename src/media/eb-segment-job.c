@@ -1,0 +1,73 @@
+/*
+ * Copyright 2026 The eboard authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "eboard-media"
+
+#include "eb-config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "eb-segment-job-private.h"
+
+void
+eb_segment_job_free (EbSegmentJob *job)
+{
+  g_free (job->path);
+  g_free (job->manifest_path);
+  eb_manifest_entry_free (job->entry);
+  g_clear_error (&job->append_error);
+  g_free (job);
+}
+
+/* Worker thread: fsync, hash, measure when needed, append to the
+ * manifest (and fsync it). */
+void
+eb_segment_job_thread (GTask *task, gpointer source_object, gpointer task_data,
+                       GCancellable *cancellable)
+{
+  EbSegmentJob *job = task_data;
+  GError *error = NULL;
+  int fd;
+
+  /* the manifest never lists a segment that is not on disk */
+  fd = g_open (job->path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd >= 0)
+    {
+      if (fsync (fd) != 0)
+        g_debug ("fsync %s: %s", job->path, g_strerror (errno));
+      g_close (fd, NULL);
+    }
+  if (job->measure)
+    {
+      g_auto (EbSegmentInfo) info = { 0 };
+
+      if (!eb_segment_file_discover (job->path, &info, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      job->entry->duration_us = info.duration_us;
+      job->entry->partial = TRUE;
+      if (job->entry->video_codec == NULL)
+        job->entry->video_codec = g_steal_pointer (&info.video_codec);
+      if (job->entry->audio_codec == NULL)
+        job->entry->audio_codec = g_steal_pointer (&info.audio_codec);
+      if (job->entry->width == 0)
+        {
+          job->entry->width = info.width;
+          job->entry->height = info.height;
+        }
+    }
+  if (!eb_segment_file_hash (job->path, &job->entry->size, &job->entry->sha256, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  eb_manifest_append (job->manifest_path, job->entry, &job->append_error);
+  g_task_return_boolean (task, TRUE);
+}
