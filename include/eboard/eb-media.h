@@ -20,9 +20,20 @@ G_BEGIN_DECLS
  * @subscriber_queue_bytes: per relay subscriber; beyond it the
  *   subscriber is dropped
  * @credential_key: the key join credentials are signed with
+ * @stun_server: (nullable): WebRTC: "stun://host:port"
+ * @turn_servers: (nullable): WebRTC: "turn(s)://user:password@host:port",
+ *   each
+ * @ice_min_port: WebRTC: lowest local UDP port for ICE (0: any)
+ * @ice_max_port: WebRTC: highest local UDP port for ICE (0: any)
+ * @ice_local_addresses: (nullable): WebRTC: the local addresses ICE
+ *   gathers candidates on; when set, only these. libnice skips loopback
+ *   and `veth*` interfaces on its own: on one machine give "127.0.0.1"
+ * @ice_gathering_timeout_ms: WebRTC: the longest an answer waits for ICE
+ *   gathering (0: 3000); it then carries the candidates found so far
  *
  * The media plane: one SRT port for every publisher and viewer of every
- * session, routed by `streamid`; each live session is a conference whose
+ * session, routed by `streamid`, and browsers publishing over WHIP and
+ * viewing over WHEP (WebRTC); each live session is a conference whose
  * tracks are recorded without re-encoding and relayed.
  */
 typedef struct
@@ -35,6 +46,12 @@ typedef struct
   gsize subscriber_queue_bytes;
   const guint8 *credential_key;
   gsize credential_key_length;
+  const char *stun_server;
+  const char *const *turn_servers;
+  guint ice_min_port;
+  guint ice_max_port;
+  const char *const *ice_local_addresses;
+  guint ice_gathering_timeout_ms;
 } EbMediaSettings;
 
 typedef enum
@@ -148,7 +165,8 @@ guint eb_media_plane_get_srt_port (EbMediaPlane *self);
 /* A live session: @started_at (Unix microseconds) is offset zero. */
 gboolean eb_media_plane_open_conference (EbMediaPlane *self, EbId session_id, gint64 started_at,
                                          GError **error);
-/* Who may connect (roster members); revoking cuts their connections. */
+/* Who may connect (roster members); revoking cuts their connections
+ * (SRT and WebRTC). */
 void eb_media_plane_allow_participant (EbMediaPlane *self, EbId session_id, EbId person_id,
                                        const char *display_name, gboolean is_chair);
 void eb_media_plane_revoke_participant (EbMediaPlane *self, EbId session_id, EbId person_id);
@@ -159,6 +177,54 @@ void eb_media_plane_close_conference_async (EbMediaPlane *self, EbId session_id,
                                             gpointer user_data);
 EbRecordingManifest *eb_media_plane_close_conference_finish (EbMediaPlane *self,
                                                              GAsyncResult *result, GError **error);
+/**
+ * EbWebrtcAnswer:
+ * @resource_id: the connection's unguessable id: the WHIP/WHEP resource
+ *   (its Location) to DELETE on leaving
+ * @sdp: the SDP answer, with the ICE candidates (no trickle)
+ * @session_id: the session
+ * @person_id: who connected
+ * @tracks: the tracks it carries: a publisher's own track (e.g.
+ *   "p12-webrtc"), or the tracks a viewer receives (none when nobody
+ *   else publishes)
+ */
+typedef struct
+{
+  char *resource_id;
+  char *sdp;
+  EbId session_id;
+  EbId person_id;
+  GStrv tracks;
+} EbWebrtcAnswer;
+
+void eb_webrtc_answer_free (EbWebrtcAnswer *answer);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EbWebrtcAnswer, eb_webrtc_answer_free)
+
+/* WHIP: @person_id (a participant: see eb_media_plane_allow_participant();
+ * the caller has verified their join credential, the request's bearer
+ * token, with eb_join_credential_verify()) publishes in the conference
+ * of @session_id with the SDP @offer (at most one VP8 or H.264 video and
+ * one Opus audio m-line). A new publish by the same person replaces
+ * their previous one. Main context. */
+void eb_media_plane_whip_publish_async (EbMediaPlane *self, EbId session_id, EbId person_id,
+                                        const char *offer, GCancellable *cancellable,
+                                        GAsyncReadyCallback callback, gpointer user_data);
+EbWebrtcAnswer *eb_media_plane_whip_publish_finish (EbMediaPlane *self, GAsyncResult *result,
+                                                    GError **error);
+/* WHEP: @person_id views the conference of @session_id: each m-line of
+ * the recvonly @offer carries one of the other publishers' streams that
+ * it can decode. */
+void eb_media_plane_whep_view_async (EbMediaPlane *self, EbId session_id, EbId person_id,
+                                     const char *offer, GCancellable *cancellable,
+                                     GAsyncReadyCallback callback, gpointer user_data);
+EbWebrtcAnswer *eb_media_plane_whep_view_finish (EbMediaPlane *self, GAsyncResult *result,
+                                                 GError **error);
+/* Ends the WHIP or WHEP connection @resource_id of @person_id (0: of
+ * anyone) in the conference of @session_id; %EB_ERROR_NOT_FOUND if there
+ * is none. */
+gboolean eb_media_plane_webrtc_delete (EbMediaPlane *self, EbId session_id, EbId person_id,
+                                       const char *resource_id, GError **error);
+
 /* After a crash: the manifest of a session rebuilt from its folder
  * (segments on disk, the append-only manifest), marked interrupted. */
 EbRecordingManifest *eb_media_recover_session (const char *recordings_dir, EbId session_id,

@@ -52,7 +52,9 @@ EbStore *eb_service_get_store (EbService *self);
 const char *const *eb_service_get_required_specialties (EbService *self);
 
 /* --- authentication and tokens --- */
-/* EB_ERROR_UNAUTHENTICATED for an unknown, revoked or expired secret. */
+/* EB_ERROR_UNAUTHENTICATED for a malformed, unknown, revoked or expired
+ * secret, and for the token of a person who no longer exists, is not
+ * active or whose home site is suspended or withdrawn. */
 gboolean eb_service_authenticate (EbService *self, const char *secret, EbPrincipal *principal,
                                   GError **error);
 /* When no token exists yet, creates the bootstrap admin token and returns
@@ -175,6 +177,27 @@ char *eb_service_session_invitation (EbService *self, const EbPrincipal *who, Eb
  * session they are on the roster of. Clinicians get only their own. */
 char *eb_service_person_calendar (EbService *self, const EbPrincipal *who, EbId person_id,
                                   GError **error);
+
+/* --- secret calendar feed URLs (eb-service-calendar-feed.c) --- */
+/* Creates or rotates the person's secret feed URL (the person themself,
+ * admins and coordinators); audited. @secret: (out) (transfer full): shown
+ * once. @rotated: (out) (optional): an earlier secret stopped working. */
+EbCalendarFeed *eb_service_create_calendar_feed (EbService *self, const EbPrincipal *who,
+                                                 EbId person_id, char **secret, gboolean *rotated,
+                                                 GError **error);
+/* Without the secret (the person themself, admins, coordinators,
+ * reviewers); EB_ERROR_NOT_FOUND when there is none. */
+EbCalendarFeed *eb_service_get_calendar_feed (EbService *self, const EbPrincipal *who,
+                                              EbId person_id, GError **error);
+/* The person themself, admins and coordinators; audited. */
+gboolean eb_service_revoke_calendar_feed (EbService *self, const EbPrincipal *who, EbId person_id,
+                                          GError **error);
+/* (transfer full): the person's feed for the bearer of @secret alone;
+ * EB_ERROR_NOT_FOUND (one message) for a malformed, unknown or revoked
+ * secret and while the person's credentials do not work (inactive
+ * person, suspended or withdrawn home site). */
+char *eb_service_read_calendar_feed (EbService *self, const char *secret, EbId *person_id,
+                                     GError **error);
 
 /* --- idempotency (for the API's Idempotency-Key) --- */
 EbIdempotentReply *eb_service_idempotency_get (EbService *self, const EbPrincipal *who,
@@ -311,5 +334,19 @@ GPtrArray *eb_service_list_attendance (EbService *self, const EbPrincipal *who, 
  * interrupted), open attendance spans closed, and moves live -> ended.
  * @n_recovered: (out) (optional): how many sessions. */
 gboolean eb_service_recover_interrupted (EbService *self, guint *n_recovered, GError **error);
+
+/* When the daemon stops, after the HTTP server stopped serving: closes
+ * every live session's conference (each recorder finalises its last
+ * segment), then ends each session as interrupted the same way as
+ * eb_service_recover_interrupted() (recording registered from the
+ * segments on disk, session-interrupted on its timeline, attendance
+ * closed), one log line per session. G_IO_ERROR_TIMED_OUT when it takes
+ * longer than @timeout_ms (0: closes nothing): the sessions still live
+ * are left to the recovery at the next start. */
+void eb_service_stop_live_async (EbService *self, guint timeout_ms, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data);
+/* @n_stopped: (out) (optional): how many sessions ended as interrupted */
+gboolean eb_service_stop_live_finish (EbService *self, GAsyncResult *result, guint *n_stopped,
+                                      GError **error);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include <eboard/eb-roster.h>
 #include <eboard/eb-agenda.h>
 #include <eboard/eb-token.h>
+#include <eboard/eb-calendar-feed.h>
 #include <eboard/eb-recording.h>
 #include <eboard/eb-timeline.h>
 
@@ -76,7 +77,8 @@ gboolean eb_store_person_delete (EbStore *self, EbId id, GError **error);
 typedef struct
 {
   gint64 from;       /* 0: any; else sessions with an occurrence possibly ending after */
-  gint64 to;         /* 0: any; else sessions starting before */
+  gint64 to;         /* 0: any; else sessions with an occurrence possibly starting before
+                      * (series_start: the start, or a moved occurrence's earlier new start) */
   gint state;        /* -1: any, else an EbSessionState */
   EbId person_id;    /* 0: any; else only sessions this person is on the roster of */
   EbId host_site_id; /* 0: any */
@@ -155,6 +157,19 @@ GPtrArray *eb_store_token_list (EbStore *self, EbId person_id, const EbPage *pag
                                 GError **error);
 gboolean eb_store_token_revoke (EbStore *self, EbId id, gint64 now, GError **error);
 gint64 eb_store_token_count (EbStore *self, GError **error);
+
+/* --- secret calendar feed URLs (eb-store-calendar-feeds.c) --- */
+/* Creates the person's feed or replaces its secret (@replaced: whether
+ * one existed); EB_ERROR_CONFLICT when the person does not exist. */
+gboolean eb_store_calendar_feed_put (EbStore *self, EbCalendarFeed *feed, gboolean *replaced,
+                                     GError **error);
+/* EB_ERROR_NOT_FOUND when the person has no feed. */
+EbCalendarFeed *eb_store_calendar_feed_get (EbStore *self, EbId person_id, GError **error);
+/* (nullable): NULL with no error when no feed has this hash. */
+EbCalendarFeed *eb_store_calendar_feed_find_by_hash (EbStore *self, const char *secret_hash,
+                                                     GError **error);
+/* EB_ERROR_NOT_FOUND when the person has no feed. */
+gboolean eb_store_calendar_feed_delete (EbStore *self, EbId person_id, GError **error);
 
 /* --- idempotency keys --- */
 /**

@@ -36,6 +36,27 @@ eb_api_person_calendar_get (EbApiRequest *req)
   eb_api_reply_calendar (req, text, filename);
 }
 
+/* The path holds the only credential: the answer names neither the
+ * secret nor whether it ever existed, and no shared cache keeps it. */
+void
+eb_api_calendar_feed_read (EbApiRequest *req)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *filename = NULL;
+  EbId person_id = 0;
+  char *text;
+
+  text = eb_service_read_calendar_feed (req->service, req->secret, &person_id, &error);
+  if (text == NULL)
+    {
+      eb_api_reply_error (req, error);
+      return;
+    }
+  eb_api_set_header (req, "Cache-Control", "no-store");
+  filename = g_strdup_printf ("person-%" G_GINT64_FORMAT ".ics", person_id);
+  eb_api_reply_calendar (req, text, filename);
+}
+
 void
 eb_api_session_invitation_get (EbApiRequest *req)
 {

@@ -65,6 +65,13 @@ void eb_api_quorum_get (EbApiRequest *req);
 
 /* eb-api-calendar.c */
 void eb_api_person_calendar_get (EbApiRequest *req);
+
+/* eb-api-calendar-feeds.c */
+void eb_api_calendar_feed_get (EbApiRequest *req);
+void eb_api_calendar_feed_create (EbApiRequest *req);
+void eb_api_calendar_feed_delete (EbApiRequest *req);
+/* A public route: the secret in the path is the only credential. */
+void eb_api_calendar_feed_read (EbApiRequest *req);
 void eb_api_session_invitation_get (EbApiRequest *req);
 
 /* eb-api-live.c */

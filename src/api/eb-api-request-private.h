@@ -13,12 +13,20 @@ G_BEGIN_DECLS
 
 #define EB_API_MAX_PATH_IDS 2
 
+/* A secret calendar feed URL is the public URL, this prefix, the secret
+ * and this suffix; the route is "/api/v1/calendar/{secret}.ics". */
+#define EB_API_CALENDAR_FEED_PREFIX "/api/v1/calendar/"
+#define EB_API_CALENDAR_FEED_SUFFIX ".ics"
+
 /**
  * EbApiRequest:
  * @settings: the server's settings (strings owned by the server)
  * @path: the decoded URL path
  * @query: (nullable): the decoded query parameters
  * @ids: the ids of the route's `{...}` segments, in order
+ * @secret: (nullable): the route's `{secret}` segment without its
+ *   literal suffix (the secret of a calendar feed URL); valid while the
+ *   handler runs, never logged
  * @principal: who calls (set once authenticated)
  *
  * One request as the handlers see it. Every handler answers through the
@@ -34,6 +42,7 @@ typedef struct
   GHashTable *query;
   EbId ids[EB_API_MAX_PATH_IDS];
   guint n_ids;
+  const char *secret;
   EbPrincipal principal;
 } EbApiRequest;
 
@@ -68,8 +77,15 @@ void eb_api_set_header (EbApiRequest *req, const char *name, const char *value);
 /* --- reading the request (each answers 4xx itself and returns FALSE or
  * NULL when the request is unusable) --- */
 
+/* (transfer full): the JSON object in @data as a request body is read:
+ * UTF-8, strict RFC 8259 (eb_json_validate(), at most EB_JSON_MAX_DEPTH
+ * deep), an object. Otherwise EB_ERROR_INVALID, whose message is the
+ * problem's detail and which carries an `invalid-field` violation for a
+ * string holding U+0000. */
+JsonObject *eb_api_parse_object (const char *data, gsize size, GError **error);
 /* (transfer full): the JSON object body (415 unless JSON, 400 when empty,
- * malformed or not an object). */
+ * malformed or not an object; the 400 lists the violations
+ * eb_api_parse_object() found). */
 JsonObject *eb_api_read_object (EbApiRequest *req);
 /* The same, refusing an object without members (nothing to change). */
 JsonObject *eb_api_read_patch (EbApiRequest *req);

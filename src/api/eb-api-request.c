@@ -162,16 +162,53 @@ eb_api_is_json_type (const char *content_type)
 }
 
 JsonObject *
+eb_api_parse_object (const char *data, gsize size, GError **error)
+{
+  g_autoptr (JsonParser) parser = NULL;
+  JsonNode *root;
+
+  g_return_val_if_fail (data != NULL || size == 0, NULL);
+
+  if (!g_utf8_validate (data, size, NULL))
+    {
+      g_set_error_literal (error, EB_ERROR, EB_ERROR_INVALID,
+                           "malformed JSON: the body is not UTF-8");
+      return NULL;
+    }
+  parser = json_parser_new_immutable ();
+  if (!eb_json_validate (data, size, EB_JSON_MAX_DEPTH, error))
+    {
+      /* The error keeps the violations it carries (U+0000 in a string). */
+      g_prefix_error (error, "malformed JSON: ");
+      return NULL;
+    }
+  if (!json_parser_load_from_data (parser, data, size, error))
+    {
+      g_autofree char *message = g_strdup ((*error)->message);
+
+      g_clear_error (error);
+      g_set_error (error, EB_ERROR, EB_ERROR_INVALID, "malformed JSON: %s", message);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      g_set_error_literal (error, EB_ERROR, EB_ERROR_INVALID, "the JSON body must be an object");
+      return NULL;
+    }
+  return json_object_ref (json_node_get_object (root));
+}
+
+JsonObject *
 eb_api_read_object (EbApiRequest *req)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
   g_autoptr (GBytes) body = eb_api_request_body (req);
-  g_autoptr (JsonParser) parser = NULL;
   g_autoptr (GError) error = NULL;
   const char *content_type = soup_message_headers_get_content_type (headers, NULL);
   gsize size = 0;
   const char *data = g_bytes_get_data (body, &size);
-  JsonNode *root;
+  JsonObject *object;
 
   if (size > 0 && !eb_api_is_json_type (content_type))
     {
@@ -184,28 +221,16 @@ eb_api_read_object (EbApiRequest *req)
       eb_api_reply_problem (req, SOUP_STATUS_BAD_REQUEST, "a JSON object body is required", NULL);
       return NULL;
     }
-  if (!g_utf8_validate (data, size, NULL))
+  object = eb_api_parse_object (data, size, &error);
+  if (object == NULL)
     {
-      eb_api_reply_problem (req, SOUP_STATUS_BAD_REQUEST, "malformed JSON: the body is not UTF-8",
-                            NULL);
+      /* A 400 like any other: the violations the error carries are
+       * listed, as in a 422. */
+      eb_api_reply_problem (req, SOUP_STATUS_BAD_REQUEST, error->message,
+                            eb_error_get_violations (error));
       return NULL;
     }
-  parser = json_parser_new_immutable ();
-  if (!eb_json_validate (data, size, EB_JSON_MAX_DEPTH, &error)
-      || !json_parser_load_from_data (parser, data, size, &error))
-    {
-      g_autofree char *detail = g_strdup_printf ("malformed JSON: %s", error->message);
-
-      eb_api_reply_problem (req, SOUP_STATUS_BAD_REQUEST, detail, NULL);
-      return NULL;
-    }
-  root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      eb_api_reply_problem (req, SOUP_STATUS_BAD_REQUEST, "the JSON body must be an object", NULL);
-      return NULL;
-    }
-  return json_object_ref (json_node_get_object (root));
+  return object;
 }
 
 JsonObject *

@@ -238,14 +238,16 @@ eb_api_server_got_chunk_cb (SoupServerMessage *msg, GBytes *chunk, gpointer user
   eb_api_server_refuse (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, detail);
 }
 
-/* The path for the log: no query (it is not needed) and no control
- * characters (a line per request stays a line). */
+/* The path for the log: no query (it is not needed), no secret of a
+ * calendar feed URL, and no control characters (a line per request stays
+ * a line). */
 static char *
 eb_api_server_log_path (SoupServerMessage *msg)
 {
   GUri *uri = soup_server_message_get_uri (msg);
   const char *path = uri != NULL ? g_uri_get_path (uri) : NULL;
-  char *text = g_strndup (path != NULL ? path : "", 256);
+  g_autofree char *redacted = eb_router_redact_path (path != NULL ? path : "");
+  char *text = g_strndup (redacted, 256);
 
   for (char *p = text; *p != '\0'; p++)
     {

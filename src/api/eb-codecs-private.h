@@ -6,6 +6,7 @@
 
 #include <json-glib/json-glib.h>
 #include <eboard/eb-agenda.h>
+#include <eboard/eb-calendar-feed.h>
 #include <eboard/eb-person.h>
 #include <eboard/eb-quorum.h>
 #include <eboard/eb-recurrence.h>
@@ -72,6 +73,11 @@ typedef struct
 gboolean eb_token_input_from_json (JsonObject *object, EbTokenInput *input, GError **error);
 void eb_token_input_clear (EbTokenInput *input);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EbTokenInput, eb_token_input_clear)
+
+/* {"person_id", "hint", "created_at"}; with @secret (only in the answer
+ * that creates or rotates the feed) also "url", "secret" and "rotated". */
+JsonNode *eb_calendar_feed_to_json (const EbCalendarFeed *feed, const char *url, const char *secret,
+                                    gboolean rotated);
 
 JsonNode *eb_quorum_report_to_json (EbId session_id, const char *const *required,
                                     const EbQuorumReport *report);

@@ -34,7 +34,9 @@ JsonNode *eb_json_violations (GPtrArray *violations);
 #define EB_JSON_MAX_DEPTH 32
 
 /* Whether @data is one RFC 8259 JSON text nested at most @max_depth
- * deep. json-glib alone is lenient (single quotes, trailing commas) and
+ * deep, whose \u escapes are characters (half a surrogate pair is
+ * refused: json-glib would turn a lone low half into bytes that are not
+ * UTF-8). json-glib alone is lenient (single quotes, trailing commas) and
  * recurses without bound; requests pass this check first. @error names
  * the byte offset of the first problem (EB_ERROR_INVALID). */
 gboolean eb_json_validate (const char *data, gsize size, guint max_depth, GError **error);

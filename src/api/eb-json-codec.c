@@ -292,6 +292,41 @@ eb_json_scanner_field (EbJsonScanner *s)
   return field->len > 0 ? g_strdup (field->str) : NULL;
 }
 
+/* The value of the four hex digits at the position (moved past them),
+ * or -1. */
+static gint
+eb_json_scan_hex4 (EbJsonScanner *s)
+{
+  gint value = 0;
+
+  for (guint i = 0; i < 4; i++, s->pos++)
+    {
+      int c = eb_json_peek (s);
+
+      if (c < 0 || !g_ascii_isxdigit (c))
+        return -1;
+      value = value * 16 + g_ascii_xdigit_value ((char)c);
+    }
+  return value;
+}
+
+/* After a \u escape of the surrogate @unit: whether it is the high half
+ * of a pair whose low half follows (then moved past). A lone half is no
+ * character: json-glib refuses a lone high one, but turns a lone low one
+ * into bytes that are not UTF-8, which would reach names and messages. */
+static gboolean
+eb_json_scan_low_surrogate (EbJsonScanner *s, gint unit)
+{
+  gint low;
+
+  if (unit > 0xdbff || s->size - s->pos < 6 || s->data[s->pos] != '\\'
+      || s->data[s->pos + 1] != 'u')
+    return FALSE;
+  s->pos += 2;
+  low = eb_json_scan_hex4 (s);
+  return low >= 0xdc00 && low <= 0xdfff;
+}
+
 /* json-glib ends a string at U+0000 ("a\u0000b" would be read as "a"),
  * so a text holding it is refused rather than silently cut. */
 static gboolean
@@ -316,13 +351,16 @@ eb_json_scan_string (EbJsonScanner *s, gboolean in_key)
       if (c == 'u')
         {
           gsize digits = s->pos;
+          gint unit = eb_json_scan_hex4 (s);
 
-          for (guint i = 0; i < 4; i++, s->pos++)
+          if (unit < 0)
+            return eb_json_fail (s, "bad \\u escape");
+          if (unit >= 0xd800 && unit <= 0xdfff && !eb_json_scan_low_surrogate (s, unit))
             {
-              if (!g_ascii_isxdigit (eb_json_peek (s)))
-                return eb_json_fail (s, "bad \\u escape");
+              s->pos = digits - 2;
+              return eb_json_fail (s, "half a surrogate pair in a \\u escape");
             }
-          if (memcmp (s->data + digits, "0000", 4) == 0)
+          if (unit == 0)
             {
               /* A member name holding it: the enclosing object is named. */
               if (in_key && s->depth <= EB_JSON_MAX_NAMED_DEPTH)
@@ -334,7 +372,7 @@ eb_json_scan_string (EbJsonScanner *s, gboolean in_key)
               return eb_json_fail (s, "U+0000 (\\u0000) in a string");
             }
         }
-      else if (c < 0 || strchr ("\"\\/bfnrt", c) == NULL)
+      else if (c <= 0 || strchr ("\"\\/bfnrt", c) == NULL)
         {
           return eb_json_fail (s, "bad escape");
         }

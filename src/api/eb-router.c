@@ -58,6 +58,13 @@ static const EbRouteEntry route_table[] = {
   { "PATCH", "/api/v1/people/{id}", eb_api_person_update, EB_ROUTE_DEFAULT },
   { "DELETE", "/api/v1/people/{id}", eb_api_person_delete, EB_ROUTE_DEFAULT },
   { "GET", "/api/v1/people/{id}/calendar.ics", eb_api_person_calendar_get, EB_ROUTE_DEFAULT },
+  { "GET", "/api/v1/people/{id}/calendar-feed", eb_api_calendar_feed_get, EB_ROUTE_DEFAULT },
+  { "POST", "/api/v1/people/{id}/calendar-feed", eb_api_calendar_feed_create, EB_ROUTE_DEFAULT },
+  { "DELETE", "/api/v1/people/{id}/calendar-feed", eb_api_calendar_feed_delete, EB_ROUTE_DEFAULT },
+  /* Calendar programs cannot send a bearer token: the secret in the path
+   * is the credential. */
+  { "GET", EB_API_CALENDAR_FEED_PREFIX "{secret}" EB_API_CALENDAR_FEED_SUFFIX,
+    eb_api_calendar_feed_read, EB_ROUTE_PUBLIC },
 
   { "GET", "/api/v1/sessions", eb_api_sessions_list, EB_ROUTE_DEFAULT },
   { "POST", "/api/v1/sessions", eb_api_sessions_create, EB_ROUTE_IDEMPOTENT },
@@ -150,10 +157,40 @@ eb_api_routes (guint *n_routes)
   return routes;
 }
 
+/* The parameter whose text is a secret rather than an id. */
+#define EB_ROUTE_SECRET_PARAM "secret"
+
 static gboolean
 eb_segment_is_param (const char *segment)
 {
   return segment[0] == '{';
+}
+
+/* What follows the `}` of a parameter segment ("{secret}.ics": ".ics"). */
+static const char *
+eb_param_suffix (const char *template)
+{
+  const char *close = strchr (template, '}');
+
+  return close != NULL ? close + 1 : "";
+}
+
+/* (transfer full): the name between the braces. */
+static char *
+eb_param_name (const char *template)
+{
+  const char *close = strchr (template, '}');
+
+  return g_strndup (template + 1, close != NULL ? (gsize)(close - template - 1) : 0);
+}
+
+/* A parameter matches a non-empty text followed by its literal suffix. */
+static gboolean
+eb_param_matches (const char *template, const char *segment)
+{
+  const char *suffix = eb_param_suffix (template);
+
+  return strlen (segment) > strlen (suffix) && g_str_has_suffix (segment, suffix);
 }
 
 /* How many literal segments of @template match @segments, or -1 when the
@@ -168,7 +205,7 @@ eb_template_match (GStrv template, GStrv segments)
     {
       if (eb_segment_is_param (template[i]))
         {
-          if (segments[i][0] == '\0')
+          if (!eb_param_matches (template[i], segments[i]))
             return -1;
           continue;
         }
@@ -231,9 +268,11 @@ eb_router_find_method (EbApiRequest *req, const char *path)
   return NULL;
 }
 
-/* Fills req->ids from the `{...}` segments; answers 400 for a bad id. */
+/* Fills req->ids from the `{...}` segments (answers 400 for a bad id),
+ * and *@secret from a `{secret}` segment (its suffix cut off): req->secret
+ * borrows it. */
 static gboolean
-eb_router_read_ids (EbApiRequest *req, const EbRouteEntry *route, GStrv segments)
+eb_router_read_params (EbApiRequest *req, const EbRouteEntry *route, GStrv segments, char **secret)
 {
   GStrv template = eb_router_templates ()[route - route_table];
 
@@ -244,17 +283,59 @@ eb_router_read_ids (EbApiRequest *req, const EbRouteEntry *route, GStrv segments
 
       if (!eb_segment_is_param (template[i]))
         continue;
+      name = eb_param_name (template[i]);
+      if (strcmp (name, EB_ROUTE_SECRET_PARAM) == 0)
+        {
+          g_free (*secret);
+          *secret = g_strndup (segments[i],
+                               strlen (segments[i]) - strlen (eb_param_suffix (template[i])));
+          req->secret = *secret;
+          continue;
+        }
       g_assert (req->n_ids < EB_API_MAX_PATH_IDS);
       if (eb_api_parse_id (segments[i], &req->ids[req->n_ids]))
         {
           req->n_ids++;
           continue;
         }
-      name = g_strndup (template[i] + 1, strlen (template[i]) - 2);
       eb_api_reply_invalid (req, name, "bad id: %s must be a positive integer", name);
       return FALSE;
     }
   return TRUE;
+}
+
+/* Whether a segment of a request path may hold a calendar feed's secret:
+ * any segment after "calendar" (also a mistyped feed URL holds a real
+ * secret), and any that holds the secrets' prefix. */
+static gboolean
+eb_router_segment_is_secret (GStrv segments, guint i)
+{
+  return (i > 0 && strcmp (segments[i - 1], "calendar") == 0) || strstr (segments[i], "ebcal_");
+}
+
+char *
+eb_router_redact_path (const char *path)
+{
+  g_auto (GStrv) segments = NULL;
+  g_autofree char *decoded = NULL;
+  gboolean redacted = FALSE;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  /* Judged on the decoded path, as the router reads it. */
+  decoded = g_uri_unescape_string (path, NULL);
+  segments = g_strsplit (decoded != NULL ? decoded : path, "/", -1);
+  for (guint i = 0; segments[i] != NULL; i++)
+    {
+      if (segments[i][0] == '\0' || !eb_router_segment_is_secret (segments, i))
+        continue;
+      g_free (segments[i]);
+      segments[i] = g_strdup ("(redacted)");
+      redacted = TRUE;
+    }
+  if (!redacted)
+    return g_strdup (path);
+  return g_strjoinv ("/", segments);
 }
 
 static gboolean
@@ -290,6 +371,7 @@ void
 eb_router_dispatch (EbApiRequest *req)
 {
   g_auto (GStrv) segments = g_strsplit (req->path, "/", -1);
+  g_autofree char *secret = NULL;
   const EbRouteEntry *route;
   const char *path;
 
@@ -304,7 +386,7 @@ eb_router_dispatch (EbApiRequest *req)
     return;
   if (!eb_router_authenticate (req, route))
     return;
-  if (!eb_router_read_ids (req, route, segments))
+  if (!eb_router_read_params (req, route, segments, &secret))
     return;
 
   if (route->flags & EB_ROUTE_IDEMPOTENT)
@@ -318,4 +400,7 @@ eb_router_dispatch (EbApiRequest *req)
       eb_api_reply_problem (req, SOUP_STATUS_INTERNAL_SERVER_ERROR,
                             "the server failed to handle the request", NULL);
     }
+  req->secret = NULL;
+  if (secret != NULL)
+    explicit_bzero (secret, strlen (secret));
 }

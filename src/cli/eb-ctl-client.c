@@ -287,6 +287,26 @@ member_string (JsonObject *object, const char *member)
   return json_node_get_string (node);
 }
 
+/* Appends server (or echoed) text for the terminal: its control
+ * characters escaped, so that a detail quoting a session's title cannot
+ * move the cursor or retitle the window. */
+static void
+append_escaped (GString *message, const char *text)
+{
+  g_autofree char *escaped = eb_ctl_escape_controls (text, NULL);
+
+  g_string_append (message, escaped);
+}
+
+/* (transfer full): the answer's reason phrase, escaped like its body. */
+static char *
+reason_phrase (SoupMessage *msg)
+{
+  const char *reason = soup_message_get_reason_phrase (msg);
+
+  return eb_ctl_escape_controls (reason != NULL ? reason : "", NULL);
+}
+
 static void
 append_violation (GString *message, JsonObject *violation, JsonNode *request)
 {
@@ -296,10 +316,15 @@ append_violation (GString *message, JsonObject *violation, JsonNode *request)
   JsonNode *span = json_object_get_member (violation, "span");
   g_autoptr (GString) where = g_string_new (NULL);
 
-  g_string_append_printf (message, "\n  %s: %s", rule != NULL ? rule : "(rule)",
-                          detail != NULL ? detail : "");
+  g_string_append (message, "\n  ");
+  append_escaped (message, rule != NULL ? rule : "(rule)");
+  g_string_append (message, ": ");
+  append_escaped (message, detail != NULL ? detail : "");
   if (field != NULL)
-    g_string_append_printf (where, "field %s", field);
+    {
+      g_string_append (where, "field ");
+      append_escaped (where, field);
+    }
   if (span != NULL && JSON_NODE_HOLDS_ARRAY (span)
       && json_array_get_length (json_node_get_array (span)) == 2)
     {
@@ -311,7 +336,11 @@ append_violation (GString *message, JsonObject *violation, JsonNode *request)
       g_string_append_printf (where, "%sspan [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "]",
                               where->len > 0 ? ", " : "", start, end);
       if (text != NULL)
-        g_string_append_printf (where, " \"%s\"", text);
+        {
+          g_string_append (where, " \"");
+          append_escaped (where, text);
+          g_string_append_c (where, '"');
+        }
     }
   if (where->len > 0)
     g_string_append_printf (message, " (%s)", where->str);
@@ -360,10 +389,20 @@ set_problem_error (EbCtl *ctl, GError **error, SoupMessage *msg, EbCtlReply *rep
       title = member_string (problem, "title");
       detail = member_string (problem, "detail");
     }
-  g_string_append_printf (message, "%u %s", reply->status,
-                          title != NULL ? title : soup_message_get_reason_phrase (msg));
+  g_string_append_printf (message, "%u ", reply->status);
+  if (title != NULL)
+    append_escaped (message, title);
+  else
+    {
+      g_autofree char *reason = reason_phrase (msg);
+
+      g_string_append (message, reason);
+    }
   if (detail != NULL && *detail != '\0' && !detail_repeats_violations (problem, detail))
-    g_string_append_printf (message, ": %s", detail);
+    {
+      g_string_append (message, ": ");
+      append_escaped (message, detail);
+    }
   else if (problem == NULL && reply->body != NULL && g_bytes_get_size (reply->body) > 0)
     {
       gsize size;
@@ -372,7 +411,10 @@ set_problem_error (EbCtl *ctl, GError **error, SoupMessage *msg, EbCtlReply *rep
 
       g_strdelimit (text, "\r\n", ' ');
       if (g_utf8_validate (text, -1, NULL))
-        g_string_append_printf (message, ": %s", g_strstrip (text));
+        {
+          g_string_append (message, ": ");
+          append_escaped (message, g_strstrip (text));
+        }
     }
   if (problem != NULL && json_object_has_member (problem, "violations")
       && JSON_NODE_HOLDS_ARRAY (json_object_get_member (problem, "violations")))
@@ -467,7 +509,11 @@ eb_ctl_request (EbCtl *ctl, const char *method, const char *path, JsonNode *body
     }
   reply->status = soup_message_get_status (msg);
   if (ctl->verbose)
-    g_printerr ("< %u %s\n", reply->status, soup_message_get_reason_phrase (msg));
+    {
+      g_autofree char *reason = reason_phrase (msg);
+
+      g_printerr ("< %u %s\n", reply->status, reason);
+    }
 
   headers = soup_message_get_response_headers (msg);
   content_type = soup_message_headers_get_content_type (headers, NULL);
@@ -491,8 +537,10 @@ eb_ctl_request (EbCtl *ctl, const char *method, const char *path, JsonNode *body
     }
   if (reply->status < 200 || reply->status >= 300)
     {
+      g_autofree char *reason = reason_phrase (msg);
+
       g_set_error (error, EB_CTL_ERROR, EB_CTL_ERROR_SERVER, "unexpected answer %u %s",
-                   reply->status, soup_message_get_reason_phrase (msg));
+                   reply->status, reason);
       return NULL;
     }
   return g_steal_pointer (&reply);

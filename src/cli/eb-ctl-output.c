@@ -50,6 +50,14 @@ escape_controls (const char *text, const char *keep)
   return g_string_free (out, FALSE);
 }
 
+char *
+eb_ctl_escape_controls (const char *text, const char *keep)
+{
+  g_return_val_if_fail (text != NULL, NULL);
+
+  return escape_controls (text, keep != NULL ? keep : "");
+}
+
 /* Strings come back with their control characters escaped (line feeds
  * and tabs kept: eb_ctl_print_fields() shows multi-line text as lines). */
 char *

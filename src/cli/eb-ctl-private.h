@@ -145,6 +145,10 @@ typedef struct
   EbCtlFormatFunc format; /* NULL: eb_ctl_format_value() */
 } EbCtlColumn;
 
+/* (transfer full): text from the server made safe for a terminal: C0 and
+ * C1 control characters (but those in @keep, nullable) and bytes that
+ * are not UTF-8 are shown as escapes ("\x1B", "\u009B"). */
+char *eb_ctl_escape_controls (const char *text, const char *keep);
 char *eb_ctl_format_value (JsonObject *object, const char *member);
 /* An instant shown in the object's "timezone" member (else local time). */
 char *eb_ctl_format_time (JsonObject *object, const char *member);
@@ -186,5 +190,6 @@ extern const EbCtlCommand eb_ctl_directory_commands[];
 extern const EbCtlCommand eb_ctl_session_commands[];
 extern const EbCtlCommand eb_ctl_token_commands[];
 extern const EbCtlCommand eb_ctl_live_commands[];
+extern const EbCtlCommand eb_ctl_feed_commands[];
 
 G_END_DECLS

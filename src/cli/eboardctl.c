@@ -12,10 +12,8 @@
 #include "eb-ctl-private.h"
 
 static const EbCtlCommand *const command_tables[] = {
-  eb_ctl_directory_commands,
-  eb_ctl_session_commands,
-  eb_ctl_live_commands,
-  eb_ctl_token_commands,
+  eb_ctl_directory_commands, eb_ctl_session_commands, eb_ctl_feed_commands,
+  eb_ctl_live_commands,      eb_ctl_token_commands,
 };
 
 /* Global options that take a value, so that the value is not mistaken for

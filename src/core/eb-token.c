@@ -15,11 +15,12 @@
 #include <eboard/eb-token.h>
 
 #include "eb-enum-private.h"
+#include "eb-secret-private.h"
 
 #define EB_TOKEN_PREFIX "eb_"
-#define EB_TOKEN_RANDOM_BYTES 32
+#define EB_SECRET_RANDOM_BYTES 32
 /* 32 bytes in base64url without padding */
-#define EB_TOKEN_BODY_CHARS 43
+G_STATIC_ASSERT (EB_SECRET_BODY_CHARS == (EB_SECRET_RANDOM_BYTES * 4 + 2) / 3);
 
 static const char *const role_names[] = {
   [EB_ROLE_ADMIN] = "admin",
@@ -96,7 +97,7 @@ eb_token_free (EbToken *token)
 /* Fills @buf from the kernel's CSPRNG; /dev/urandom only when the
  * getrandom() system call itself is missing. */
 static gboolean
-eb_token_fill_random (guint8 *buf, gsize len)
+eb_secret_fill_random (guint8 *buf, gsize len)
 {
   gsize done = 0;
 
@@ -138,6 +139,100 @@ eb_token_fill_random (guint8 *buf, gsize len)
 }
 
 /**
+ * eb_secret_generate:
+ * @prefix: what the secret starts with, e.g. "eb_"
+ *
+ * A new bearer secret: @prefix followed by 256 random bits from the
+ * kernel in base64url without padding (43 characters). Never log it.
+ *
+ * Returns: (transfer full) (nullable): the secret, or %NULL when the
+ *   system has no working random source
+ */
+char *
+eb_secret_generate (const char *prefix)
+{
+  guint8 raw[EB_SECRET_RANDOM_BYTES];
+  g_autofree char *encoded = NULL;
+  gsize prefix_len;
+  char *secret;
+  gsize j = 0;
+
+  g_return_val_if_fail (prefix != NULL, NULL);
+
+  if (!eb_secret_fill_random (raw, sizeof raw))
+    {
+      g_critical ("cannot read random bytes for a secret: %s", g_strerror (errno));
+      explicit_bzero (raw, sizeof raw);
+      return NULL;
+    }
+
+  encoded = g_base64_encode (raw, sizeof raw);
+  explicit_bzero (raw, sizeof raw);
+
+  prefix_len = strlen (prefix);
+  secret = g_malloc (prefix_len + EB_SECRET_BODY_CHARS + 1);
+  memcpy (secret, prefix, prefix_len);
+  j = prefix_len;
+  for (const char *p = encoded; *p != '\0' && *p != '='; p++)
+    secret[j++] = *p == '+' ? '-' : *p == '/' ? '_' : *p;
+  secret[j] = '\0';
+  explicit_bzero (encoded, strlen (encoded));
+  g_warn_if_fail (j == prefix_len + EB_SECRET_BODY_CHARS);
+  return secret;
+}
+
+/**
+ * eb_secret_is_well_formed:
+ * @text: (nullable): what a client presented
+ * @prefix: the prefix of this kind of secret
+ *
+ * A cheap shape check before any lookup: @prefix and 43 base64url
+ * characters.
+ */
+gboolean
+eb_secret_is_well_formed (const char *text, const char *prefix)
+{
+  gsize prefix_len;
+
+  g_return_val_if_fail (prefix != NULL, FALSE);
+
+  prefix_len = strlen (prefix);
+  if (text == NULL || strncmp (text, prefix, prefix_len) != 0)
+    return FALSE;
+  for (gsize i = 0; i < EB_SECRET_BODY_CHARS; i++)
+    {
+      char c = text[prefix_len + i];
+      if (!g_ascii_isalnum (c) && c != '-' && c != '_')
+        return FALSE;
+    }
+  return text[prefix_len + EB_SECRET_BODY_CHARS] == '\0';
+}
+
+/**
+ * eb_secret_hash_equal:
+ * @a: a hash as stored
+ * @b: a hash of what a client presented
+ *
+ * Every byte of the shorter is compared whatever came before, so the
+ * time taken tells nothing about how much of a guess was right.
+ */
+gboolean
+eb_secret_hash_equal (const char *a, const char *b)
+{
+  gsize len_a, len_b;
+  guint diff;
+
+  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
+
+  len_a = strlen (a);
+  len_b = strlen (b);
+  diff = len_a != len_b;
+  for (gsize i = 0; i < MIN (len_a, len_b); i++)
+    diff |= (guint)(guchar)(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+/**
  * eb_token_generate_secret:
  *
  * A new bearer secret: "eb_" followed by 256 random bits from the kernel
@@ -149,30 +244,7 @@ eb_token_fill_random (guint8 *buf, gsize len)
 char *
 eb_token_generate_secret (void)
 {
-  guint8 raw[EB_TOKEN_RANDOM_BYTES];
-  g_autofree char *encoded = NULL;
-  char *secret;
-  gsize j = 0;
-
-  if (!eb_token_fill_random (raw, sizeof raw))
-    {
-      g_critical ("cannot read random bytes for a token: %s", g_strerror (errno));
-      explicit_bzero (raw, sizeof raw);
-      return NULL;
-    }
-
-  encoded = g_base64_encode (raw, sizeof raw);
-  explicit_bzero (raw, sizeof raw);
-
-  secret = g_malloc (strlen (EB_TOKEN_PREFIX) + EB_TOKEN_BODY_CHARS + 1);
-  memcpy (secret, EB_TOKEN_PREFIX, strlen (EB_TOKEN_PREFIX));
-  j = strlen (EB_TOKEN_PREFIX);
-  for (const char *p = encoded; *p != '\0' && *p != '='; p++)
-    secret[j++] = *p == '+' ? '-' : *p == '/' ? '_' : *p;
-  secret[j] = '\0';
-  explicit_bzero (encoded, strlen (encoded));
-  g_warn_if_fail (j == strlen (EB_TOKEN_PREFIX) + EB_TOKEN_BODY_CHARS);
-  return secret;
+  return eb_secret_generate (EB_TOKEN_PREFIX);
 }
 
 /**
@@ -200,15 +272,5 @@ eb_token_hash_secret (const char *secret)
 gboolean
 eb_token_secret_is_well_formed (const char *text)
 {
-  gsize prefix_len = strlen (EB_TOKEN_PREFIX);
-
-  if (text == NULL || strncmp (text, EB_TOKEN_PREFIX, prefix_len) != 0)
-    return FALSE;
-  for (gsize i = 0; i < EB_TOKEN_BODY_CHARS; i++)
-    {
-      char c = text[prefix_len + i];
-      if (!g_ascii_isalnum (c) && c != '-' && c != '_')
-        return FALSE;
-    }
-  return text[prefix_len + EB_TOKEN_BODY_CHARS] == '\0';
+  return eb_secret_is_well_formed (text, EB_TOKEN_PREFIX);
 }

@@ -41,6 +41,8 @@ typedef struct
   guint sigterm_id;
   guint sigint_id;
   gboolean stopping;
+  /* monotonic time by which the stop is over (shutdown_timeout) */
+  gint64 stop_deadline;
 } EbDaemon;
 
 static GLogLevelFlags log_threshold = G_LOG_LEVEL_MESSAGE;
@@ -73,16 +75,33 @@ first_existing (const char *a, const char *b)
 }
 
 static void
+stop_live_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  EbDaemon *self = user_data;
+  g_autoptr (GError) error = NULL;
+  guint n_stopped = 0;
+
+  if (!eb_service_stop_live_finish (EB_SERVICE (source), result, &n_stopped, &error))
+    g_warning ("stopping live sessions (%u ended as interrupted): %s", n_stopped, error->message);
+  else if (n_stopped > 0)
+    g_message ("%u live session(s) ended as interrupted, their recordings registered", n_stopped);
+  g_main_loop_quit (self->loop);
+}
+
+/* No request is served any more: the live sessions close within what is
+ * left of the shutdown timeout, then the loop ends. */
+static void
 shutdown_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   EbDaemon *self = user_data;
   g_autoptr (GError) error = NULL;
+  gint64 left_us = MAX (0, self->stop_deadline - g_get_monotonic_time ());
 
   if (!eb_api_server_shutdown_finish (EB_API_SERVER (source), result, &error))
     g_warning ("stopping the HTTP server: %s", error->message);
   else
     g_info ("HTTP server stopped");
-  g_main_loop_quit (self->loop);
+  eb_service_stop_live_async (self->service, (guint)(left_us / 1000), NULL, stop_live_cb, self);
 }
 
 static gboolean
@@ -94,10 +113,12 @@ stop_signal_cb (gpointer user_data)
 
   if (self->stopping)
     {
-      g_message ("already stopping, waiting for requests in flight");
+      g_message ("already stopping, waiting for requests in flight and live sessions");
       return G_SOURCE_CONTINUE;
     }
   self->stopping = TRUE;
+  self->stop_deadline
+      = g_get_monotonic_time () + (gint64)self->config->shutdown_timeout * G_USEC_PER_SEC;
   in_flight = eb_api_server_get_in_flight (self->server);
   in_flight_text = g_strdup_printf ("%u", in_flight);
   /* structured fields are plain strings; only MESSAGE is a format */

@@ -9,6 +9,8 @@
 
 #include "eb-pipeline-template-private.h"
 #include "eb-relay-private.h"
+#include "eb-webrtc-peer-private.h"
+#include "eb-webrtc-room-private.h"
 
 G_BEGIN_DECLS
 
@@ -18,10 +20,14 @@ G_BEGIN_DECLS
  * `p<person_id>-srt`, continued across reconnects) with their relays,
  * and runs one recorder per publisher connection.
  *
+ * Its WebRTC side (WHIP publishers, WHEP viewers, their tracks
+ * `p<person_id>-webrtc` and recorders) is an EbWebrtcRoom: closing the
+ * conference closes it too, and its recorded tracks join the manifest.
+ *
  * Threads: the participant list and the track table are guarded by the
  * conference's lock (the SRT listener callback reads them); a track's
- * relay belongs to the SRT network thread; recorders are created,
- * stopped and reported on the main context.
+ * relay belongs to the SRT network thread; recorders and the WebRTC
+ * room are created, stopped and reported on the main context.
  */
 typedef struct _EbConference EbConference;
 typedef struct _EbTrack EbTrack;
@@ -43,6 +49,7 @@ typedef struct
   EbConferenceEmitFunc emit;
   EbConferenceCloseInputFunc close_input;
   gpointer user_data;
+  const EbWebrtcIceConfig *ice; /* copied */
 } EbConferenceConfig;
 
 EbConference *eb_conference_new (EbId session_id, gint64 started_at, const char *directory,
@@ -53,6 +60,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (EbConference, eb_conference_unref)
 
 EbId eb_conference_get_session_id (EbConference *self);
 const char *eb_conference_get_directory (EbConference *self);
+
+/* (transfer none): main context */
+EbWebrtcRoom *eb_conference_get_webrtc_room (EbConference *self);
 
 /* Thread-safe. */
 gboolean eb_conference_is_open (EbConference *self);

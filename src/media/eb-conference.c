@@ -44,9 +44,11 @@ struct _EbConference
 
   /* main context */
   guint n_live;     /* publishers joined and not left */
-  guint n_stopping; /* recorders still finalising */
+  guint n_stopping; /* recorders (and the WebRTC room) still finalising */
   GTask *close_task;
   guint close_timeout_id;
+  EbWebrtcRoom *webrtc;
+  GPtrArray *webrtc_tracks; /* EbRecordedTrack, once the room closed */
 };
 
 struct _EbTrack
@@ -215,6 +217,49 @@ eb_publisher_push (EbPublisher *publisher, const guint8 *data, gsize length)
 
 /* --- the conference --- */
 
+static void
+webrtc_emit_cb (const EbMediaEvent *event, gpointer user_data)
+{
+  EbConference *self = user_data;
+
+  if (self->config.emit != NULL)
+    self->config.emit (event, self->config.user_data);
+}
+
+static gboolean
+webrtc_is_allowed_cb (EbId person_id, gpointer user_data)
+{
+  return eb_conference_is_allowed (user_data, person_id);
+}
+
+/* The room reaches the conference only while the conference lives: it
+ * is closed or aborted before. */
+static EbWebrtcRoom *
+new_webrtc_room (EbConference *self, const EbConferenceConfig *config)
+{
+  EbWebrtcIceConfig no_ice = { 0 };
+  EbWebrtcRoomConfig room = {
+    .session_id = self->session_id,
+    .started_at = self->started_at,
+    .directory = self->directory,
+    .templates = config->templates,
+    .ice = config->ice != NULL ? config->ice : &no_ice,
+    .segment_seconds = config->segment_seconds,
+    .queue_limit = config->subscriber_queue_bytes,
+    .emit = webrtc_emit_cb,
+    .is_allowed = webrtc_is_allowed_cb,
+    .user_data = self,
+  };
+
+  return eb_webrtc_room_new (&room);
+}
+
+EbWebrtcRoom *
+eb_conference_get_webrtc_room (EbConference *self)
+{
+  return self->webrtc;
+}
+
 EbConference *
 eb_conference_new (EbId session_id, gint64 started_at, const char *directory,
                    const EbConferenceConfig *config)
@@ -239,6 +284,8 @@ eb_conference_new (EbId session_id, gint64 started_at, const char *directory,
                                               (GDestroyNotify)eb_participant_free);
   self->tracks = g_hash_table_new (g_str_hash, g_str_equal);
   self->track_order = g_ptr_array_new_with_free_func ((GDestroyNotify)eb_track_unref);
+  self->webrtc = new_webrtc_room (self, config);
+  self->config.ice = NULL;
   return self;
 }
 
@@ -257,6 +304,8 @@ eb_conference_unref (EbConference *self)
     return;
   g_warn_if_fail (self->close_task == NULL);
   g_clear_handle_id (&self->close_timeout_id, g_source_remove);
+  g_clear_pointer (&self->webrtc, eb_webrtc_room_unref);
+  g_clear_pointer (&self->webrtc_tracks, g_ptr_array_unref);
   g_hash_table_unref (self->participants);
   g_hash_table_unref (self->tracks);
   g_ptr_array_unref (self->track_order);
@@ -660,6 +709,9 @@ build_manifest (EbConference *self)
       if (merged != NULL)
         g_ptr_array_add (manifest->tracks, merged);
     }
+  /* then the browsers' tracks */
+  while (self->webrtc_tracks != NULL && self->webrtc_tracks->len > 0)
+    g_ptr_array_add (manifest->tracks, g_ptr_array_steal_index (self->webrtc_tracks, 0));
   return manifest;
 }
 
@@ -700,6 +752,27 @@ close_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static void
+webrtc_closed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (EbConference) self = user_data;
+  g_autoptr (GError) error = NULL;
+  GPtrArray *tracks;
+
+  tracks = eb_webrtc_room_close_finish (self->webrtc, result, &error);
+  if (tracks == NULL)
+    g_message ("session %" G_GINT64_FORMAT ": closing the WebRTC connections failed: %s",
+               self->session_id, error->message);
+  else
+    {
+      g_clear_pointer (&self->webrtc_tracks, g_ptr_array_unref);
+      self->webrtc_tracks = tracks;
+    }
+  g_warn_if_fail (self->n_stopping > 0);
+  self->n_stopping = self->n_stopping > 0 ? self->n_stopping - 1 : 0;
+  maybe_finish_close (self);
+}
+
 void
 eb_conference_close_async (EbConference *self, GCancellable *cancellable,
                            GAsyncReadyCallback callback, gpointer user_data)
@@ -720,6 +793,9 @@ eb_conference_close_async (EbConference *self, GCancellable *cancellable,
   eb_conference_set_closed (self);
   self->close_task = g_steal_pointer (&task);
 
+  /* the WebRTC connections close here, their recorders finish */
+  self->n_stopping++;
+  eb_webrtc_room_close_async (self->webrtc, NULL, webrtc_closed_cb, eb_conference_ref (self));
   /* publishers still connected are being disconnected by the caller;
    * their recorders stop as they leave */
   self->close_timeout_id = g_timeout_add_seconds (
@@ -740,6 +816,7 @@ void
 eb_conference_abort (EbConference *self)
 {
   eb_conference_set_closed (self);
+  eb_webrtc_room_abort (self->webrtc);
   for (guint i = 0; i < self->track_order->len; i++)
     {
       EbTrack *track = g_ptr_array_index (self->track_order, i);

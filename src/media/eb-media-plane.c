@@ -20,8 +20,11 @@
 #include "eb-pipeline-template-private.h"
 #include "eb-recorder-private.h"
 #include "eb-relay-private.h"
+#include "eb-rtp-recorder-private.h"
 #include "eb-srt-server-private.h"
 #include "eb-stream-id-private.h"
+#include "eb-webrtc-peer-private.h"
+#include "eb-webrtc-room-private.h"
 
 #define EB_MEDIA_DEFAULT_SEGMENT_SECONDS 4
 #define EB_MEDIA_DEFAULT_QUEUE_BYTES (4 * 1024 * 1024)
@@ -69,6 +72,7 @@ struct _EbMediaPlane
   EbPipelineTemplates *templates;
   EbSrtServer *server;
   EbRelayCallbacks relay_callbacks;
+  EbWebrtcIceConfig *ice;
 
   GMutex lock;
   GHashTable *conferences; /* EbId* -> EbConference */
@@ -680,6 +684,7 @@ eb_media_plane_finalize (GObject *object)
   g_clear_pointer (&self->conferences, g_hash_table_unref);
   g_clear_pointer (&self->connections, g_ptr_array_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->ice, eb_webrtc_ice_config_free);
   g_free (self->pipelines_dir);
   g_free (self->recordings_dir);
   g_free (self->srt_address);
@@ -759,6 +764,13 @@ eb_media_plane_new (const EbMediaSettings *settings, GError **error)
                    settings->srt_port);
       return NULL;
     }
+  if (settings->ice_max_port > G_MAXUINT16
+      || (settings->ice_max_port != 0 && settings->ice_min_port > settings->ice_max_port))
+    {
+      g_set_error (error, EB_ERROR, EB_ERROR_INVALID, "the ICE port range %u-%u is not valid",
+                   settings->ice_min_port, settings->ice_max_port);
+      return NULL;
+    }
   if (!gst_init_check (NULL, NULL, &local_error))
     {
       g_set_error (error, EB_ERROR, EB_ERROR_FAILED, "cannot start GStreamer: %s",
@@ -779,8 +791,16 @@ eb_media_plane_new (const EbMediaSettings *settings, GError **error)
                                      ? settings->subscriber_queue_bytes
                                      : EB_MEDIA_DEFAULT_QUEUE_BYTES;
   self->credential_key = g_bytes_new (settings->credential_key, settings->credential_key_length);
+  self->ice = g_new0 (EbWebrtcIceConfig, 1);
+  self->ice->stun_server = g_strdup (settings->stun_server);
+  self->ice->turn_servers = g_strdupv ((char **)settings->turn_servers);
+  self->ice->min_port = settings->ice_min_port;
+  self->ice->max_port = settings->ice_max_port;
+  self->ice->local_addresses = g_strdupv ((char **)settings->ice_local_addresses);
+  self->ice->gathering_timeout_ms = settings->ice_gathering_timeout_ms;
   self->templates = eb_pipeline_templates_load (self->pipelines_dir, error);
-  if (self->templates == NULL || !eb_recorder_check_templates (self->templates, error))
+  if (self->templates == NULL || !eb_recorder_check_templates (self->templates, error)
+      || !eb_rtp_recorder_check_templates (self->templates, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -875,6 +895,7 @@ eb_media_plane_open_conference (EbMediaPlane *self, EbId session_id, gint64 star
   config.emit = conference_emit_cb;
   config.close_input = conference_close_input_cb;
   config.user_data = self;
+  config.ice = self->ice;
 
   g_mutex_lock (&self->lock);
   if (g_hash_table_contains (self->conferences, &session_id))
@@ -939,7 +960,187 @@ eb_media_plane_revoke_participant (EbMediaPlane *self, EbId session_id, EbId per
   if (conference == NULL)
     return;
   eb_conference_revoke_participant (conference, person_id);
+  eb_webrtc_room_revoke (eb_conference_get_webrtc_room (conference), person_id);
   request_close (self, session_id, person_id, NULL, "the participant was revoked", NULL);
+}
+
+/* --- WebRTC (WHIP and WHEP) --- */
+
+/* (transfer full) (nullable): the open conference @person_id may join,
+ * else %NULL and @error */
+static EbConference *
+lookup_joinable (EbMediaPlane *self, EbId session_id, EbId person_id, GError **error)
+{
+  g_autoptr (EbConference) conference = lookup_conference (self, session_id);
+
+  if (conference == NULL || !eb_conference_is_open (conference))
+    {
+      g_set_error (error, EB_ERROR, EB_ERROR_NOT_FOUND,
+                   "session %" G_GINT64_FORMAT " has no live conference", session_id);
+      return NULL;
+    }
+  if (!eb_conference_is_allowed (conference, person_id))
+    {
+      g_set_error (error, EB_ERROR, EB_ERROR_FORBIDDEN,
+                   "person %" G_GINT64_FORMAT " may not join session %" G_GINT64_FORMAT, person_id,
+                   session_id);
+      return NULL;
+    }
+  return g_steal_pointer (&conference);
+}
+
+static void
+webrtc_published_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  EbConference *conference = g_task_get_task_data (task);
+  GError *error = NULL;
+  EbWebrtcAnswer *answer;
+
+  answer
+      = eb_webrtc_room_publish_finish (eb_conference_get_webrtc_room (conference), result, &error);
+  if (answer == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, answer, (GDestroyNotify)eb_webrtc_answer_free);
+}
+
+static void
+webrtc_viewing_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  EbConference *conference = g_task_get_task_data (task);
+  GError *error = NULL;
+  EbWebrtcAnswer *answer;
+
+  answer = eb_webrtc_room_view_finish (eb_conference_get_webrtc_room (conference), result, &error);
+  if (answer == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, answer, (GDestroyNotify)eb_webrtc_answer_free);
+}
+
+/**
+ * eb_media_plane_whip_publish_async:
+ * @offer: the SDP offer, as received
+ *
+ * Answers a WHIP publish (main context). Errors: %EB_ERROR_NOT_FOUND
+ * (no live conference), %EB_ERROR_FORBIDDEN (not a participant, or
+ * revoked meanwhile), %EB_ERROR_INVALID (a malformed or unusable offer:
+ * nothing else happens), %EB_ERROR_TOO_LARGE, %EB_ERROR_UNAVAILABLE (no
+ * ICE candidate, or the session ended meanwhile).
+ */
+void
+eb_media_plane_whip_publish_async (EbMediaPlane *self, EbId session_id, EbId person_id,
+                                   const char *offer, GCancellable *cancellable,
+                                   GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  GError *error = NULL;
+  EbConference *conference;
+
+  g_return_if_fail (EB_IS_MEDIA_PLANE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, eb_media_plane_whip_publish_async);
+  conference = lookup_joinable (self, session_id, person_id, &error);
+  if (conference == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_set_task_data (task, conference, (GDestroyNotify)eb_conference_unref);
+  eb_webrtc_room_publish_async (eb_conference_get_webrtc_room (conference), person_id, offer,
+                                cancellable, webrtc_published_cb, g_object_ref (task));
+}
+
+/**
+ * eb_media_plane_whip_publish_finish:
+ *
+ * Returns: (transfer full): the answer and the resource to DELETE
+ */
+EbWebrtcAnswer *
+eb_media_plane_whip_publish_finish (EbMediaPlane *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (
+      g_task_get_source_tag (G_TASK (result)) == eb_media_plane_whip_publish_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * eb_media_plane_whep_view_async:
+ * @offer: the SDP offer (recvonly m-lines), as received
+ *
+ * Answers a WHEP view (main context); errors as for
+ * eb_media_plane_whip_publish_async(). The viewer receives what is
+ * published when it connects.
+ */
+void
+eb_media_plane_whep_view_async (EbMediaPlane *self, EbId session_id, EbId person_id,
+                                const char *offer, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  GError *error = NULL;
+  EbConference *conference;
+
+  g_return_if_fail (EB_IS_MEDIA_PLANE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, eb_media_plane_whep_view_async);
+  conference = lookup_joinable (self, session_id, person_id, &error);
+  if (conference == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_set_task_data (task, conference, (GDestroyNotify)eb_conference_unref);
+  eb_webrtc_room_view_async (eb_conference_get_webrtc_room (conference), person_id, offer,
+                             cancellable, webrtc_viewing_cb, g_object_ref (task));
+}
+
+/**
+ * eb_media_plane_whep_view_finish:
+ *
+ * Returns: (transfer full): the answer and the resource to DELETE
+ */
+EbWebrtcAnswer *
+eb_media_plane_whep_view_finish (EbMediaPlane *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == eb_media_plane_whep_view_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * eb_media_plane_webrtc_delete:
+ * @person_id: the connection's owner (0: any)
+ *
+ * Closes a WHIP or WHEP connection (main context).
+ *
+ * Returns: whether it was there
+ */
+gboolean
+eb_media_plane_webrtc_delete (EbMediaPlane *self, EbId session_id, EbId person_id,
+                              const char *resource_id, GError **error)
+{
+  g_autoptr (EbConference) conference = NULL;
+
+  g_return_val_if_fail (EB_IS_MEDIA_PLANE (self), FALSE);
+
+  conference = lookup_conference (self, session_id);
+  if (conference == NULL)
+    {
+      g_set_error (error, EB_ERROR, EB_ERROR_NOT_FOUND,
+                   "session %" G_GINT64_FORMAT " has no live conference", session_id);
+      return FALSE;
+    }
+  return eb_webrtc_room_delete (eb_conference_get_webrtc_room (conference), person_id, resource_id,
+                                error);
 }
 
 /* Main context: every connection of the session is closed and its leave

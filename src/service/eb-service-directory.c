@@ -181,6 +181,10 @@ eb_service_update_site (EbService *self, const EbPrincipal *who, const EbSite *d
     return NULL;
   if (!eb_transaction_commit (tx, error))
     return NULL;
+  /* suspended or withdrawn, the site's people leave live sessions;
+   * active again, they may rejoin */
+  if (site->status != current->status)
+    eb_service_live_sync_people (self, 0, site->id);
   return g_steal_pointer (&site);
 }
 
@@ -358,6 +362,9 @@ eb_service_update_person (EbService *self, const EbPrincipal *who, const EbPerso
     return NULL;
   if (!eb_transaction_commit (tx, error))
     return NULL;
+  /* deactivated, or moved to a suspended or withdrawn site, the person
+   * leaves live sessions; active again, they may rejoin */
+  eb_service_live_sync_people (self, person->id, 0);
   return g_steal_pointer (&person);
 }
 
@@ -384,5 +391,8 @@ eb_service_delete_person (EbService *self, const EbPrincipal *who, EbId id, gint
     return FALSE;
   if (!eb_store_person_delete (self->store, id, error))
     return FALSE;
-  return eb_transaction_commit (tx, error);
+  if (!eb_transaction_commit (tx, error))
+    return FALSE;
+  eb_service_live_sync_people (self, id, 0);
+  return TRUE;
 }

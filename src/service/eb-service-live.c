@@ -10,6 +10,7 @@
 
 #include <eboard/eb-join.h>
 
+#include "eb-service-credentials-private.h"
 #include "eb-service-private.h"
 
 /*
@@ -280,7 +281,8 @@ eb_service_track_from_recorded (EbService *self, const EbRecordedTrack *recorded
   return g_steal_pointer (&track);
 }
 
-/* Replaces @recording's tracks with the manifest's. */
+/* Replaces @recording's tracks with the manifest's (a recovery: the
+ * folder is the truth). */
 static gboolean
 eb_service_recording_take_manifest (EbService *self, EbRecording *recording,
                                     const EbRecordingManifest *manifest, GError **error)
@@ -298,6 +300,119 @@ eb_service_recording_take_manifest (EbService *self, EbRecording *recording,
         return FALSE;
       g_ptr_array_add (recording->tracks, track);
     }
+  return TRUE;
+}
+
+/* Whether two paths name the same segment file: every segment of a
+ * session is in the session's one folder, under a name of its own (the
+ * folder may be written differently by the plane and the service). */
+static gboolean
+eb_segment_same_file (const char *a, const char *b)
+{
+  g_autofree char *base_a = NULL;
+  g_autofree char *base_b = NULL;
+
+  if (a == NULL || b == NULL)
+    return FALSE;
+  if (strcmp (a, b) == 0)
+    return TRUE;
+  base_a = g_path_get_basename (a);
+  base_b = g_path_get_basename (b);
+  return strcmp (base_a, base_b) == 0;
+}
+
+static gboolean
+eb_track_lists_file (const EbRecordingTrack *track, const char *path)
+{
+  for (guint i = 0; i < track->segments->len; i++)
+    if (eb_segment_same_file (
+            ((const EbRecordingSegment *)g_ptr_array_index (track->segments, i))->path, path))
+      return TRUE;
+  return FALSE;
+}
+
+/* Adds to @track the segments of @indexed (the same track as indexed
+ * while live) whose files it does not list, each before the first
+ * segment that starts after it; renumbers and summarises @track.
+ * Returns: how many were added */
+static guint
+eb_track_keep_indexed (EbRecordingTrack *track, const EbRecordingTrack *indexed)
+{
+  guint added = 0;
+
+  for (guint i = 0; i < indexed->segments->len; i++)
+    {
+      const EbRecordingSegment *segment = g_ptr_array_index (indexed->segments, i);
+      guint at = track->segments->len;
+
+      if (eb_track_lists_file (track, segment->path))
+        continue;
+      for (guint j = 0; j < track->segments->len; j++)
+        if (((const EbRecordingSegment *)g_ptr_array_index (track->segments, j))->start_offset_us
+            > segment->start_offset_us)
+          {
+            at = j;
+            break;
+          }
+      g_ptr_array_insert (track->segments, (gint)at, eb_recording_segment_copy (segment));
+      added++;
+    }
+  for (guint i = 0; i < track->segments->len; i++)
+    ((EbRecordingSegment *)g_ptr_array_index (track->segments, i))->seq = (gint)i + 1;
+  eb_recording_track_summarize (track);
+  return added;
+}
+
+/* Merges the final manifest into @recording's tracks as indexed while
+ * live (from segment-closed events): for a file the manifest lists, the
+ * manifest's segment (its timing is final); a segment or a whole track
+ * indexed live that the manifest lacks is kept (a recorder that finished
+ * after the close of the conference timed out is missing from it).
+ * Nothing already indexed is lost. */
+static gboolean
+eb_service_recording_merge_manifest (EbService *self, EbRecording *recording,
+                                     const EbRecordingManifest *manifest, GError **error)
+{
+  g_autoptr (GHashTable) sites
+      = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  g_autoptr (GPtrArray) merged
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)eb_recording_track_free);
+
+  for (guint i = 0; manifest->tracks != NULL && i < manifest->tracks->len; i++)
+    {
+      EbRecordingTrack *track = eb_service_track_from_recorded (
+          self, g_ptr_array_index (manifest->tracks, i), sites, error);
+      const EbRecordingTrack *indexed;
+      guint kept;
+
+      if (track == NULL)
+        return FALSE;
+      g_ptr_array_add (merged, track);
+      indexed = eb_recording_find_track (recording, track->name);
+      if (indexed == NULL || (kept = eb_track_keep_indexed (track, indexed)) == 0)
+        continue;
+      g_message ("session %" G_GINT64_FORMAT ": track %s keeps %u segment(s) indexed as they "
+                 "closed that the final manifest does not list",
+                 recording->session_id, track->name, kept);
+    }
+  for (guint i = 0; i < recording->tracks->len; i++)
+    {
+      const EbRecordingTrack *indexed = g_ptr_array_index (recording->tracks, i);
+      gboolean listed = FALSE;
+
+      for (guint j = 0; j < merged->len && !listed; j++)
+        listed = g_strcmp0 (((const EbRecordingTrack *)g_ptr_array_index (merged, j))->name,
+                            indexed->name)
+                 == 0;
+      if (listed)
+        continue;
+      g_message ("session %" G_GINT64_FORMAT ": track %s, which the final manifest does not "
+                 "list, keeps its %u segment(s) indexed as they closed",
+                 recording->session_id, indexed->name, indexed->segments->len);
+      g_ptr_array_add (merged, eb_recording_track_copy (indexed));
+    }
+  g_ptr_array_set_size (recording->tracks, 0);
+  g_ptr_array_extend_and_steal (recording->tracks, g_steal_pointer (&merged));
   return TRUE;
 }
 
@@ -658,24 +773,59 @@ eb_service_get_media_plane (EbService *self)
   return self->live != NULL ? self->live->media : NULL;
 }
 
-/* Lets a roster member's encoder in. */
+/* Lets a roster member's encoder in when they may join: an invitation
+ * not declined, and a person whose credentials still work (they exist,
+ * are active, and their home site is neither suspended nor withdrawn: see
+ * eb_service_check_person_usable()). @allowed: (out): whether they were
+ * let in. */
 static gboolean
-eb_service_allow_entry (EbService *self, const EbRosterEntry *entry, GError **error)
+eb_service_allow_entry (EbService *self, const EbRosterEntry *entry, gboolean *allowed,
+                        GError **error)
 {
-  EbMediaPlane *media = self->live->media;
   g_autoptr (EbPerson) person = NULL;
-  g_autoptr (GError) local_error = NULL;
+  g_autofree char *reason = NULL;
 
-  person = eb_store_person_get (self->store, entry->person_id, &local_error);
-  if (person == NULL && !g_error_matches (local_error, EB_ERROR, EB_ERROR_NOT_FOUND))
+  *allowed = FALSE;
+  if (entry->status == EB_INVITATION_DECLINED)
+    return TRUE;
+  if (!eb_service_check_person_usable (self, entry->person_id, allowed, &reason, error))
+    return FALSE;
+  if (!*allowed)
     {
-      g_propagate_error (error, g_steal_pointer (&local_error));
+      g_info ("session %" G_GINT64_FORMAT ": person %" G_GINT64_FORMAT " may not connect: %s",
+              entry->session_id, entry->person_id, reason);
+      return TRUE;
+    }
+  person = eb_store_person_get (self->store, entry->person_id, error);
+  if (person == NULL)
+    {
+      *allowed = FALSE;
       return FALSE;
     }
-  eb_media_plane_allow_participant (media, entry->session_id, entry->person_id,
-                                    person != NULL ? person->name : NULL,
-                                    entry->role == EB_ROSTER_ROLE_CHAIR);
+  eb_media_plane_allow_participant (self->live->media, entry->session_id, entry->person_id,
+                                    person->name, entry->role == EB_ROSTER_ROLE_CHAIR);
   return TRUE;
+}
+
+/* Lets @person_id into the conference of @session_id or cuts them off,
+ * by their roster entry (nullable: none). What cannot be checked cuts
+ * off. */
+static void
+eb_service_live_sync_member (EbService *self, EbId session_id, EbId person_id,
+                             const EbRosterEntry *entry)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean allowed = FALSE;
+
+  if (entry != NULL && !eb_service_allow_entry (self, entry, &allowed, &error))
+    g_warning ("session %" G_GINT64_FORMAT ": cannot check whether person %" G_GINT64_FORMAT
+               " may connect: %s",
+               session_id, person_id, error->message);
+  if (allowed)
+    return;
+  eb_media_plane_revoke_participant (self->live->media, session_id, person_id);
+  g_info ("session %" G_GINT64_FORMAT ": person %" G_GINT64_FORMAT " may no longer connect",
+          session_id, person_id);
 }
 
 void
@@ -688,22 +838,63 @@ eb_service_live_sync_participant (EbService *self, const EbSession *session, EbI
     return;
   entry = eb_store_roster_find (self->store, session->id, person_id, &error);
   if (error != NULL)
+    g_warning ("session %" G_GINT64_FORMAT
+               ": cannot read the roster entry of person %" G_GINT64_FORMAT ": %s",
+               session->id, person_id, error->message);
+  eb_service_live_sync_member (self, session->id, person_id, entry);
+}
+
+/* The members of the roster of @session_id that are @person_id or whose
+ * home site is @site_id (0: neither), checked again. */
+static void
+eb_service_live_sync_session (EbService *self, EbId session_id, EbId person_id, EbId site_id)
+{
+  g_autoptr (GPtrArray) roster = NULL;
+  g_autoptr (GError) error = NULL;
+
+  roster = eb_store_roster_list (self->store, session_id, &error);
+  if (roster == NULL)
     {
-      g_warning ("session %" G_GINT64_FORMAT
-                 ": cannot read the roster entry of person %" G_GINT64_FORMAT ": %s",
-                 session->id, person_id, error->message);
+      g_warning ("session %" G_GINT64_FORMAT ": cannot read its roster: %s", session_id,
+                 error->message);
       return;
     }
-  if (entry != NULL && entry->status != EB_INVITATION_DECLINED)
+  for (guint i = 0; i < roster->len; i++)
     {
-      if (!eb_service_allow_entry (self, entry, &error))
-        g_warning ("session %" G_GINT64_FORMAT ": cannot let person %" G_GINT64_FORMAT " in: %s",
-                   session->id, person_id, error->message);
-      return;
+      const EbRosterEntry *entry = g_ptr_array_index (roster, i);
+      EbId home_site_id = 0;
+
+      if (entry->person_id != person_id && site_id > 0
+          && !eb_service_person_site (self, entry->person_id, NULL, &home_site_id, &error))
+        {
+          g_warning ("session %" G_GINT64_FORMAT ": cannot read person %" G_GINT64_FORMAT ": %s",
+                     session_id, entry->person_id, error->message);
+          g_clear_error (&error);
+          eb_service_live_sync_member (self, session_id, entry->person_id, NULL);
+          continue;
+        }
+      if (entry->person_id == person_id || (site_id > 0 && home_site_id == site_id))
+        eb_service_live_sync_member (self, session_id, entry->person_id, entry);
     }
-  eb_media_plane_revoke_participant (self->live->media, session->id, person_id);
-  g_info ("session %" G_GINT64_FORMAT ": person %" G_GINT64_FORMAT " may no longer connect",
-          session->id, person_id);
+}
+
+void
+eb_service_live_sync_people (EbService *self, EbId person_id, EbId site_id)
+{
+  g_autoptr (GArray) session_ids = NULL;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (self->live == NULL || self->live->media == NULL)
+    return;
+  /* the sessions first: checking may report media events */
+  session_ids = g_array_new (FALSE, FALSE, sizeof (EbId));
+  g_hash_table_iter_init (&iter, self->live->sessions);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!((EbLiveSession *)value)->ending)
+      g_array_append_val (session_ids, *(EbId *)key);
+  for (guint i = 0; i < session_ids->len; i++)
+    eb_service_live_sync_session (self, g_array_index (session_ids, EbId, i), person_id, site_id);
 }
 
 /* --- going live and ending --- */
@@ -782,10 +973,9 @@ eb_service_start_session (EbService *self, const EbPrincipal *who, EbId id, gint
     for (guint i = 0; i < roster->len; i++)
       {
         const EbRosterEntry *entry = g_ptr_array_index (roster, i);
+        gboolean allowed = FALSE;
 
-        if (entry->status == EB_INVITATION_DECLINED)
-          continue;
-        if (!eb_service_allow_entry (self, entry, &local_error))
+        if (!eb_service_allow_entry (self, entry, &allowed, &local_error))
           {
             g_warning ("session %" G_GINT64_FORMAT ": cannot let person %" G_GINT64_FORMAT
                        " in: %s",
@@ -860,7 +1050,7 @@ eb_service_finish_end (EbService *self, EbEndData *data, const EbRecordingManife
       recording->started_at_us = ls != NULL ? ls->started_at_us : ended_at_us;
       is_new = TRUE;
     }
-  if (manifest != NULL && !eb_service_recording_take_manifest (self, recording, manifest, error))
+  if (manifest != NULL && !eb_service_recording_merge_manifest (self, recording, manifest, error))
     return FALSE;
   recording->state = complete ? EB_RECORDING_STATE_COMPLETE : EB_RECORDING_STATE_INTERRUPTED;
   recording->ended_at_us = MAX (ended_at_us, recording->started_at_us);
@@ -924,15 +1114,6 @@ eb_service_on_conference_closed (GObject *source, GAsyncResult *result, gpointer
       eb_service_end_return (task, manifest, !manifest->interrupted);
       return;
     }
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      EbLiveSession *ls = eb_service_live_session_lookup (self, data->session_id);
-
-      if (ls != NULL)
-        ls->ending = FALSE;
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
 
   /* The conference did not close cleanly: the session still ends, with
    * what is on disk. */
@@ -952,6 +1133,11 @@ eb_service_on_conference_closed (GObject *source, GAsyncResult *result, gpointer
 /**
  * eb_service_end_session_async:
  * @expected_version: the version read, or 0 for no check
+ * @cancellable: (nullable): already cancelled at the call, nothing
+ *   happens; cancelled later, only the result is dropped: the conference
+ *   once closing closes, the session ends and its recording is
+ *   registered all the same, and the finish reports
+ *   %G_IO_ERROR_CANCELLED
  *
  * Completes once every recording segment is finalised and the recording
  * is registered.
@@ -979,6 +1165,8 @@ eb_service_end_session_async (EbService *self, const EbPrincipal *who, EbId id,
   data->session_id = id;
   g_task_set_task_data (task, data, (GDestroyNotify)eb_end_data_free);
 
+  if (g_task_return_error_if_cancelled (task))
+    return;
   if (!eb_service_require_write (who, "end sessions", &error))
     {
       g_task_return_error (task, error);
@@ -1016,8 +1204,10 @@ eb_service_end_session_async (EbService *self, const EbPrincipal *who, EbId id,
 
   if (live->media != NULL)
     {
-      eb_media_plane_close_conference_async (
-          live->media, id, cancellable, eb_service_on_conference_closed, g_steal_pointer (&task));
+      /* Not the caller's cancellable: a close half done would leave the
+       * session live without a conference. */
+      eb_media_plane_close_conference_async (live->media, id, NULL, eb_service_on_conference_closed,
+                                             g_steal_pointer (&task));
       return;
     }
   {
@@ -1057,10 +1247,21 @@ eb_service_end_session_finish (EbService *self, GAsyncResult *result, EbRecordin
 
 /* --- recovery --- */
 
-/* One session left live by a daemon that stopped: it ends, interrupted. */
+/* Why a live session ends as interrupted. */
+typedef enum
+{
+  /* found live at the start: the previous run stopped without closing it */
+  EB_INTERRUPTION_FOUND_LIVE,
+  /* eboardd is stopping: its conference was closed first */
+  EB_INTERRUPTION_STOPPING,
+} EbInterruption;
+
+/* The one definition of an interrupted session: it ends, its recording
+ * rebuilt from the segments on disk (state interrupted), its open
+ * attendance closed, session-interrupted on its timeline. */
 static gboolean
-eb_service_recover_session (EbService *self, EbSession *session, EbTimelineEvent **out,
-                            GError **error)
+eb_service_recover_session (EbService *self, EbSession *session, EbInterruption cause,
+                            EbTimelineEvent **out, GError **error)
 {
   g_autoptr (EbTransaction) tx = NULL;
   g_autoptr (EbRecordingManifest) manifest = NULL;
@@ -1107,8 +1308,9 @@ eb_service_recover_session (EbService *self, EbSession *session, EbTimelineEvent
     return FALSE;
   recording->state = EB_RECORDING_STATE_INTERRUPTED;
 
-  /* The interruption is dated by the last thing known to have happened:
-   * the end of the last segment, or the last timeline event. */
+  /* A stop is dated now. A session found live is dated by the last thing
+   * known to have happened: the end of the last segment, or the last
+   * timeline event. */
   last_us = eb_recording_last_instant (recording);
   timeline = eb_store_timeline_list (self->store, session->id, NULL, NULL, error);
   if (timeline == NULL)
@@ -1116,8 +1318,8 @@ eb_service_recover_session (EbService *self, EbSession *session, EbTimelineEvent
   if (timeline->len > 0)
     last_us = MAX (
         last_us, ((const EbTimelineEvent *)g_ptr_array_index (timeline, timeline->len - 1))->at_us);
-  if (last_us <= 0)
-    last_us = now_us;
+  if (last_us <= 0 || cause == EB_INTERRUPTION_STOPPING)
+    last_us = MAX (last_us, now_us);
   recording->ended_at_us = MAX (last_us, recording->started_at_us);
   if (is_new ? !eb_store_recording_insert (self->store, recording, error)
              : !eb_store_recording_update (self->store, recording, error))
@@ -1128,10 +1330,15 @@ eb_service_recover_session (EbService *self, EbSession *session, EbTimelineEvent
   for (guint i = 0; i < recording->tracks->len; i++)
     n_segments
         += ((const EbRecordingTrack *)g_ptr_array_index (recording->tracks, i))->segments->len;
-  detail
-      = g_strdup_printf ("eboardd stopped while the session was live; recording %" G_GINT64_FORMAT
-                         " rebuilt from %u segments on disk",
-                         recording->id, n_segments);
+  if (cause == EB_INTERRUPTION_STOPPING)
+    detail = g_strdup_printf ("eboardd stopped while the session was live: conference closed, "
+                              "recording %" G_GINT64_FORMAT " registered from %u segments on disk",
+                              recording->id, n_segments);
+  else
+    detail
+        = g_strdup_printf ("eboardd stopped while the session was live; recording %" G_GINT64_FORMAT
+                           " rebuilt from %u segments on disk",
+                           recording->id, n_segments);
   *out = eb_service_add_timeline (self, session->id, EB_TIMELINE_SESSION_INTERRUPTED,
                                   recording->ended_at_us, recording->started_at_us, 0, NULL, detail,
                                   error);
@@ -1144,9 +1351,14 @@ eb_service_recover_session (EbService *self, EbSession *session, EbTimelineEvent
       g_clear_pointer (out, eb_timeline_event_free);
       return FALSE;
     }
-  g_message ("session %" G_GINT64_FORMAT " was live when eboardd stopped: ended as interrupted, "
-             "recording %" G_GINT64_FORMAT " rebuilt (%u tracks, %u segments)",
-             session->id, recording->id, recording->tracks->len, n_segments);
+  if (cause == EB_INTERRUPTION_STOPPING)
+    g_message ("session %" G_GINT64_FORMAT " stopped with eboardd: conference closed, ended as "
+               "interrupted, recording %" G_GINT64_FORMAT " (%u tracks, %u segments)",
+               session->id, recording->id, recording->tracks->len, n_segments);
+  else
+    g_message ("session %" G_GINT64_FORMAT " was live when eboardd stopped: ended as interrupted, "
+               "recording %" G_GINT64_FORMAT " rebuilt (%u tracks, %u segments)",
+               session->id, recording->id, recording->tracks->len, n_segments);
   return TRUE;
 }
 
@@ -1183,7 +1395,8 @@ eb_service_recover_interrupted (EbService *self, guint *n_recovered, GError **er
 
       if (eb_service_live_session_lookup (self, session->id) != NULL)
         continue; /* live here, not interrupted */
-      if (!eb_service_recover_session (self, session, &event, &local_error))
+      if (!eb_service_recover_session (self, session, EB_INTERRUPTION_FOUND_LIVE, &event,
+                                       &local_error))
         {
           g_warning ("session %" G_GINT64_FORMAT ": cannot recover it: %s", session->id,
                      local_error->message);
@@ -1202,6 +1415,290 @@ eb_service_recover_interrupted (EbService *self, guint *n_recovered, GError **er
       return FALSE;
     }
   return TRUE;
+}
+
+/* --- stopping --- */
+
+typedef struct
+{
+  /* closes not finished yet (plus one while they are being started) */
+  guint pending;
+  guint n_stopped;
+  GError *first_error;
+  GSource *timeout_source;
+  GSource *cancel_source;
+  gboolean returned;
+} EbStopData;
+
+static void
+eb_stop_data_clear_sources (EbStopData *data)
+{
+  if (data->timeout_source != NULL)
+    g_source_destroy (data->timeout_source);
+  g_clear_pointer (&data->timeout_source, g_source_unref);
+  if (data->cancel_source != NULL)
+    g_source_destroy (data->cancel_source);
+  g_clear_pointer (&data->cancel_source, g_source_unref);
+}
+
+static void
+eb_stop_data_free (EbStopData *data)
+{
+  eb_stop_data_clear_sources (data);
+  g_clear_error (&data->first_error);
+  g_free (data);
+}
+
+/* One conference being closed for the stop. */
+typedef struct
+{
+  GTask *task;
+  EbId session_id;
+} EbStopClose;
+
+static void
+eb_stop_close_free (EbStopClose *close)
+{
+  g_clear_object (&close->task);
+  g_free (close);
+}
+
+/* Completes the stop once (every close finished, the time is up, or the
+ * caller cancelled); closes that finish later still end their session. */
+static void
+eb_service_stop_return (GTask *task, GError *error)
+{
+  EbStopData *data = g_task_get_task_data (task);
+
+  if (data->returned)
+    {
+      g_clear_error (&error);
+      return;
+    }
+  data->returned = TRUE;
+  eb_stop_data_clear_sources (data);
+  if (error == NULL && data->first_error != NULL)
+    error = g_error_copy (data->first_error);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+eb_service_stop_release (GTask *task)
+{
+  EbStopData *data = g_task_get_task_data (task);
+
+  g_assert (data->pending > 0);
+  if (--data->pending == 0)
+    eb_service_stop_return (task, NULL);
+}
+
+static gboolean
+eb_service_stop_timeout_cb (gpointer user_data)
+{
+  GTask *task = G_TASK (user_data);
+  EbStopData *data = g_task_get_task_data (task);
+
+  eb_service_stop_return (
+      task, g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                         "%u live session(s) still closing when the time was up; the next start "
+                         "recovers them",
+                         data->pending));
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+eb_service_stop_cancelled_cb (GCancellable *cancellable, gpointer user_data)
+{
+  GTask *task = G_TASK (user_data);
+
+  eb_service_stop_return (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                     "stopping live sessions was "
+                                                     "cancelled"));
+  return G_SOURCE_REMOVE;
+}
+
+/* The conference of a session is closed (or it had none): the session
+ * ends as interrupted, with what its recorders finalised. */
+static gboolean
+eb_service_stop_session (EbService *self, EbId session_id, GError **error)
+{
+  g_autoptr (EbSession) session = NULL;
+  g_autoptr (EbTimelineEvent) event = NULL;
+  EbLiveSession *ls;
+
+  session = eb_store_session_get (self->store, session_id, error);
+  if (!eb_service_check_found (session != NULL, "session", session_id, error))
+    return FALSE;
+  if (session->state == EB_SESSION_STATE_LIVE
+      && !eb_service_recover_session (self, session, EB_INTERRUPTION_STOPPING, &event, error))
+    {
+      ls = eb_service_live_session_lookup (self, session_id);
+      if (ls != NULL)
+        ls->ending = FALSE;
+      return FALSE;
+    }
+  eb_service_live_session_remove (self, session_id);
+  if (event != NULL)
+    eb_service_emit_session_event (self, event);
+  return TRUE;
+}
+
+static void
+eb_service_stop_one (GTask *task, EbId session_id)
+{
+  EbService *self = g_task_get_source_object (task);
+  EbStopData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+
+  if (eb_service_stop_session (self, session_id, &error))
+    data->n_stopped++;
+  else
+    {
+      g_warning ("session %" G_GINT64_FORMAT ": cannot end it as interrupted: %s (the next start "
+                 "recovers it)",
+                 session_id, error->message);
+      if (data->first_error == NULL)
+        data->first_error = g_steal_pointer (&error);
+    }
+  eb_service_stop_release (task);
+}
+
+static void
+eb_service_on_stop_closed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  EbStopClose *close = user_data;
+  g_autoptr (EbRecordingManifest) manifest = NULL;
+  g_autoptr (GError) error = NULL;
+
+  /* The manifest written on disk as segments closed is what the session
+   * is registered with, as for a recovery; an unclean close still leaves
+   * what was finalised. */
+  manifest = eb_media_plane_close_conference_finish (EB_MEDIA_PLANE (source), result, &error);
+  if (manifest == NULL && !g_error_matches (error, EB_ERROR, EB_ERROR_NOT_FOUND))
+    g_warning ("session %" G_GINT64_FORMAT ": the conference did not close cleanly: %s",
+               close->session_id, error->message);
+  eb_service_stop_one (close->task, close->session_id);
+  eb_stop_close_free (close);
+}
+
+/**
+ * eb_service_stop_live_async:
+ * @timeout_ms: how long the conferences may take to close; 0 closes
+ *   nothing
+ *
+ * For a clean stop of the daemon, once no request is served any more:
+ * closes the conference of every live session (each recorder finalises
+ * its last segment) and ends each session as interrupted, as a recovery
+ * at the next start would (its recording registered from the segments on
+ * disk, session-interrupted on its timeline), logging one line per
+ * session. A session already ending is left to its end. Completes with
+ * G_IO_ERROR_TIMED_OUT after @timeout_ms: the sessions not ended by then
+ * stay live in the database and the next start recovers them.
+ */
+void
+eb_service_stop_live_async (EbService *self, guint timeout_ms, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GPtrArray) sessions = NULL;
+  GError *error = NULL;
+  EbSessionFilter filter = { 0, 0, EB_SESSION_STATE_LIVE, 0, 0 };
+  EbServiceLive *live;
+  EbStopData *data;
+
+  g_return_if_fail (EB_IS_SERVICE (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  live = eb_service_live (self);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, eb_service_stop_live_async);
+  data = g_new0 (EbStopData, 1);
+  g_task_set_task_data (task, data, (GDestroyNotify)eb_stop_data_free);
+
+  sessions = eb_store_session_list (self->store, &filter, NULL, NULL, &error);
+  if (sessions == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (sessions->len > 0 && timeout_ms == 0)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                               "no time left to close %u live session(s); the next start "
+                               "recovers them",
+                               sessions->len);
+      return;
+    }
+
+  data->pending = 1;
+  for (guint i = 0; i < sessions->len; i++)
+    {
+      const EbSession *session = g_ptr_array_index (sessions, i);
+      EbLiveSession *ls = eb_service_live_session_lookup (self, session->id);
+      EbStopClose *close;
+
+      if (ls != NULL && ls->ending)
+        {
+          g_message ("session %" G_GINT64_FORMAT " is already ending: left to its end",
+                     session->id);
+          continue;
+        }
+      if (ls != NULL)
+        ls->ending = TRUE;
+      data->pending++;
+      if (live->media == NULL)
+        {
+          eb_service_stop_one (task, session->id);
+          continue;
+        }
+      close = g_new0 (EbStopClose, 1);
+      close->task = g_object_ref (task);
+      close->session_id = session->id;
+      eb_media_plane_close_conference_async (live->media, session->id, NULL,
+                                             eb_service_on_stop_closed, close);
+    }
+
+  if (data->pending > 1)
+    {
+      data->timeout_source = g_timeout_source_new (timeout_ms);
+      g_source_set_callback (data->timeout_source, eb_service_stop_timeout_cb, task, NULL);
+      g_source_attach (data->timeout_source, g_main_context_get_thread_default ());
+      if (cancellable != NULL)
+        {
+          data->cancel_source = g_cancellable_source_new (cancellable);
+          g_source_set_callback (data->cancel_source, G_SOURCE_FUNC (eb_service_stop_cancelled_cb),
+                                 task, NULL);
+          g_source_attach (data->cancel_source, g_main_context_get_thread_default ());
+        }
+    }
+  eb_service_stop_release (task);
+}
+
+/**
+ * eb_service_stop_live_finish:
+ * @n_stopped: (out) (optional): how many sessions ended as interrupted
+ *   (also when the stop did not complete)
+ *
+ * Returns: whether every live session was closed and ended in time
+ */
+gboolean
+eb_service_stop_live_finish (EbService *self, GAsyncResult *result, guint *n_stopped,
+                             GError **error)
+{
+  EbStopData *data;
+
+  g_return_val_if_fail (EB_IS_SERVICE (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == eb_service_stop_live_async,
+                        FALSE);
+
+  data = g_task_get_task_data (G_TASK (result));
+  if (n_stopped != NULL)
+    *n_stopped = data->n_stopped;
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* --- join details --- */
@@ -1256,8 +1753,10 @@ eb_service_get_join_details (EbService *self, const EbPrincipal *who, EbId sessi
   g_autoptr (GError) local_error = NULL;
   g_autofree char *pull_prefix = NULL;
   g_autofree char *pull_suffix = NULL;
+  g_autofree char *reason = NULL;
   EbJoinClaims claims = { 0 };
   EbServiceLive *live;
+  gboolean usable = FALSE;
 
   g_return_val_if_fail (EB_IS_SERVICE (self), NULL);
   g_return_val_if_fail (who != NULL, NULL);
@@ -1293,6 +1792,15 @@ eb_service_get_join_details (EbService *self, const EbPrincipal *who, EbId sessi
       g_set_error (error, EB_ERROR, EB_ERROR_FORBIDDEN,
                    "person %" G_GINT64_FORMAT " declined session %" G_GINT64_FORMAT, who->person_id,
                    session_id);
+      return NULL;
+    }
+  if (!eb_service_check_person_usable (self, who->person_id, &usable, &reason, error))
+    return NULL;
+  if (!usable)
+    {
+      g_set_error (error, EB_ERROR, EB_ERROR_FORBIDDEN,
+                   "person %" G_GINT64_FORMAT " may not join session %" G_GINT64_FORMAT ": %s",
+                   who->person_id, session_id, reason);
       return NULL;
     }
   if (!eb_service_session_is_open (session, error))

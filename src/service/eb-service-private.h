@@ -97,8 +97,14 @@ void eb_service_live_class_init (GObjectClass *object_class);
 /* Drops the media plane (disconnecting from it) and the live state. */
 void eb_service_live_dispose (EbService *self);
 /* After a roster change committed: when @session is live, lets the
- * person's encoder in (an entry not declined) or cuts it off (no entry,
- * or declined). */
+ * person's encoder in (an entry not declined, a person who may still
+ * join) or cuts it off (no entry, declined, or a person who may not). */
 void eb_service_live_sync_participant (EbService *self, const EbSession *session, EbId person_id);
+/* After a change of a person or a site committed: in every live session,
+ * the roster members who are @person_id or whose home site is @site_id
+ * (0: neither) are let in again or cut off, as their person and site now
+ * allow (an inactive or deleted person, a suspended or withdrawn site:
+ * cut off). */
+void eb_service_live_sync_people (EbService *self, EbId person_id, EbId site_id);
 
 G_END_DECLS

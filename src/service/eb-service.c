@@ -11,6 +11,7 @@
 #include <eboard/eb-specialty.h>
 
 #include "eb-service-private.h"
+#include "eb-service-credentials-private.h"
 
 #define EB_SERVICE_DEFAULT_PUBLIC_URL "http://127.0.0.1:8080"
 #define EB_SERVICE_DEFAULT_ORGANIZER "eboard@localhost"
@@ -428,30 +429,22 @@ eb_service_format_utc (gint64 instant)
 
 /* --- authentication and tokens --- */
 
-/*
- * Whether the owner of @token may still use it: tokens of nobody (the
- * bootstrap admin token) always may; a person's only while the person is
- * active and their home site neither suspended nor withdrawn. @reason:
- * (out) (optional) (transfer full): why not. FALSE only for a failure.
- */
-static gboolean
-eb_service_check_token_owner (EbService *self, const EbToken *token, gboolean *usable,
-                              char **reason, GError **error)
+gboolean
+eb_service_check_person_usable (EbService *self, EbId person_id, gboolean *usable, char **reason,
+                                GError **error)
 {
   g_autoptr (EbPerson) person = NULL;
   g_autoptr (EbSite) site = NULL;
   g_autoptr (GError) local_error = NULL;
   g_autofree char *why = NULL;
 
-  *usable = TRUE;
-  if (token->person_id <= 0)
-    return TRUE;
-  person = eb_store_person_get (self->store, token->person_id, &local_error);
+  *usable = FALSE;
+  person = eb_store_person_get (self->store, person_id, &local_error);
   if (person == NULL)
     {
       if (!eb_service_accept_not_found (&local_error, error))
         return FALSE;
-      why = g_strdup_printf ("person %" G_GINT64_FORMAT " no longer exists", token->person_id);
+      why = g_strdup_printf ("person %" G_GINT64_FORMAT " no longer exists", person_id);
     }
   else if (!person->active)
     {
@@ -477,6 +470,22 @@ eb_service_check_token_owner (EbService *self, const EbToken *token, gboolean *u
   if (reason != NULL)
     *reason = g_steal_pointer (&why);
   return TRUE;
+}
+
+/*
+ * Whether the owner of @token may still use it: tokens of nobody (the
+ * bootstrap admin token) always may; a person's only while
+ * eb_service_check_person_usable() says so. @reason: (out) (optional)
+ * (transfer full): why not. FALSE only for a failure.
+ */
+static gboolean
+eb_service_check_token_owner (EbService *self, const EbToken *token, gboolean *usable,
+                              char **reason, GError **error)
+{
+  *usable = TRUE;
+  if (token->person_id <= 0)
+    return TRUE;
+  return eb_service_check_person_usable (self, token->person_id, usable, reason, error);
 }
 
 /* Whether @token lets its bearer in at @now (owner included). */
@@ -657,11 +666,10 @@ eb_service_create_token (EbService *self, const EbPrincipal *who, EbId person_id
   if (!eb_service_require_admin (who, "manage tokens", error))
     return NULL;
 
-  /* One detail for every bad label, and the trimmed label is what is stored. */
+  /* The checks of every other one-line text (control characters
+   * included); the trimmed label is what is stored. */
+  eb_violations_check_required_text (invalid, "label", label, 200);
   trimmed = g_strstrip (g_strdup (label != NULL ? label : ""));
-  if (trimmed[0] == '\0' || !g_utf8_validate (label, -1, NULL) || g_utf8_strlen (label, -1) > 200)
-    eb_violations_add_invalid_field (invalid, "label",
-                                     "label must be 1 to 200 characters, not blank");
   eb_violations_check_enum (invalid, "role", eb_role_to_string (role), "a role");
   if (eb_role_to_string (role) != NULL && role != EB_ROLE_ADMIN && person_id <= 0)
     eb_violations_add_invalid_field (invalid, "person_id", "person_id is required for role %s",

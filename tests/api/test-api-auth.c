@@ -265,6 +265,38 @@ prepare_calendar (Matrix *matrix, Target *target)
   target->path = g_strdup_printf ("/api/v1/people/%" G_GINT64_FORMAT "/calendar.ics", matrix->on);
 }
 
+/* The "on" clinician's secret calendar feed (a new secret each time);
+ * returns the secret. */
+static char *
+fresh_feed (Matrix *matrix)
+{
+  g_autoptr (EbCalendarFeed) feed = NULL;
+  g_autoptr (GError) error = NULL;
+  char *secret = NULL;
+
+  feed = eb_service_create_calendar_feed (matrix->server->service, &matrix->server->admin,
+                                          matrix->on, &secret, NULL, &error);
+  g_assert_no_error (error);
+  return secret;
+}
+
+static void
+prepare_feed (Matrix *matrix, Target *target)
+{
+  g_free (fresh_feed (matrix));
+  /* The "on" clinician's own; the "off" clinician's is not theirs. */
+  target->path = g_strdup_printf ("/api/v1/people/%" G_GINT64_FORMAT "/calendar-feed", matrix->on);
+}
+
+static void
+prepare_feed_url (Matrix *matrix, Target *target)
+{
+  g_autofree char *secret = fresh_feed (matrix);
+
+  fresh_session (matrix, FALSE);
+  target->path = g_strdup_printf ("/api/v1/calendar/%s.ics", secret);
+}
+
 static void
 prepare_new_session (Matrix *matrix, Target *target)
 {
@@ -543,6 +575,11 @@ static const MatrixRow matrix_rows[] = {
   { "PATCH", "/api/v1/people/{id}", prepare_person, "1122333" },
   { "DELETE", "/api/v1/people/{id}", prepare_person, "1122333" },
   { "GET", "/api/v1/people/{id}/calendar.ics", prepare_calendar, "1122232" },
+  { "GET", "/api/v1/people/{id}/calendar-feed", prepare_feed, "1122232" },
+  { "POST", "/api/v1/people/{id}/calendar-feed", prepare_feed, "1122233" },
+  { "DELETE", "/api/v1/people/{id}/calendar-feed", prepare_feed, "1122233" },
+  /* The secret is the credential: any Authorization header is ignored. */
+  { "GET", "/api/v1/calendar/{secret}.ics", prepare_feed_url, "2222222" },
 
   { "GET", "/api/v1/sessions", prepare_fixed, "1122222" },
   { "POST", "/api/v1/sessions", prepare_new_session, "1122333" },

@@ -211,6 +211,19 @@ eb_test_daemon_stop (EbTestDaemon *daemon, int signum)
 }
 
 void
+eb_test_daemon_kill (EbTestDaemon *daemon)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_nonnull (g_subprocess_get_identifier (daemon->process));
+  g_subprocess_send_signal (daemon->process, SIGKILL);
+  g_subprocess_wait (daemon->process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_signaled (daemon->process));
+  g_assert_cmpint (g_subprocess_get_term_sig (daemon->process), ==, SIGKILL);
+}
+
+void
 eb_test_daemon_free (EbTestDaemon *daemon)
 {
   if (daemon == NULL)

@@ -48,6 +48,9 @@ EbTestDaemon *eb_test_daemon_start (const char *data_dir, const char *const *ext
 /* Sends @signum and waits (at most 20 s) for the exit; returns the exit
  * status (or fails the test if it did not exit normally). */
 int eb_test_daemon_stop (EbTestDaemon *daemon, int signum);
+/* Kills the daemon with SIGKILL and reaps it (fails the test if it had
+ * exited already). */
+void eb_test_daemon_kill (EbTestDaemon *daemon);
 void eb_test_daemon_free (EbTestDaemon *daemon);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EbTestDaemon, eb_test_daemon_free)
 /* (transfer full): what the daemon wrote on stderr so far. */

@@ -107,14 +107,14 @@ test_migrations_fresh (Fixture *f, gconstpointer data)
 {
   static const char *const tables[] = {
     "sites",        "people",     "sessions",         "session_exceptions", "roster_entries",
-    "agenda_items", "api_tokens", "idempotency_keys", "audit_log",
+    "agenda_items", "api_tokens", "idempotency_keys", "audit_log",          "calendar_feeds",
   };
   g_autofree char *journal = NULL;
   g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
   GStatBuf st;
 
-  g_assert_cmpint (eb_store_get_schema_version (f->store), ==, 3);
-  g_assert_cmpint (test_raw_int (f->path, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (eb_store_get_schema_version (f->store), ==, 4);
+  g_assert_cmpint (test_raw_int (f->path, "PRAGMA user_version"), ==, 4);
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
     {
       g_autofree char *sql = g_strdup_printf (
@@ -162,7 +162,7 @@ test_migrations_reopen (Fixture *f, gconstpointer data)
       g_clear_object (&f->store);
       f->store = eb_store_open (f->path, NULL, &error);
       g_assert_no_error (error);
-      g_assert_cmpint (eb_store_get_schema_version (f->store), ==, 3);
+      g_assert_cmpint (eb_store_get_schema_version (f->store), ==, 4);
       again = eb_store_site_get (f->store, site->id, &error);
       g_assert_no_error (error);
       g_assert_cmpstr (again->code, ==, "ABC");
@@ -211,15 +211,16 @@ test_migrations_folder (Fixture *f, gconstpointer data)
               "ALTER TABLE sites ADD COLUMN note TEXT;\n");
   write_file (dir, "003-more.sql", "CREATE TABLE more (x INTEGER);\n");
   write_file (dir, "004-most.sql", "CREATE TABLE most (x INTEGER);\n");
+  write_file (dir, "005-last.sql", "CREATE TABLE last (x INTEGER);\n");
   store = eb_store_open (path, dir, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (eb_store_get_schema_version (store), ==, 4);
+  g_assert_cmpint (eb_store_get_schema_version (store), ==, 5);
   g_clear_object (&store);
-  g_assert_cmpint (test_raw_int (path, "PRAGMA user_version"), ==, 4);
+  g_assert_cmpint (test_raw_int (path, "PRAGMA user_version"), ==, 5);
   g_assert_cmpint (test_raw_int (path, "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'extra'"),
                    ==, 1);
 
-  /* The built-in migrations stop at 3: this file is now too new for them. */
+  /* The built-in migrations stop at 4: this file is now too new for them. */
   store = eb_store_open (path, NULL, &error);
   g_assert_null (store);
   g_assert_error (error, EB_ERROR, EB_ERROR_FAILED);
@@ -243,9 +244,10 @@ test_migrations_broken (Fixture *f, gconstpointer data)
   /* The folder holds the shipped migrations the database already has. */
   copy_shipped_migration (dir, "002-live.sql");
   copy_shipped_migration (dir, "003-series-start.sql");
+  copy_shipped_migration (dir, "004-calendar-feeds.sql");
 
   /* A migration that fails half-way through. */
-  write_file (dir, "004-broken.sql",
+  write_file (dir, "005-broken.sql",
               "CREATE TABLE half (x INTEGER);\n"
               "UPDATE sites SET name = 'changed';\n"
               "INSERT INTO nowhere VALUES (1);\n");
@@ -253,34 +255,34 @@ test_migrations_broken (Fixture *f, gconstpointer data)
   g_assert_null (store);
   g_assert_error (error, EB_ERROR, EB_ERROR_FAILED);
   g_test_message ("%s", error->message);
-  g_assert_nonnull (strstr (error->message, "004-broken.sql"));
+  g_assert_nonnull (strstr (error->message, "005-broken.sql"));
   g_assert_nonnull (strstr (error->message, "no such table: nowhere"));
   g_clear_error (&error);
   after = read_file_bytes (f->path);
   g_assert_true (g_bytes_equal (before, after));
-  g_assert_cmpint (test_raw_int (f->path, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (test_raw_int (f->path, "PRAGMA user_version"), ==, 4);
   g_assert_cmpint (test_raw_int (f->path, "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'half'"),
                    ==, 0);
   g_assert_cmpint (test_raw_int (f->path, "SELECT COUNT(*) FROM sites WHERE name = 'changed'"), ==,
                    0);
 
   /* A gap in the numbering. */
-  file = g_build_filename (dir, "004-broken.sql", NULL);
+  file = g_build_filename (dir, "005-broken.sql", NULL);
   g_assert_cmpint (g_unlink (file), ==, 0);
-  write_file (dir, "005-later.sql", "CREATE TABLE later (x INTEGER);");
+  write_file (dir, "006-later.sql", "CREATE TABLE later (x INTEGER);");
   store = eb_store_open (f->path, dir, &error);
   g_assert_null (store);
   g_assert_error (error, EB_ERROR, EB_ERROR_FAILED);
-  g_assert_nonnull (strstr (error->message, "migration 004 is missing"));
+  g_assert_nonnull (strstr (error->message, "migration 005 is missing"));
   g_clear_error (&error);
 
   /* Two migrations with one number. */
-  write_file (dir, "004-a.sql", "CREATE TABLE a (x INTEGER);");
-  write_file (dir, "004-b.sql", "CREATE TABLE b (x INTEGER);");
+  write_file (dir, "005-a.sql", "CREATE TABLE a (x INTEGER);");
+  write_file (dir, "005-b.sql", "CREATE TABLE b (x INTEGER);");
   store = eb_store_open (f->path, dir, &error);
   g_assert_null (store);
   g_assert_error (error, EB_ERROR, EB_ERROR_FAILED);
-  g_assert_nonnull (strstr (error->message, "number 4"));
+  g_assert_nonnull (strstr (error->message, "number 5"));
   g_clear_error (&error);
 
   /* No folder at all. */
@@ -296,7 +298,7 @@ test_migrations_broken (Fixture *f, gconstpointer data)
   /* And the database is still fine for the built-in migrations. */
   f->store = eb_store_open (f->path, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (eb_store_get_schema_version (f->store), ==, 3);
+  g_assert_cmpint (eb_store_get_schema_version (f->store), ==, 4);
   g_assert_cmpint (test_raw_int (f->path, "SELECT COUNT(*) FROM sites WHERE code = 'KEEP'"), ==, 1);
 }
 

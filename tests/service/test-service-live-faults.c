@@ -1,0 +1,958 @@
+/*
+ * Copyright 2026 The eboard authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "eb-config.h"
+
+#include <string.h>
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+
+#include <eboard/eb-join.h>
+#include <eboard/eb-service.h>
+
+/*
+ * Live sessions when something goes wrong, over a real store and a real
+ * media plane: an end whose caller gives up, recorders that finish after
+ * the end's wait, a conference that did not close cleanly, and people and
+ * sites whose status changes while a session is live.
+ *
+ * Whether the plane lets someone in is asked of the plane itself: a WHIP
+ * publish and a WHEP view with an offer that is not SDP are refused as
+ * forbidden for someone who may not join, as invalid (nothing else
+ * happens) for someone who may, and as not found once the conference is
+ * closed.
+ */
+
+#define NY "America/New_York"
+
+static const guint8 join_key[EB_JOIN_KEY_LENGTH] = {
+  0x3c, 0x91, 0x5e, 0x07, 0xa2, 0x6f, 0x18, 0xd4, 0x4b, 0xe9, 0x20, 0x7a, 0x95, 0x0c, 0xb3, 0x66,
+  0x81, 0x2d, 0xf0, 0x53, 0x1e, 0xc7, 0x48, 0x9b, 0x36, 0xda, 0x0f, 0x72, 0xa5, 0x19, 0xec, 0x44,
+};
+
+typedef struct
+{
+  char *dir;
+  char *db_path;
+  char *recordings_dir;
+  EbStore *store;
+  EbService *service;
+  EbMediaPlane *media;
+  EbPrincipal admin;
+  EbPrincipal coordinator;
+  EbPrincipal chair;
+  EbPrincipal panelist;
+  EbPrincipal observer;
+  EbId hub_id;
+  EbId member_id;
+  EbId session_id;
+  /* "session-event" emissions (element-type EbTimelineEvent) */
+  GPtrArray *events;
+  guint n_people;
+} Fixture;
+
+static void
+rm_rf (const char *path)
+{
+  g_autoptr (GDir) dir = NULL;
+  const char *name;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_unlink (path);
+      return;
+    }
+  dir = g_dir_open (path, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      rm_rf (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+on_session_event (EbService *service, EbTimelineEvent *event, gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  g_ptr_array_add (f->events, eb_timeline_event_copy (event));
+}
+
+static void
+open_service (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  EbServiceSettings settings
+      = { NULL, "http://127.0.0.1:9/", "board@test.invalid", "test.eboard.invalid" };
+  EbLiveSettings live = {
+    .srt_host = "127.0.0.1",
+    .srt_port = 0,
+    .credential_lifetime = 3600,
+    .recordings_dir = f->recordings_dir,
+  };
+
+  f->store = eb_store_open (f->db_path, NULL, &error);
+  g_assert_no_error (error);
+  f->service = eb_service_new (f->store, &settings);
+  eb_service_set_media_plane (f->service, f->media, join_key, sizeof join_key, &live);
+  g_signal_connect (f->service, "session-event", G_CALLBACK (on_session_event), f);
+}
+
+static EbMediaPlane *
+new_media_plane (const char *recordings_dir, gboolean listen)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EbMediaPlane) media = NULL;
+  EbMediaSettings settings = {
+    .pipelines_dir = EB_SOURCE_PIPELINESDIR,
+    .recordings_dir = recordings_dir,
+    .srt_address = "127.0.0.1",
+    .srt_port = 0,
+    .segment_seconds = 2,
+    .subscriber_queue_bytes = 0,
+    .credential_key = join_key,
+    .credential_key_length = sizeof join_key,
+  };
+
+  media = eb_media_plane_new (&settings, &error);
+  g_assert_no_error (error);
+  if (listen)
+    {
+      g_assert_true (eb_media_plane_start (media, &error));
+      g_assert_no_error (error);
+    }
+  return g_steal_pointer (&media);
+}
+
+static EbId
+add_site (Fixture *f, const char *code, gboolean hub)
+{
+  g_autoptr (EbSite) input = eb_site_new ();
+  g_autoptr (EbSite) site = NULL;
+  g_autoptr (GError) error = NULL;
+
+  input->name = g_strdup_printf ("Site %s", code);
+  input->code = g_strdup (code);
+  input->timezone = g_strdup (NY);
+  input->status = EB_SITE_STATUS_ACTIVE;
+  input->is_hub = hub;
+  site = eb_service_create_site (f->service, &f->admin, input, &error);
+  g_assert_no_error (error);
+  return site->id;
+}
+
+static EbPrincipal
+add_person (Fixture *f, EbId token_id, const char *name, const char *specialty, EbId site_id,
+            EbRole role)
+{
+  g_autoptr (EbPerson) input = eb_person_new ();
+  g_autoptr (EbPerson) person = NULL;
+  g_autoptr (GError) error = NULL;
+  EbPrincipal who = { token_id, 0, role };
+
+  input->name = g_strdup (name);
+  input->email = g_strdup_printf ("person%u@example.org", ++f->n_people);
+  input->specialty = g_strdup (specialty);
+  input->home_site_id = site_id;
+  input->active = TRUE;
+  person = eb_service_create_person (f->service, &f->admin, input, &error);
+  g_assert_no_error (error);
+  who.person_id = person->id;
+  return who;
+}
+
+static void
+add_entry (Fixture *f, EbId session_id, EbId person_id, EbRosterRole role)
+{
+  g_autoptr (EbRosterEntry) input = eb_roster_entry_new ();
+  g_autoptr (EbRosterEntry) entry = NULL;
+  g_autoptr (GError) error = NULL;
+
+  input->session_id = session_id;
+  input->person_id = person_id;
+  input->role = role;
+  entry = eb_service_add_roster_entry (f->service, &f->coordinator, input, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* A scheduled session: the chair and the panelist of the member site, an
+ * observer of the hub. */
+static EbId
+add_scheduled_session (Fixture *f)
+{
+  g_autoptr (EbSession) input = eb_session_new ();
+  g_autoptr (EbSession) session = NULL;
+  g_autoptr (EbSession) scheduled = NULL;
+  g_autoptr (GError) error = NULL;
+
+  input->title = g_strdup ("Live board");
+  input->focus = g_strdup ("Tumor board");
+  input->host_site_id = f->hub_id;
+  input->start = g_get_real_time () / G_USEC_PER_SEC + 3600;
+  input->duration_minutes = 60;
+  input->timezone = g_strdup (NY);
+  session = eb_service_create_session (f->service, &f->coordinator, input, &error);
+  g_assert_no_error (error);
+  add_entry (f, session->id, f->chair.person_id, EB_ROSTER_ROLE_CHAIR);
+  add_entry (f, session->id, f->panelist.person_id, EB_ROSTER_ROLE_PANELIST);
+  add_entry (f, session->id, f->observer.person_id, EB_ROSTER_ROLE_OBSERVER);
+  scheduled = eb_service_transition_session (f->service, &f->coordinator, session->id,
+                                             EB_SESSION_STATE_SCHEDULED, 0, &error);
+  g_assert_no_error (error);
+  return session->id;
+}
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("eboard-live-faults-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->db_path = g_build_filename (f->dir, "eboard.db", NULL);
+  f->recordings_dir = g_build_filename (f->dir, "recordings", NULL);
+  g_assert_cmpint (g_mkdir (f->recordings_dir, 0700), ==, 0);
+  f->events = g_ptr_array_new_with_free_func ((GDestroyNotify)eb_timeline_event_free);
+  f->media = new_media_plane (f->recordings_dir, GPOINTER_TO_INT (data));
+  f->admin = (EbPrincipal){ 1, 0, EB_ROLE_ADMIN };
+  open_service (f);
+
+  f->hub_id = add_site (f, "HUB", TRUE);
+  f->member_id = add_site (f, "MEM", FALSE);
+  f->coordinator
+      = add_person (f, 10, "Cora Coordinator", "surgery", f->hub_id, EB_ROLE_COORDINATOR);
+  f->chair = add_person (f, 12, "Chad Chair", "medical_oncology", f->member_id, EB_ROLE_CLINICIAN);
+  f->panelist
+      = add_person (f, 13, "Pam Panelist", "diagnostic_radiology", f->member_id, EB_ROLE_CLINICIAN);
+  f->observer = add_person (f, 14, "Olga Observer", "pathology", f->hub_id, EB_ROLE_CLINICIAN);
+  f->session_id = add_scheduled_session (f);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  g_clear_object (&f->service);
+  if (f->store != NULL)
+    eb_store_close (f->store);
+  g_clear_object (&f->store);
+  g_clear_object (&f->media);
+  g_clear_pointer (&f->events, g_ptr_array_unref);
+  rm_rf (f->dir);
+  g_free (f->recordings_dir);
+  g_free (f->db_path);
+  g_free (f->dir);
+}
+
+/* --- helpers --- */
+
+typedef struct
+{
+  GMainLoop *loop;
+  GAsyncResult *result;
+} Waiter;
+
+static void
+waiter_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Waiter *w = user_data;
+
+  w->result = g_object_ref (result);
+  g_main_loop_quit (w->loop);
+}
+
+static gboolean
+waiter_timeout (gpointer user_data)
+{
+  g_error ("waited too long");
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main context until @w has its result. */
+static void
+waiter_wait (Waiter *w)
+{
+  guint timeout = g_timeout_add_seconds (60, waiter_timeout, NULL);
+
+  if (w->result == NULL)
+    g_main_loop_run (w->loop);
+  g_source_remove (timeout);
+}
+
+static void
+waiter_clear (Waiter *w)
+{
+  g_clear_object (&w->result);
+  g_clear_pointer (&w->loop, g_main_loop_unref);
+}
+
+/* Ends the session; @cancel: (nullable) is cancelled right after the
+ * call, when the conference is already closing. */
+static EbSession *
+end_session (Fixture *f, GCancellable *cancellable, gboolean cancel, EbRecording **recording,
+             GError **error)
+{
+  Waiter w = { g_main_loop_new (NULL, FALSE), NULL };
+  EbSession *session;
+
+  eb_service_end_session_async (f->service, &f->coordinator, f->session_id, 0, cancellable,
+                                waiter_done, &w);
+  if (cancel)
+    g_cancellable_cancel (cancellable);
+  waiter_wait (&w);
+  session = eb_service_end_session_finish (f->service, w.result, recording, error);
+  waiter_clear (&w);
+  return session;
+}
+
+static void
+start_session (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EbSession) session
+      = eb_service_start_session (f->service, &f->coordinator, f->session_id, 0, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (session->state, ==, EB_SESSION_STATE_LIVE);
+}
+
+static EbSessionState
+session_state (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EbSession) session
+      = eb_service_get_session (f->service, &f->admin, f->session_id, &error);
+
+  g_assert_no_error (error);
+  return session->state;
+}
+
+/* (transfer full): the session's only recording */
+static EbRecording *
+the_recording (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) recordings
+      = eb_service_list_recordings (f->service, &f->admin, f->session_id, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (recordings->len, ==, 1);
+  return eb_recording_copy (recordings->pdata[0]);
+}
+
+static gboolean
+timeline_has (Fixture *f, EbTimelineKind kind, EbId person_id)
+{
+  for (guint i = 0; i < f->events->len; i++)
+    {
+      const EbTimelineEvent *e = f->events->pdata[i];
+
+      if (e->kind == kind && (person_id == 0 || e->person_id == person_id))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+quit_loop (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_main_loop_for (guint ms)
+{
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+  g_timeout_add (ms, quit_loop, loop);
+  g_main_loop_run (loop);
+}
+
+/* The error code the plane answers a WHIP publish (or, with @view, a
+ * WHEP view) of @person_id with an offer that is not SDP: FORBIDDEN for
+ * someone it does not let in, INVALID for someone it does, NOT_FOUND
+ * without a live conference. */
+static gint
+plane_answer (Fixture *f, EbId person_id, gboolean view)
+{
+  Waiter w = { g_main_loop_new (NULL, FALSE), NULL };
+  g_autoptr (EbWebrtcAnswer) answer = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (view)
+    eb_media_plane_whep_view_async (f->media, f->session_id, person_id, "not an offer", NULL,
+                                    waiter_done, &w);
+  else
+    eb_media_plane_whip_publish_async (f->media, f->session_id, person_id, "not an offer", NULL,
+                                       waiter_done, &w);
+  waiter_wait (&w);
+  answer = view ? eb_media_plane_whep_view_finish (f->media, w.result, &error)
+                : eb_media_plane_whip_publish_finish (f->media, w.result, &error);
+  waiter_clear (&w);
+  g_assert_null (answer);
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == EB_ERROR);
+  return error->code;
+}
+
+/* Whether the plane lets @person_id publish and view (both, or neither). */
+static gboolean
+plane_admits (Fixture *f, EbId person_id)
+{
+  gint publish = plane_answer (f, person_id, FALSE);
+
+  g_assert_true (publish == EB_ERROR_FORBIDDEN || publish == EB_ERROR_INVALID);
+  g_assert_cmpint (plane_answer (f, person_id, TRUE), ==, publish);
+  return publish == EB_ERROR_INVALID;
+}
+
+/* The error code of a join details request (0: granted). */
+static gint
+join_details_code (Fixture *f, const EbPrincipal *who)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EbJoinDetails) details
+      = eb_service_get_join_details (f->service, who, f->session_id, &error);
+
+  if (details != NULL)
+    {
+      g_assert_no_error (error);
+      g_assert_nonnull (details->credential);
+      return 0;
+    }
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == EB_ERROR);
+  return error->code;
+}
+
+static void
+set_person_active (Fixture *f, EbId person_id, gboolean active)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EbPerson) person = eb_service_get_person (f->service, &f->admin, person_id, &error);
+  g_autoptr (EbPerson) updated = NULL;
+
+  g_assert_no_error (error);
+  person->active = active;
+  updated = eb_service_update_person (f->service, &f->admin, person, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (updated->active, ==, active);
+}
+
+static void
+set_site_status (Fixture *f, EbId site_id, EbSiteStatus status)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EbSite) site = eb_service_get_site (f->service, &f->admin, site_id, &error);
+  g_autoptr (EbSite) updated = NULL;
+
+  g_assert_no_error (error);
+  site->status = status;
+  updated = eb_service_update_site (f->service, &f->admin, site, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (updated->status, ==, status);
+}
+
+static void
+emit_segment_closed (Fixture *f, gint64 at, EbId person_id, const char *track, const char *path,
+                     EbRecordedSegment *segment)
+{
+  EbMediaEvent event = {
+    .kind = EB_MEDIA_EVENT_SEGMENT_CLOSED,
+    .session_id = f->session_id,
+    .at = at,
+    .person_id = person_id,
+    .track = (char *)track,
+    .segment_path = (char *)path,
+    .segment = segment,
+  };
+
+  g_signal_emit_by_name (f->media, "event", &event);
+}
+
+/* Writes @contents to @path; @sha256: (out) (transfer full). */
+static void
+write_segment (const char *path, const char *contents, char **sha256)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+  *sha256 = g_compute_checksum_for_string (G_CHECKSUM_SHA256, contents, -1);
+}
+
+static char *
+session_dir (Fixture *f)
+{
+  g_autofree char *name = g_strdup_printf ("session-%" G_GINT64_FORMAT, f->session_id);
+  char *dir = g_build_filename (f->recordings_dir, name, NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  return dir;
+}
+
+/* Runs ffmpeg sending @seconds of 640x360 H.264 + AAC to @url. */
+static GSubprocess *
+spawn_publisher (const char *url, gint seconds, GError **error)
+{
+  g_autofree char *duration = g_strdup_printf ("%d", seconds);
+
+  return g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                           error, "ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-f",
+                           "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-f", "lavfi", "-i",
+                           "sine=frequency=440", "-t", duration, "-c:v", "libx264", "-preset",
+                           "ultrafast", "-tune", "zerolatency", "-g", "25", "-pix_fmt", "yuv420p",
+                           "-c:a", "aac", "-f", "mpegts", url, NULL);
+}
+
+static void
+wait_process (GSubprocess *process)
+{
+  Waiter w = { g_main_loop_new (NULL, FALSE), NULL };
+  g_autoptr (GError) error = NULL;
+
+  g_subprocess_wait_async (process, NULL, waiter_done, &w);
+  waiter_wait (&w);
+  g_assert_true (g_subprocess_wait_finish (process, w.result, &error));
+  g_assert_no_error (error);
+  waiter_clear (&w);
+}
+
+/* --- a caller who gives up on an end --- */
+
+/* Cancelled before the call, an end does nothing; cancelled while the
+ * conference is closing (a recorder finishing its last segment), it only
+ * loses its answer: the session ends with a complete recording, once. */
+static void
+test_end_cancelled (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GCancellable) before = g_cancellable_new ();
+  g_autoptr (GCancellable) after = g_cancellable_new ();
+  g_autoptr (EbSession) ended = NULL;
+  g_autoptr (EbRecording) recording = NULL;
+  g_autoptr (EbRecording) stored = NULL;
+  g_autoptr (GPtrArray) timeline = NULL;
+  g_autoptr (EbJoinDetails) details = NULL;
+  g_autoptr (GSubprocess) publisher = NULL;
+  g_autofree char *ffmpeg = g_find_program_in_path ("ffmpeg");
+  g_autofree char *track = g_strdup_printf ("p%" G_GINT64_FORMAT "-srt", f->chair.person_id);
+  const EbRecordingTrack *t;
+  guint n = 99;
+
+  if (ffmpeg == NULL)
+    {
+      g_test_skip ("ffmpeg is not installed");
+      return;
+    }
+  start_session (f);
+
+  g_cancellable_cancel (before);
+  g_assert_null (end_session (f, before, FALSE, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpint (session_state (f), ==, EB_SESSION_STATE_LIVE);
+  recording = the_recording (f);
+  g_assert_cmpint (recording->state, ==, EB_RECORDING_STATE_RECORDING);
+  g_clear_pointer (&recording, eb_recording_free);
+  /* the conference is still open */
+  g_assert_true (plane_admits (f, f->chair.person_id));
+
+  /* the chair publishes: closing waits for the recorder's last segment */
+  details = eb_service_get_join_details (f->service, &f->chair, f->session_id, &error);
+  g_assert_no_error (error);
+  publisher = spawn_publisher (details->publish_url, 30, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 100 && !timeline_has (f, EB_TIMELINE_SEGMENT_CLOSED, 0); i++)
+    run_main_loop_for (100);
+  g_assert_true (timeline_has (f, EB_TIMELINE_SEGMENT_CLOSED, f->chair.person_id));
+
+  g_assert_null (end_session (f, after, TRUE, &recording, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_null (recording);
+  g_subprocess_force_exit (publisher);
+  wait_process (publisher);
+
+  /* ended all the same, with its recording complete */
+  g_assert_cmpint (session_state (f), ==, EB_SESSION_STATE_ENDED);
+  stored = the_recording (f);
+  g_assert_cmpint (stored->state, ==, EB_RECORDING_STATE_COMPLETE);
+  g_assert_cmpint (stored->ended_at_us, >=, stored->started_at_us);
+  g_assert_cmpuint (stored->tracks->len, ==, 1);
+  t = stored->tracks->pdata[0];
+  g_assert_cmpstr (t->name, ==, track);
+  g_assert_cmpuint (t->segments->len, >=, 1);
+  g_assert_cmpint (t->duration_us, >, 0);
+  g_assert_nonnull (t->video_codec);
+  g_assert_true (timeline_has (f, EB_TIMELINE_SESSION_ENDED, 0));
+  timeline = eb_service_list_timeline (f->service, &f->admin, f->session_id, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (((EbTimelineEvent *)timeline->pdata[timeline->len - 1])->kind, ==,
+                   EB_TIMELINE_SESSION_ENDED);
+
+  /* the conference is gone, and there is nothing left to end or recover */
+  g_assert_cmpint (plane_answer (f, f->chair.person_id, FALSE), ==, EB_ERROR_NOT_FOUND);
+  ended = end_session (f, NULL, FALSE, NULL, &error);
+  g_assert_error (error, EB_ERROR, EB_ERROR_CONFLICT);
+  g_assert_null (ended);
+  g_clear_error (&error);
+  g_assert_true (eb_service_recover_interrupted (f->service, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 0);
+  g_clear_pointer (&stored, eb_recording_free);
+  stored = the_recording (f);
+  g_assert_cmpint (stored->state, ==, EB_RECORDING_STATE_COMPLETE);
+}
+
+/* --- what was indexed live stays --- */
+
+/* The segments of a recorder still finishing when the end's wait ran out
+ * are not in the plane's final manifest: the ones indexed as they closed
+ * stay in the registered recording. (Here nobody published through the
+ * plane, so its manifest lists no track at all.) */
+static void
+test_late_recorder_kept (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EbRecording) live = NULL;
+  g_autoptr (EbRecording) recording = NULL;
+  g_autoptr (EbRecording) stored = NULL;
+  g_autoptr (EbSession) ended = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *track = g_strdup_printf ("p%" G_GINT64_FORMAT "-srt", f->chair.person_id);
+  g_autofree char *path1 = NULL;
+  g_autofree char *path2 = NULL;
+  g_autofree char *sha1 = NULL;
+  g_autofree char *sha2 = NULL;
+  const EbRecordingTrack *t;
+  gint64 t0;
+
+  start_session (f);
+  live = the_recording (f);
+  t0 = live->started_at_us;
+  dir = session_dir (f);
+  path1 = g_strdup_printf ("%s/%s-00000.ts", dir, track);
+  path2 = g_strdup_printf ("%s/%s-00001.ts", dir, track);
+  write_segment (path1, "the first two seconds", &sha1);
+  write_segment (path2, "the next two", &sha2);
+  {
+    EbRecordedSegment s1 = { path1, 500000, 2000000, 21, sha1 };
+    EbRecordedSegment s2 = { path2, 2500000, 2000000, 12, sha2 };
+
+    emit_segment_closed (f, t0 + 2600000, f->chair.person_id, track, path1, &s1);
+    emit_segment_closed (f, t0 + 4600000, f->chair.person_id, track, path2, &s2);
+  }
+  g_clear_pointer (&live, eb_recording_free);
+  live = the_recording (f);
+  g_assert_cmpuint (live->tracks->len, ==, 1);
+
+  ended = end_session (f, NULL, FALSE, &recording, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ended->state, ==, EB_SESSION_STATE_ENDED);
+  g_assert_cmpint (recording->state, ==, EB_RECORDING_STATE_COMPLETE);
+  g_assert_cmpuint (recording->tracks->len, ==, 1);
+  t = recording->tracks->pdata[0];
+  g_assert_cmpstr (t->name, ==, track);
+  g_assert_cmpint (t->person_id, ==, f->chair.person_id);
+  g_assert_cmpint (t->site_id, ==, f->member_id);
+  g_assert_cmpuint (t->segments->len, ==, 2);
+  g_assert_cmpstr (((EbRecordingSegment *)t->segments->pdata[0])->path, ==, path1);
+  g_assert_cmpstr (((EbRecordingSegment *)t->segments->pdata[1])->path, ==, path2);
+  g_assert_cmpint (((EbRecordingSegment *)t->segments->pdata[1])->seq, ==, 2);
+  g_assert_cmpint (t->start_offset_us, ==, 500000);
+  g_assert_cmpint (t->duration_us, ==, 4000000);
+  g_assert_cmpuint (t->size, ==, 33);
+
+  /* as the store has it */
+  stored = the_recording (f);
+  g_assert_cmpint (stored->state, ==, EB_RECORDING_STATE_COMPLETE);
+  g_assert_cmpuint (stored->tracks->len, ==, 1);
+  g_assert_cmpuint (((EbRecordingTrack *)stored->tracks->pdata[0])->segments->len, ==, 2);
+  g_assert_cmpstr (((EbRecordingTrack *)stored->tracks->pdata[0])->sha256, ==, t->sha256);
+}
+
+static GString *
+manifest_line (GString *out, const char *track, EbId person_id, const char *file,
+               gint64 start_offset_us, gint64 duration_us, gsize size, const char *sha256)
+{
+  g_string_append_printf (out,
+                          "{\"track\":\"%s\",\"person_id\":%" G_GINT64_FORMAT ",\"file\":\"%s\","
+                          "\"start_offset_us\":%" G_GINT64_FORMAT
+                          ",\"duration_us\":%" G_GINT64_FORMAT ",\"size\":%" G_GSIZE_FORMAT
+                          ",\"sha256\":\"%s\",\"video_codec\":\"h264\",\"audio_codec\":\"aac\","
+                          "\"width\":320,\"height\":240}\n",
+                          track, person_id, file, start_offset_us, duration_us, size, sha256);
+  return out;
+}
+
+static void
+close_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Waiter *w = user_data;
+
+  w->result = g_object_ref (result);
+  g_main_loop_quit (w->loop);
+}
+
+/* A conference that did not close cleanly: the session ends with what is
+ * on disk, merged with what was indexed live, by file: a file both
+ * describe once (as the manifest on disk has it), the others each, and a
+ * track only indexed live whole. */
+static void
+test_merge_by_file (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EbRecording) live = NULL;
+  g_autoptr (EbRecording) recording = NULL;
+  g_autoptr (EbRecording) stored = NULL;
+  g_autoptr (EbSession) ended = NULL;
+  g_autoptr (GString) manifest = g_string_new (NULL);
+  g_autofree char *dir = NULL;
+  g_autofree char *late_dir = g_build_filename (f->dir, "late", NULL);
+  g_autofree char *chair_track = g_strdup_printf ("p%" G_GINT64_FORMAT "-srt", f->chair.person_id);
+  g_autofree char *panelist_track
+      = g_strdup_printf ("p%" G_GINT64_FORMAT "-srt", f->panelist.person_id);
+  g_autofree char *a_name = g_strdup_printf ("%s-00000.ts", chair_track);
+  g_autofree char *b_name = g_strdup_printf ("%s-00001.ts", chair_track);
+  g_autofree char *c_name = g_strdup_printf ("%s-00002.ts", chair_track);
+  g_autofree char *p_name = g_strdup_printf ("%s-00000.ts", panelist_track);
+  g_autofree char *a = NULL, *b = NULL, *c = NULL, *p = NULL, *manifest_path = NULL;
+  g_autofree char *sha_a = NULL, *sha_b = NULL, *sha_c = NULL, *sha_p = NULL;
+  const EbRecordingTrack *chair = NULL;
+  const EbRecordingTrack *panelist = NULL;
+  gint64 t0;
+
+  start_session (f);
+  live = the_recording (f);
+  t0 = live->started_at_us;
+  dir = session_dir (f);
+  g_assert_cmpint (g_mkdir (late_dir, 0700), ==, 0);
+  a = g_build_filename (dir, a_name, NULL);
+  b = g_build_filename (dir, b_name, NULL);
+  c = g_build_filename (late_dir, c_name, NULL);
+  p = g_build_filename (late_dir, p_name, NULL);
+  write_segment (a, "segment a", &sha_a);
+  write_segment (b, "segment bb", &sha_b);
+  write_segment (c, "segment ccc", &sha_c);
+  write_segment (p, "panelist segment", &sha_p);
+
+  /* indexed live: a (only its file known), c and the panelist's p */
+  emit_segment_closed (f, t0 + 2100000, f->chair.person_id, chair_track, a, NULL);
+  {
+    EbRecordedSegment sc = { c, 4000000, 1500000, 11, sha_c };
+    EbRecordedSegment sp = { p, 1000000, 2000000, 16, sha_p };
+
+    emit_segment_closed (f, t0 + 5600000, f->chair.person_id, chair_track, c, &sc);
+    emit_segment_closed (f, t0 + 3000000, f->panelist.person_id, panelist_track, p, &sp);
+  }
+  g_clear_pointer (&live, eb_recording_free);
+  live = the_recording (f);
+  g_assert_cmpuint (live->tracks->len, ==, 2);
+
+  /* on disk: a and b */
+  manifest_line (manifest, chair_track, f->chair.person_id, a_name, 0, 2000000, 9, sha_a);
+  manifest_line (manifest, chair_track, f->chair.person_id, b_name, 2000000, 2000000, 10, sha_b);
+  manifest_path = g_build_filename (dir, "manifest.jsonl", NULL);
+  g_file_set_contents (manifest_path, manifest->str, -1, &error);
+  g_assert_no_error (error);
+
+  /* the conference goes away before the end closes it */
+  {
+    Waiter w = { g_main_loop_new (NULL, FALSE), NULL };
+    g_autoptr (EbRecordingManifest) closed = NULL;
+
+    eb_media_plane_close_conference_async (f->media, f->session_id, NULL, close_done, &w);
+    waiter_wait (&w);
+    closed = eb_media_plane_close_conference_finish (f->media, w.result, &error);
+    waiter_clear (&w);
+    g_assert_no_error (error);
+    g_assert_cmpuint (closed->tracks->len, ==, 0);
+  }
+  g_test_expect_message ("eboard-service", G_LOG_LEVEL_WARNING, "*did not close cleanly*");
+  ended = end_session (f, NULL, FALSE, &recording, &error);
+  g_test_assert_expected_messages ();
+  g_assert_no_error (error);
+  g_assert_cmpint (ended->state, ==, EB_SESSION_STATE_ENDED);
+  g_assert_cmpint (recording->state, ==, EB_RECORDING_STATE_INTERRUPTED);
+
+  g_assert_cmpuint (recording->tracks->len, ==, 2);
+  for (guint i = 0; i < recording->tracks->len; i++)
+    {
+      const EbRecordingTrack *t = recording->tracks->pdata[i];
+
+      if (g_strcmp0 (t->name, chair_track) == 0)
+        chair = t;
+      else if (g_strcmp0 (t->name, panelist_track) == 0)
+        panelist = t;
+    }
+  g_assert_nonnull (chair);
+  g_assert_nonnull (panelist);
+
+  g_assert_cmpuint (chair->segments->len, ==, 3);
+  {
+    const EbRecordingSegment *sa = chair->segments->pdata[0];
+    const EbRecordingSegment *sb = chair->segments->pdata[1];
+    const EbRecordingSegment *sc = chair->segments->pdata[2];
+
+    g_assert_cmpint (sa->seq, ==, 1);
+    g_assert_cmpstr (sa->path, ==, a);
+    /* the manifest's timing, not the event's */
+    g_assert_cmpint (sa->start_offset_us, ==, 0);
+    g_assert_cmpint (sa->duration_us, ==, 2000000);
+    g_assert_cmpuint (sa->size, ==, 9);
+    g_assert_cmpstr (sa->sha256, ==, sha_a);
+    g_assert_cmpint (sb->seq, ==, 2);
+    g_assert_cmpstr (sb->path, ==, b);
+    g_assert_cmpint (sc->seq, ==, 3);
+    g_assert_cmpstr (sc->path, ==, c);
+    g_assert_cmpint (sc->start_offset_us, ==, 4000000);
+  }
+  g_assert_cmpint (chair->duration_us, ==, 5500000);
+  g_assert_cmpuint (chair->size, ==, 30);
+  g_assert_cmpstr (chair->video_codec, ==, "h264");
+  g_assert_cmpuint (panelist->segments->len, ==, 1);
+  g_assert_cmpstr (((EbRecordingSegment *)panelist->segments->pdata[0])->path, ==, p);
+  g_assert_cmpint (panelist->site_id, ==, f->member_id);
+
+  stored = the_recording (f);
+  g_assert_cmpint (stored->state, ==, EB_RECORDING_STATE_INTERRUPTED);
+  g_assert_cmpuint (stored->tracks->len, ==, 2);
+  g_assert_cmpuint (eb_recording_total_size (stored), ==, 30 + 16);
+}
+
+/* --- people and sites whose status changes while live --- */
+
+/* Suspending a site cuts its people off (publishing and viewing) and
+ * refuses them join details; the others stay. Active again, they are let
+ * in again. */
+static void
+test_site_suspended (Fixture *f, gconstpointer data)
+{
+  start_session (f);
+  g_assert_true (plane_admits (f, f->chair.person_id));
+  g_assert_true (plane_admits (f, f->panelist.person_id));
+  g_assert_true (plane_admits (f, f->observer.person_id));
+  g_assert_false (plane_admits (f, f->coordinator.person_id));
+  g_assert_cmpint (join_details_code (f, &f->panelist), ==, 0);
+
+  set_site_status (f, f->member_id, EB_SITE_STATUS_SUSPENDED);
+  g_assert_false (plane_admits (f, f->chair.person_id));
+  g_assert_false (plane_admits (f, f->panelist.person_id));
+  g_assert_true (plane_admits (f, f->observer.person_id));
+  g_assert_cmpint (join_details_code (f, &f->panelist), ==, EB_ERROR_FORBIDDEN);
+  g_assert_cmpint (join_details_code (f, &f->chair), ==, EB_ERROR_FORBIDDEN);
+  g_assert_cmpint (join_details_code (f, &f->observer), ==, 0);
+
+  set_site_status (f, f->member_id, EB_SITE_STATUS_ACTIVE);
+  g_assert_true (plane_admits (f, f->chair.person_id));
+  g_assert_true (plane_admits (f, f->panelist.person_id));
+  g_assert_cmpint (join_details_code (f, &f->panelist), ==, 0);
+
+  /* withdrawn for good */
+  set_site_status (f, f->member_id, EB_SITE_STATUS_WITHDRAWN);
+  g_assert_false (plane_admits (f, f->chair.person_id));
+  g_assert_false (plane_admits (f, f->panelist.person_id));
+  g_assert_true (plane_admits (f, f->observer.person_id));
+  g_assert_cmpint (join_details_code (f, &f->chair), ==, EB_ERROR_FORBIDDEN);
+}
+
+/* A roster change does not let a deactivated person back in. */
+static void
+test_person_deactivated (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) roster = NULL;
+  g_autoptr (EbRosterEntry) changed = NULL;
+  EbRosterEntry *entry = NULL;
+
+  start_session (f);
+  set_person_active (f, f->observer.person_id, FALSE);
+  g_assert_false (plane_admits (f, f->observer.person_id));
+  g_assert_true (plane_admits (f, f->panelist.person_id));
+  g_assert_cmpint (join_details_code (f, &f->observer), ==, EB_ERROR_FORBIDDEN);
+
+  roster = eb_service_list_roster (f->service, &f->admin, f->session_id, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < roster->len; i++)
+    if (((EbRosterEntry *)roster->pdata[i])->person_id == f->observer.person_id)
+      entry = roster->pdata[i];
+  g_assert_nonnull (entry);
+  entry->status = EB_INVITATION_ACCEPTED;
+  changed = eb_service_update_roster_entry (f->service, &f->coordinator, entry, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (plane_admits (f, f->observer.person_id));
+
+  set_person_active (f, f->observer.person_id, TRUE);
+  g_assert_true (plane_admits (f, f->observer.person_id));
+  g_assert_cmpint (join_details_code (f, &f->observer), ==, 0);
+}
+
+/* A person deactivated while publishing over SRT is cut off at once, and
+ * the credential they hold no longer gets them in. */
+static void
+test_publisher_deactivated (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EbJoinDetails) details = NULL;
+  g_autoptr (GSubprocess) publisher = NULL;
+  g_autoptr (GSubprocess) again = NULL;
+  g_autofree char *ffmpeg = g_find_program_in_path ("ffmpeg");
+
+  if (ffmpeg == NULL)
+    {
+      g_test_skip ("ffmpeg is not installed");
+      return;
+    }
+  start_session (f);
+  details = eb_service_get_join_details (f->service, &f->panelist, f->session_id, &error);
+  g_assert_no_error (error);
+  /* 30 s of media, cut after about 2 */
+  publisher = spawn_publisher (details->publish_url, 30, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 100 && !timeline_has (f, EB_TIMELINE_TRACK_STARTED, 0); i++)
+    run_main_loop_for (100);
+  g_assert_true (timeline_has (f, EB_TIMELINE_TRACK_STARTED, f->panelist.person_id));
+  g_assert_false (timeline_has (f, EB_TIMELINE_PARTICIPANT_LEFT, 0));
+
+  set_person_active (f, f->panelist.person_id, FALSE);
+  for (guint i = 0;
+       i < 100 && !timeline_has (f, EB_TIMELINE_PARTICIPANT_LEFT, f->panelist.person_id); i++)
+    run_main_loop_for (100);
+  g_assert_true (timeline_has (f, EB_TIMELINE_PARTICIPANT_LEFT, f->panelist.person_id));
+  g_subprocess_force_exit (publisher);
+  wait_process (publisher);
+  g_assert_cmpint (join_details_code (f, &f->panelist), ==, EB_ERROR_FORBIDDEN);
+
+  /* the credential still unexpired is refused */
+  again = spawn_publisher (details->publish_url, 2, &error);
+  g_assert_no_error (error);
+  wait_process (again);
+  g_assert_false (g_subprocess_get_successful (again));
+  for (guint i = 0; i < 20 && !timeline_has (f, EB_TIMELINE_INPUT_REFUSED, 0); i++)
+    run_main_loop_for (100);
+  g_assert_true (timeline_has (f, EB_TIMELINE_INPUT_REFUSED, 0));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, listen, func)                                                                    \
+  g_test_add ("/eboard/service/live-faults/" path, Fixture, GINT_TO_POINTER (listen),              \
+              fixture_set_up, func, fixture_tear_down)
+
+  ADD ("end-cancelled", TRUE, test_end_cancelled);
+  ADD ("late-recorder-kept", FALSE, test_late_recorder_kept);
+  ADD ("merge-by-file", FALSE, test_merge_by_file);
+  ADD ("site-suspended", FALSE, test_site_suspended);
+  ADD ("person-deactivated", FALSE, test_person_deactivated);
+  ADD ("publisher-deactivated", TRUE, test_publisher_deactivated);
+#undef ADD
+  return g_test_run ();
+}
