@@ -9,6 +9,11 @@
 
 G_BEGIN_DECLS
 
+/* SRT viewers (`m=request` callers) a session takes at once from one
+ * person, and in all; beyond, callers are refused (SRT_REJX_OVERLOAD). */
+#define EB_MEDIA_MAX_PULLS_PER_PERSON 4
+#define EB_MEDIA_MAX_PULLS_PER_SESSION 64
+
 /**
  * EbMediaSettings:
  * @pipelines_dir: folder of `*.pipeline` templates (gst-launch syntax with

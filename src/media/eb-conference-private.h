@@ -50,6 +50,7 @@ typedef struct
   EbConferenceCloseInputFunc close_input;
   gpointer user_data;
   const EbWebrtcIceConfig *ice; /* copied */
+  GMainContext *context;        /* (nullable): the thread default's */
 } EbConferenceConfig;
 
 EbConference *eb_conference_new (EbId session_id, gint64 started_at, const char *directory,
@@ -57,6 +58,11 @@ EbConference *eb_conference_new (EbId session_id, gint64 started_at, const char 
 EbConference *eb_conference_ref (EbConference *self);
 void eb_conference_unref (EbConference *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EbConference, eb_conference_unref)
+
+/* Conferences not yet freed (thread-safe): the last reference to a
+ * conference or a track may drop on the SRT network thread; it is then
+ * freed on the conference's main context. */
+guint eb_conference_get_n_alive (void);
 
 EbId eb_conference_get_session_id (EbConference *self);
 const char *eb_conference_get_directory (EbConference *self);
@@ -70,6 +76,10 @@ void eb_conference_allow_participant (EbConference *self, EbId person_id, const 
                                       gboolean is_chair);
 void eb_conference_revoke_participant (EbConference *self, EbId person_id);
 gboolean eb_conference_is_allowed (EbConference *self, EbId person_id);
+/* Thread-safe: counts an SRT viewer of @person_id, unless the person or
+ * the session already has its most (EB_MEDIA_MAX_PULLS_PER_*). */
+gboolean eb_conference_add_viewer (EbConference *self, EbId person_id);
+void eb_conference_remove_viewer (EbConference *self, EbId person_id);
 /* (transfer full) (nullable): the track named @name ("chair": the track
  * of the participant marked chair), if it was ever published */
 EbTrack *eb_conference_find_track (EbConference *self, const char *name);

@@ -30,6 +30,8 @@ typedef struct
 struct _EbConference
 {
   gatomicrefcount ref;
+  GMainContext *context; /* the plane's: timeouts and the final free */
+  GThread *thread;       /* the one the conference was opened on */
   EbId session_id;
   gint64 started_at;
   char *directory;
@@ -41,12 +43,14 @@ struct _EbConference
   GHashTable *participants; /* EbId* -> EbParticipant */
   GHashTable *tracks;       /* name -> EbTrack */
   GPtrArray *track_order;   /* EbTrack, by first publication */
+  GHashTable *viewers;      /* EbId* -> its SRT viewers (GUINT_TO_POINTER) */
+  guint n_viewers;
 
   /* main context */
   guint n_live;     /* publishers joined and not left */
   guint n_stopping; /* recorders (and the WebRTC room) still finalising */
   GTask *close_task;
-  guint close_timeout_id;
+  GSource *close_timeout;
   EbWebrtcRoom *webrtc;
   GPtrArray *webrtc_tracks; /* EbRecordedTrack, once the room closed */
 };
@@ -54,10 +58,14 @@ struct _EbConference
 struct _EbTrack
 {
   gatomicrefcount ref;
+  GMainContext *context; /* the conference's: the final free runs there */
+  GThread *thread;
   char *name;
   EbId person_id;
   EbRelay *relay;        /* network thread */
-  GPtrArray *publishers; /* main context: EbPublisher, by connection */
+  GPtrArray *publishers; /* main context: EbPublisher, by connection,
+                          * those that recorded or still may */
+  guint n_connections;   /* main context: connections ever joined */
   guint n_stopping;      /* main context: its recorders still finalising */
   EbPublisher *waiting;  /* main context: to record once they are done */
 };
@@ -89,6 +97,29 @@ eb_participant_free (EbParticipant *participant)
   g_free (participant);
 }
 
+/* Conferences not yet freed. */
+static gint n_alive;
+
+/* Any thread: runs @free_func on @context's thread now, or later there
+ * (a last reference dropped by the SRT network thread: what it frees
+ * may own recorders and sources of the main context). */
+static void
+free_on_context (GMainContext *context, GThread *thread, GSourceFunc free_func, gpointer data)
+{
+  g_autoptr (GSource) source = NULL;
+
+  if (g_thread_self () == thread || g_main_context_is_owner (context))
+    {
+      free_func (data);
+      return;
+    }
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, free_func, data, NULL);
+  g_source_set_static_name (source, "[eboard] conference free");
+  g_source_attach (source, context);
+}
+
 /* --- tracks --- */
 
 char *
@@ -103,6 +134,8 @@ eb_track_new (EbConference *conference, EbId person_id)
   EbTrack *track = g_new0 (EbTrack, 1);
 
   g_atomic_ref_count_init (&track->ref);
+  track->context = g_main_context_ref (conference->context);
+  track->thread = conference->thread;
   track->name = eb_conference_track_name (person_id);
   track->person_id = person_id;
   track->relay = eb_relay_new (conference->config.subscriber_queue_bytes,
@@ -119,16 +152,26 @@ eb_track_ref (EbTrack *track)
   return track;
 }
 
+static gboolean
+eb_track_free (gpointer data)
+{
+  EbTrack *track = data;
+
+  eb_relay_free (track->relay);
+  g_clear_pointer (&track->waiting, eb_publisher_unref);
+  g_ptr_array_unref (track->publishers);
+  g_free (track->name);
+  g_main_context_unref (track->context);
+  g_free (track);
+  return G_SOURCE_REMOVE;
+}
+
 void
 eb_track_unref (EbTrack *track)
 {
   if (track == NULL || !g_atomic_ref_count_dec (&track->ref))
     return;
-  eb_relay_free (track->relay);
-  g_clear_pointer (&track->waiting, eb_publisher_unref);
-  g_ptr_array_unref (track->publishers);
-  g_free (track->name);
-  g_free (track);
+  free_on_context (track->context, track->thread, eb_track_free, track);
 }
 
 const char *
@@ -272,6 +315,9 @@ eb_conference_new (EbId session_id, gint64 started_at, const char *directory,
 
   self = g_new0 (EbConference, 1);
   g_atomic_ref_count_init (&self->ref);
+  self->context = config->context != NULL ? g_main_context_ref (config->context)
+                                          : g_main_context_ref_thread_default ();
+  self->thread = g_thread_self ();
   self->session_id = session_id;
   self->started_at = started_at;
   self->directory = g_strdup (directory);
@@ -283,9 +329,12 @@ eb_conference_new (EbId session_id, gint64 started_at, const char *directory,
   self->participants = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
                                               (GDestroyNotify)eb_participant_free);
   self->tracks = g_hash_table_new (g_str_hash, g_str_equal);
+  self->viewers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->track_order = g_ptr_array_new_with_free_func ((GDestroyNotify)eb_track_unref);
   self->webrtc = new_webrtc_room (self, config);
   self->config.ice = NULL;
+  self->config.context = NULL;
+  g_atomic_int_inc (&n_alive);
   return self;
 }
 
@@ -297,21 +346,49 @@ eb_conference_ref (EbConference *self)
   return self;
 }
 
+static void
+clear_close_timeout (EbConference *self)
+{
+  if (self->close_timeout == NULL)
+    return;
+  g_source_destroy (self->close_timeout);
+  g_clear_pointer (&self->close_timeout, g_source_unref);
+}
+
+static gboolean
+eb_conference_free (gpointer data)
+{
+  EbConference *self = data;
+
+  g_warn_if_fail (self->close_task == NULL);
+  g_debug ("session %" G_GINT64_FORMAT ": conference freed", self->session_id);
+  clear_close_timeout (self);
+  g_clear_pointer (&self->webrtc, eb_webrtc_room_unref);
+  g_clear_pointer (&self->webrtc_tracks, g_ptr_array_unref);
+  g_hash_table_unref (self->participants);
+  g_hash_table_unref (self->tracks);
+  g_hash_table_unref (self->viewers);
+  g_ptr_array_unref (self->track_order);
+  g_mutex_clear (&self->lock);
+  g_free (self->directory);
+  g_main_context_unref (self->context);
+  g_free (self);
+  g_atomic_int_dec_and_test (&n_alive);
+  return G_SOURCE_REMOVE;
+}
+
 void
 eb_conference_unref (EbConference *self)
 {
   if (self == NULL || !g_atomic_ref_count_dec (&self->ref))
     return;
-  g_warn_if_fail (self->close_task == NULL);
-  g_clear_handle_id (&self->close_timeout_id, g_source_remove);
-  g_clear_pointer (&self->webrtc, eb_webrtc_room_unref);
-  g_clear_pointer (&self->webrtc_tracks, g_ptr_array_unref);
-  g_hash_table_unref (self->participants);
-  g_hash_table_unref (self->tracks);
-  g_ptr_array_unref (self->track_order);
-  g_mutex_clear (&self->lock);
-  g_free (self->directory);
-  g_free (self);
+  free_on_context (self->context, self->thread, eb_conference_free, self);
+}
+
+guint
+eb_conference_get_n_alive (void)
+{
+  return (guint)g_atomic_int_get (&n_alive);
 }
 
 EbId
@@ -376,6 +453,48 @@ eb_conference_is_allowed (EbConference *self, EbId person_id)
   allowed = self->open && g_hash_table_contains (self->participants, &person_id);
   g_mutex_unlock (&self->lock);
   return allowed;
+}
+
+gboolean
+eb_conference_add_viewer (EbConference *self, EbId person_id)
+{
+  gboolean added = FALSE;
+  guint count;
+
+  g_mutex_lock (&self->lock);
+  count = GPOINTER_TO_UINT (g_hash_table_lookup (self->viewers, &person_id));
+  if (count < EB_MEDIA_MAX_PULLS_PER_PERSON && self->n_viewers < EB_MEDIA_MAX_PULLS_PER_SESSION)
+    {
+      EbId *key = g_new (EbId, 1);
+
+      *key = person_id;
+      g_hash_table_replace (self->viewers, key, GUINT_TO_POINTER (count + 1));
+      self->n_viewers++;
+      added = TRUE;
+    }
+  g_mutex_unlock (&self->lock);
+  return added;
+}
+
+void
+eb_conference_remove_viewer (EbConference *self, EbId person_id)
+{
+  guint count;
+
+  g_mutex_lock (&self->lock);
+  count = GPOINTER_TO_UINT (g_hash_table_lookup (self->viewers, &person_id));
+  g_warn_if_fail (count > 0 && self->n_viewers > 0);
+  if (count > 1)
+    {
+      EbId *key = g_new (EbId, 1);
+
+      *key = person_id;
+      g_hash_table_replace (self->viewers, key, GUINT_TO_POINTER (count - 1));
+    }
+  else
+    g_hash_table_remove (self->viewers, &person_id);
+  self->n_viewers = self->n_viewers > 0 ? self->n_viewers - 1 : 0;
+  g_mutex_unlock (&self->lock);
 }
 
 EbTrack *
@@ -493,6 +612,12 @@ recorder_failed_cb (EbRecorder *recorder, GError *error, EbPublisher *publisher)
   g_message ("session %" G_GINT64_FORMAT ": recording of track %s failed: %s", self->session_id,
              publisher->track->name, error->message);
   emit (self, EB_MEDIA_EVENT_RECORDING_FAILED, 0, publisher->track, error->message);
+  /* The encoder restarted with other streams: its connection ends, so
+   * that its reconnect records the new program in new segments. A full
+   * disk is not mended by reconnecting: that connection stays. */
+  if (g_error_matches (error, EB_RECORDER_ERROR, EB_RECORDER_ERROR_PROGRAM_CHANGED)
+      && self->config.close_input != NULL)
+    self->config.close_input (publisher, self->config.user_data);
 }
 
 static void start_recording (EbConference *self, EbPublisher *publisher);
@@ -514,6 +639,9 @@ recorder_stopped_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   publisher->result = recorded;
   g_signal_handlers_disconnect_by_data (recorder, publisher);
   g_object_unref (recorder);
+  /* nothing of it goes into the manifest: not kept to the end */
+  if (recorded == NULL || recorded->segments == NULL || recorded->segments->len == 0)
+    g_ptr_array_remove (track->publishers, publisher);
 
   g_warn_if_fail (self->n_stopping > 0 && track->n_stopping > 0);
   self->n_stopping = self->n_stopping > 0 ? self->n_stopping - 1 : 0;
@@ -540,7 +668,11 @@ stop_recorder (EbConference *self, EbPublisher *publisher)
   if (publisher->track->waiting == publisher)
     g_clear_pointer (&publisher->track->waiting, eb_publisher_unref);
   if (recorder == NULL)
-    return;
+    {
+      /* it never recorded: not kept to the end */
+      g_ptr_array_remove (publisher->track->publishers, publisher);
+      return;
+    }
   self->n_stopping++;
   publisher->track->n_stopping++;
   /* the recorder's reference moves to the callback */
@@ -621,7 +753,7 @@ eb_conference_publisher_joined (EbConference *self, EbPublisher *publisher, gint
   g_return_if_fail (!publisher->joined);
 
   publisher->joined = TRUE;
-  publisher->connection = track->publishers->len + 1;
+  publisher->connection = ++track->n_connections;
   g_ptr_array_add (track->publishers, eb_publisher_ref (publisher));
   self->n_live++;
   g_message ("session %" G_GINT64_FORMAT ": %s publishes track %s (connection %u)",
@@ -715,20 +847,36 @@ build_manifest (EbConference *self)
   return manifest;
 }
 
+/* Main context: the publishers refer to the conference; once it is
+ * closed or aborted its tracks let go of them (no cycle remains). */
+static void
+release_publishers (EbConference *self)
+{
+  for (guint i = 0; i < self->track_order->len; i++)
+    {
+      EbTrack *track = g_ptr_array_index (self->track_order, i);
+
+      g_clear_pointer (&track->waiting, eb_publisher_unref);
+      g_ptr_array_set_size (track->publishers, 0);
+    }
+}
+
 static void
 complete_close (EbConference *self)
 {
   g_autoptr (GTask) task = g_steal_pointer (&self->close_task);
   GCancellable *cancellable;
 
-  g_clear_handle_id (&self->close_timeout_id, g_source_remove);
+  clear_close_timeout (self);
   cancellable = g_task_get_cancellable (task);
   if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
     {
+      release_publishers (self);
       g_task_return_error_if_cancelled (task);
       return;
     }
   g_task_return_pointer (task, build_manifest (self), (GDestroyNotify)eb_recording_manifest_free);
+  release_publishers (self);
 }
 
 static void
@@ -744,7 +892,7 @@ close_timeout_cb (gpointer user_data)
 {
   EbConference *self = user_data;
 
-  self->close_timeout_id = 0;
+  g_clear_pointer (&self->close_timeout, g_source_unref);
   g_message ("session %" G_GINT64_FORMAT ": closing timed out with %u publishers and %u "
              "recorders still finishing; the manifest lists what has finished",
              self->session_id, self->n_live, self->n_stopping);
@@ -798,8 +946,11 @@ eb_conference_close_async (EbConference *self, GCancellable *cancellable,
   eb_webrtc_room_close_async (self->webrtc, NULL, webrtc_closed_cb, eb_conference_ref (self));
   /* publishers still connected are being disconnected by the caller;
    * their recorders stop as they leave */
-  self->close_timeout_id = g_timeout_add_seconds (
-      self->config.segment_seconds * 2 + EB_CONFERENCE_CLOSE_MARGIN_S, close_timeout_cb, self);
+  self->close_timeout = g_timeout_source_new_seconds (self->config.segment_seconds * 2
+                                                      + EB_CONFERENCE_CLOSE_MARGIN_S);
+  g_source_set_callback (self->close_timeout, close_timeout_cb, self, NULL);
+  g_source_set_static_name (self->close_timeout, "[eboard] conference close timeout");
+  g_source_attach (self->close_timeout, self->context);
   maybe_finish_close (self);
 }
 
@@ -842,10 +993,11 @@ eb_conference_abort (EbConference *self)
     {
       g_autoptr (GTask) task = g_steal_pointer (&self->close_task);
 
-      g_clear_handle_id (&self->close_timeout_id, g_source_remove);
+      clear_close_timeout (self);
       g_task_return_new_error (task, EB_ERROR, EB_ERROR_UNAVAILABLE,
                                "the media plane stopped before session %" G_GINT64_FORMAT
                                " was closed",
                                self->session_id);
     }
+  release_publishers (self);
 }

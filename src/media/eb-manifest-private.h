@@ -14,8 +14,9 @@ G_BEGIN_DECLS
  * The recording manifest of a session: `<session folder>/manifest.jsonl`,
  * append-only JSON Lines, one line per closed segment, each line written
  * with a single write(2) on an O_APPEND descriptor and fsync'd before the
- * segment is reported. A process killed while appending leaves at most a
- * torn last line, which readers ignore.
+ * segment is reported (the segment file and the folder are fsync'd before
+ * its line is written, the folder again when the manifest is created). A process killed while
+ * appending leaves at most a torn last line, which readers ignore.
  */
 #define EB_MANIFEST_FILE_NAME "manifest.jsonl"
 
@@ -67,8 +68,13 @@ char *eb_manifest_entry_to_json (const EbManifestEntry *entry);
  * entry */
 EbManifestEntry *eb_manifest_entry_from_json (const char *line, GError **error);
 
+/* Blocking: fsyncs the folder @path, so that the files created in it
+ * keep their names after a power loss; a failure is logged. */
+gboolean eb_fsync_dir (const char *path);
+
 /* Appends @entry to the manifest at @path (created if missing) and
- * fsyncs it. Thread-safe; blocking I/O: call it off the main context. */
+ * fsyncs it (and its folder, when it created it). Thread-safe; blocking
+ * I/O: call it off the main context. */
 gboolean eb_manifest_append (const char *path, const EbManifestEntry *entry, GError **error);
 /* (transfer full) (element-type EbManifestEntry): the entries of the
  * manifest at @path, in order; a missing file is an empty manifest; a

@@ -249,11 +249,34 @@ write_all (int fd, const char *data, gsize length, GError **error)
 }
 
 gboolean
+eb_fsync_dir (const char *path)
+{
+  int fd;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  fd = g_open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  if (fd < 0 || fsync (fd) != 0)
+    {
+      int saved_errno = errno;
+
+      if (fd >= 0)
+        g_close (fd, NULL);
+      g_message ("cannot sync the folder %s: %s; a power loss may lose its latest files", path,
+                 g_strerror (saved_errno));
+      return FALSE;
+    }
+  g_close (fd, NULL);
+  return TRUE;
+}
+
+gboolean
 eb_manifest_append (const char *path, const EbManifestEntry *entry, GError **error)
 {
   g_autofree char *json = NULL;
   g_autofree char *line = NULL;
   g_autoptr (GError) local_error = NULL;
+  gboolean created = FALSE;
   gboolean ok;
   int fd;
 
@@ -264,7 +287,12 @@ eb_manifest_append (const char *path, const EbManifestEntry *entry, GError **err
   line = g_strconcat (json, "\n", NULL);
 
   g_mutex_lock (&append_lock);
-  fd = g_open (path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  fd = g_open (path, O_WRONLY | O_APPEND | O_CLOEXEC, 0);
+  if (fd < 0 && errno == ENOENT)
+    {
+      fd = g_open (path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+      created = fd >= 0;
+    }
   if (fd < 0)
     {
       int saved_errno = errno;
@@ -285,6 +313,16 @@ eb_manifest_append (const char *path, const EbManifestEntry *entry, GError **err
       ok = FALSE;
     }
   g_close (fd, NULL);
+  if (ok && created)
+    {
+      g_autofree char *dir = g_path_get_dirname (path);
+      g_autofree char *parent = g_path_get_dirname (dir);
+
+      /* the new manifest's name survives a power loss too, and so does
+       * the session folder's, created with the first segment */
+      eb_fsync_dir (dir);
+      eb_fsync_dir (parent);
+    }
   g_mutex_unlock (&append_lock);
   if (!ok)
     {
@@ -463,6 +501,106 @@ eb_segment_info_clear (EbSegmentInfo *info)
   g_clear_pointer (&info->audio_codec, g_free);
 }
 
+/* The timestamps that reached the sinks of a span measurement. */
+typedef struct
+{
+  GMutex lock;
+  GstElement *pipeline;
+  GstClockTime first;
+  GstClockTime end;
+} EbSpan;
+
+/* Streaming threads: the earliest start and the latest end of the
+ * buffers of every stream. */
+static GstPadProbeReturn
+span_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  EbSpan *span = user_data;
+  GstBuffer *buffer = GST_PAD_PROBE_INFO_BUFFER (info);
+  GstClockTime start
+      = GST_BUFFER_PTS_IS_VALID (buffer) ? GST_BUFFER_PTS (buffer) : GST_BUFFER_DTS (buffer);
+  GstClockTime end;
+
+  if (!GST_CLOCK_TIME_IS_VALID (start))
+    return GST_PAD_PROBE_OK;
+  end = start + (GST_BUFFER_DURATION_IS_VALID (buffer) ? GST_BUFFER_DURATION (buffer) : 0);
+  g_mutex_lock (&span->lock);
+  if (!GST_CLOCK_TIME_IS_VALID (span->first) || start < span->first)
+    span->first = start;
+  if (!GST_CLOCK_TIME_IS_VALID (span->end) || end > span->end)
+    span->end = end;
+  g_mutex_unlock (&span->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+/* Streaming thread: every parsed stream ends in a fakesink. */
+static void
+span_pad_added_cb (GstElement *parsebin, GstPad *pad, EbSpan *span)
+{
+  GstElement *sink = gst_element_factory_make ("fakesink", NULL);
+  g_autoptr (GstPad) sinkpad = NULL;
+
+  if (sink == NULL)
+    return;
+  g_object_set (sink, "sync", FALSE, "async", FALSE, NULL);
+  gst_bin_add (GST_BIN (span->pipeline), sink);
+  sinkpad = gst_element_get_static_pad (sink, "sink");
+  gst_pad_add_probe (sinkpad, GST_PAD_PROBE_TYPE_BUFFER, span_probe_cb, span, NULL);
+  gst_element_sync_state_with_parent (sink);
+  if (gst_pad_link (pad, sinkpad) != GST_PAD_LINK_OK)
+    g_debug ("cannot measure stream %s", GST_PAD_NAME (pad));
+}
+
+/*
+ * Blocking (bounded): the media time the file at @path spans, from the
+ * first to the last timestamp of its streams as their parsers see them
+ * (nothing is decoded). GstDiscoverer reads the duration of MPEG-TS from
+ * the program clock at both ends of the file, which a file cut in the
+ * middle of a segment may not give it.
+ */
+static gint64
+measure_span (const char *path)
+{
+  g_autoptr (GstElement) pipeline = gst_pipeline_new (NULL);
+  g_autoptr (GstBus) bus = NULL;
+  g_autoptr (GstMessage) message = NULL;
+  GstElement *source = gst_element_factory_make ("filesrc", NULL);
+  GstElement *parse = gst_element_factory_make ("parsebin", NULL);
+  EbSpan span = { 0 };
+  gint64 duration_us = 0;
+
+  if (source == NULL || parse == NULL)
+    {
+      g_clear_pointer (&source, gst_object_unref);
+      g_clear_pointer (&parse, gst_object_unref);
+      return 0;
+    }
+  g_mutex_init (&span.lock);
+  span.pipeline = pipeline;
+  span.first = GST_CLOCK_TIME_NONE;
+  span.end = GST_CLOCK_TIME_NONE;
+  g_object_set (source, "location", path, NULL);
+  gst_bin_add_many (GST_BIN (pipeline), source, parse, NULL);
+  g_signal_connect (parse, "pad-added", G_CALLBACK (span_pad_added_cb), &span);
+  if (gst_element_link (source, parse)
+      && gst_element_set_state (pipeline, GST_STATE_PLAYING) != GST_STATE_CHANGE_FAILURE)
+    {
+      bus = gst_element_get_bus (pipeline);
+      message = gst_bus_timed_pop_filtered (bus, EB_DISCOVER_TIMEOUT,
+                                            GST_MESSAGE_EOS | GST_MESSAGE_ERROR);
+      if (message == NULL || GST_MESSAGE_TYPE (message) == GST_MESSAGE_ERROR)
+        g_debug ("measuring %s: %s", path, message == NULL ? "timed out" : "read error");
+    }
+  /* the streaming threads stop here */
+  gst_element_set_state (pipeline, GST_STATE_NULL);
+  g_signal_handlers_disconnect_by_data (parse, &span);
+  if (GST_CLOCK_TIME_IS_VALID (span.first) && GST_CLOCK_TIME_IS_VALID (span.end)
+      && span.end > span.first)
+    duration_us = (gint64)((span.end - span.first) / GST_USECOND);
+  g_mutex_clear (&span.lock);
+  return duration_us;
+}
+
 gboolean
 eb_segment_file_discover (const char *path, EbSegmentInfo *info, GError **error)
 {
@@ -529,6 +667,14 @@ eb_segment_file_discover (const char *path, EbSegmentInfo *info, GError **error)
       g_set_error (error, EB_ERROR, EB_ERROR_FAILED, "%s holds no audio or video stream", path);
       eb_segment_info_clear (info);
       return FALSE;
+    }
+  /* found streams but no duration: a file cut in the middle, measured
+   * from its timestamps instead */
+  if (info->duration_us <= 0)
+    {
+      info->duration_us = measure_span (path);
+      g_debug ("%s: no duration from the discoverer; %" G_GINT64_FORMAT " us from its timestamps",
+               path, info->duration_us);
     }
   /* cut before its first frame: program tables only */
   if (info->duration_us <= 0)

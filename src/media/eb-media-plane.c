@@ -28,6 +28,13 @@
 
 #define EB_MEDIA_DEFAULT_SEGMENT_SECONDS 4
 #define EB_MEDIA_DEFAULT_QUEUE_BYTES (4 * 1024 * 1024)
+/* Refused callers: at most one log line per address in this time. */
+#define EB_REFUSAL_LOG_INTERVAL_US (5 * G_USEC_PER_SEC)
+/* Addresses remembered for that; beyond, the oldest are forgotten. */
+#define EB_REFUSAL_LOG_MAX_PEERS 1024
+/* A publisher connection younger than this is not replaced by another
+ * one of the same person (two encoders would take turns endlessly). */
+#define EB_PUBLISHER_REPLACE_AFTER_US (2 * G_USEC_PER_SEC)
 
 /*
  * Handovers: the SRT threads never touch the plane's GObject side; they
@@ -54,6 +61,8 @@ typedef struct
   EbTrack *track;         /* network thread */
   EbPublisher *publisher; /* publish, network thread */
   gboolean left_reported; /* publisher replaced: its leave went already */
+  gboolean viewer;        /* request: counted by the conference */
+  gint64 accepted_at;     /* network thread, monotonic */
 } EbConnection;
 
 struct _EbMediaPlane
@@ -79,6 +88,9 @@ struct _EbMediaPlane
 
   /* network thread */
   GPtrArray *connections; /* EbConnection */
+
+  /* main context */
+  GHashTable *refusal_log; /* peer address -> EbRefusalLog */
 };
 
 enum
@@ -196,6 +208,8 @@ eb_connection_free (EbConnection *connection)
   g_free (connection->track_name);
   g_clear_pointer (&connection->track, eb_track_unref);
   g_clear_pointer (&connection->publisher, eb_publisher_unref);
+  if (connection->viewer)
+    eb_conference_remove_viewer (connection->conference, connection->person_id);
   g_clear_pointer (&connection->conference, eb_conference_unref);
   g_free (connection);
 }
@@ -215,13 +229,112 @@ lookup_conference (EbMediaPlane *self, EbId session_id)
   return conference;
 }
 
-/* Any thread: a caller is turned away. */
+/* --- refused callers --- */
+
+typedef struct
+{
+  gint64 logged_at; /* monotonic */
+  guint suppressed; /* refusals not logged since */
+} EbRefusalLog;
+
+typedef struct
+{
+  char *peer;
+  EbMediaEvent *event;
+} EbRefusal;
+
+static void
+eb_refusal_free (EbRefusal *refusal)
+{
+  g_free (refusal->peer);
+  eb_media_event_free (refusal->event);
+  g_free (refusal);
+}
+
+/* (transfer full): "host:port" or "[host]:port" without the port */
+static char *
+peer_address (const char *peer)
+{
+  const char *colon = strrchr (peer, ':');
+
+  if (colon == NULL || (peer[0] == '[' && colon[-1] != ']'))
+    return g_strdup (peer);
+  return g_strndup (peer, (gsize)(colon - peer));
+}
+
+static gboolean
+refusal_log_expired (gpointer key, gpointer value, gpointer user_data)
+{
+  const EbRefusalLog *log = value;
+  const gint64 *now = user_data;
+
+  return *now - log->logged_at >= EB_REFUSAL_LOG_INTERVAL_US;
+}
+
+/* Main context: whether to log a refusal of @peer now; @suppressed: how
+ * many were not logged since the last line. */
+static gboolean
+refusal_log_allows (EbMediaPlane *self, const char *peer, guint *suppressed)
+{
+  g_autofree char *address = peer_address (peer);
+  gint64 now = g_get_monotonic_time ();
+  EbRefusalLog *log = g_hash_table_lookup (self->refusal_log, address);
+
+  if (log != NULL && now - log->logged_at < EB_REFUSAL_LOG_INTERVAL_US)
+    {
+      log->suppressed++;
+      return FALSE;
+    }
+  if (log == NULL)
+    {
+      if (g_hash_table_size (self->refusal_log) >= EB_REFUSAL_LOG_MAX_PEERS)
+        g_hash_table_foreach_remove (self->refusal_log, refusal_log_expired, &now);
+      if (g_hash_table_size (self->refusal_log) >= EB_REFUSAL_LOG_MAX_PEERS)
+        g_hash_table_remove_all (self->refusal_log);
+      log = g_new0 (EbRefusalLog, 1);
+      g_hash_table_insert (self->refusal_log, g_steal_pointer (&address), log);
+    }
+  *suppressed = log->suppressed;
+  log->suppressed = 0;
+  log->logged_at = now;
+  return TRUE;
+}
+
+static void
+refusal_cb (EbMediaPlane *self, gpointer data)
+{
+  EbRefusal *refusal = data;
+  guint suppressed = 0;
+
+  if (refusal_log_allows (self, refusal->peer, &suppressed))
+    {
+      if (suppressed > 0)
+        g_message ("SRT caller %s refused: %s (%u more refusals of this address not logged)",
+                   refusal->peer, refusal->event->detail, suppressed);
+      else
+        g_message ("SRT caller %s refused: %s", refusal->peer, refusal->event->detail);
+    }
+  g_signal_emit (self, signals[SIGNAL_EVENT], 0, refusal->event);
+}
+
+/* Any thread: a caller is turned away. @session_id: the session its
+ * credential was verified for, else 0 (the refusal then reaches no
+ * session's timeline: anyone can name a live session). Logged on the
+ * main context, at most once per address in EB_REFUSAL_LOG_INTERVAL_US. */
 static void
 refuse_caller (EbMediaPlane *self, const char *peer, EbId session_id, EbId person_id,
                const char *reason)
 {
-  g_message ("SRT caller %s refused: %s", peer, reason);
-  post_event (self, EB_MEDIA_EVENT_INPUT_REFUSED, session_id, person_id, NULL, reason);
+  EbRefusal *refusal = g_new0 (EbRefusal, 1);
+
+  refusal->peer = g_strdup (peer);
+  refusal->event = g_new0 (EbMediaEvent, 1);
+  refusal->event->kind = EB_MEDIA_EVENT_INPUT_REFUSED;
+  refusal->event->session_id = session_id;
+  refusal->event->at = g_get_real_time ();
+  refusal->event->person_id = person_id;
+  refusal->event->detail = g_strdup (reason);
+  handover (self, refusal_cb, refusal, (GDestroyNotify)eb_refusal_free);
 }
 
 /* libsrt thread, before the handshake is answered. */
@@ -250,14 +363,13 @@ authorize_cb (const char *stream_id, const char *peer, char **passphrase, int *r
                                   g_get_real_time () / G_USEC_PER_SEC, &claims, &error))
     {
       *reject_code = SRT_REJX_UNAUTHORIZED;
-      refuse_caller (self, peer, conference != NULL ? parsed->session_id : 0, 0, error->message);
+      refuse_caller (self, peer, 0, 0, error->message);
       return NULL;
     }
   if (claims.session_id != parsed->session_id)
     {
       *reject_code = SRT_REJX_FORBIDDEN;
-      refuse_caller (self, peer, conference != NULL ? parsed->session_id : 0, claims.person_id,
-                     "the join credential is for another session");
+      refuse_caller (self, peer, 0, 0, "the join credential is for another session");
       return NULL;
     }
   if (conference == NULL || !eb_conference_is_open (conference))
@@ -296,6 +408,19 @@ authorize_cb (const char *stream_id, const char *peer, char **passphrase, int *r
           refuse_caller (self, peer, parsed->session_id, claims.person_id, reason);
           return NULL;
         }
+      if (!eb_conference_add_viewer (conference, claims.person_id))
+        {
+          *reject_code = SRT_REJX_OVERLOAD;
+          reason = g_strdup_printf ("person %" G_GINT64_FORMAT " or session %" G_GINT64_FORMAT
+                                    " already has its most SRT viewers (%u each, %u in all)",
+                                    claims.person_id, parsed->session_id,
+                                    EB_MEDIA_MAX_PULLS_PER_PERSON, EB_MEDIA_MAX_PULLS_PER_SESSION);
+          /* logged, not put in the timeline: a roster member could
+           * flood it */
+          refuse_caller (self, peer, 0, claims.person_id, reason);
+          return NULL;
+        }
+      connection->viewer = TRUE;
       connection->track_name = g_strdup (parsed->track);
     }
   connection->conference = g_steal_pointer (&conference);
@@ -378,6 +503,17 @@ publisher_accepted (EbMediaPlane *self, EbConnection *connection)
 
   connection->track = eb_conference_ensure_track (connection->conference, connection->person_id);
   previous = find_publisher_connection (self, connection->track);
+  if (previous != NULL && previous != connection
+      && connection->accepted_at - previous->accepted_at < EB_PUBLISHER_REPLACE_AFTER_US)
+    {
+      /* a second encoder with the same credential, most likely: the
+       * connection in place keeps the track */
+      refuse_caller (self, connection->peer, 0, connection->person_id,
+                     "the track's publisher connected less than 2 s ago");
+      connection->left_reported = TRUE; /* never the track's publisher */
+      eb_srt_server_close (self->server, connection->socket, "the track has a newer publisher");
+      return;
+    }
   if (previous != NULL && previous != connection)
     {
       /* an encoder reconnecting before its old connection timed out:
@@ -418,6 +554,7 @@ accepted_cb (gpointer data, SRTSOCKET socket, gpointer user_data)
   EbConnection *connection = data;
 
   connection->socket = socket;
+  connection->accepted_at = g_get_monotonic_time ();
   g_ptr_array_add (self->connections, connection);
   /* revoked or closed while the handshake was completing */
   if (!eb_conference_is_allowed (connection->conference, connection->person_id))
@@ -637,7 +774,8 @@ request_close (EbMediaPlane *self, EbId session_id, EbId person_id, EbPublisher 
                         (GDestroyNotify)eb_close_request_free);
 }
 
-/* Main context: the recorder of @publisher refused its stream. */
+/* Main context: the recorder of @publisher refused its stream, or the
+ * stream's program changed under it. */
 static void
 conference_close_input_cb (EbPublisher *publisher, gpointer user_data)
 {
@@ -645,7 +783,7 @@ conference_close_input_cb (EbPublisher *publisher, gpointer user_data)
   EbConference *conference = eb_publisher_get_conference (publisher);
 
   request_close (self, eb_conference_get_session_id (conference), 0, publisher,
-                 "the input was refused", NULL);
+                 "the input cannot be recorded as it is", NULL);
 }
 
 /* --- GObject --- */
@@ -683,6 +821,7 @@ eb_media_plane_finalize (GObject *object)
   g_clear_pointer (&self->credential_key, g_bytes_unref);
   g_clear_pointer (&self->conferences, g_hash_table_unref);
   g_clear_pointer (&self->connections, g_ptr_array_unref);
+  g_clear_pointer (&self->refusal_log, g_hash_table_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->ice, eb_webrtc_ice_config_free);
   g_free (self->pipelines_dir);
@@ -721,6 +860,7 @@ eb_media_plane_init (EbMediaPlane *self)
   self->conferences = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                              (GDestroyNotify)eb_conference_unref);
   self->connections = g_ptr_array_new ();
+  self->refusal_log = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->relay_callbacks.send = relay_send_cb;
   self->relay_callbacks.want_write = relay_want_write_cb;
   self->relay_callbacks.backlog = relay_backlog_cb;
@@ -896,6 +1036,7 @@ eb_media_plane_open_conference (EbMediaPlane *self, EbId session_id, gint64 star
   config.close_input = conference_close_input_cb;
   config.user_data = self;
   config.ice = self->ice;
+  config.context = self->context;
 
   g_mutex_lock (&self->lock);
   if (g_hash_table_contains (self->conferences, &session_id))

@@ -40,6 +40,19 @@ typedef struct
   gboolean video;
 } EbBranch;
 
+struct _EbBranchLink
+{
+  const EbCodecRoute *route;
+  GstPad *queue_sink; /* the branch's first pad, linked to a demuxer pad */
+};
+
+void
+eb_branch_link_free (EbBranchLink *link)
+{
+  gst_object_unref (link->queue_sink);
+  g_free (link);
+}
+
 static const EbCodecRoute *
 find_route (const GstCaps *caps)
 {
@@ -159,6 +172,28 @@ eb_recorder_input_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_da
   return GST_PAD_PROBE_OK;
 }
 
+/* Streaming thread: a publisher whose encoder restarts its muxer (a new
+ * program: new PMT, new PIDs) makes the demuxer add the new program's
+ * pads, end the old ones' streams and remove their pads. The branches go
+ * on with the new pads, so that end must not reach the muxer (it would
+ * close the recording). */
+static GstPadProbeReturn
+demux_pad_event_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  EbRecorder *self = user_data;
+  GstEvent *event = GST_PAD_PROBE_INFO_EVENT (info);
+  gboolean drop;
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_EOS)
+    return GST_PAD_PROBE_OK;
+  g_mutex_lock (&self->lock);
+  drop = self->program_changing && self->state == EB_RECORDER_RUNNING;
+  g_mutex_unlock (&self->lock);
+  if (drop)
+    GST_DEBUG_OBJECT (pad, "the end of a replaced program's stream is held back");
+  return drop ? GST_PAD_PROBE_DROP : GST_PAD_PROBE_OK;
+}
+
 /* Streaming thread: streams that are neither audio nor video (teletext,
  * KLV, SCTE-35) are not recorded. */
 static gboolean
@@ -218,6 +253,17 @@ link_branch (EbRecorder *self, GstPad *pad, const EbCodecRoute *route, GError **
   /* the muxer keeps the request pad; it is released with the muxer */
   gst_object_unref (mux_pad);
 
+  {
+    EbBranchLink *link = g_new0 (EbBranchLink, 1);
+
+    link->route = route;
+    link->queue_sink = gst_object_ref (queue_sink);
+    g_mutex_lock (&self->lock);
+    g_ptr_array_add (self->branches, link);
+    g_mutex_unlock (&self->lock);
+  }
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, demux_pad_event_cb, self, NULL);
+
   branch = g_new0 (EbBranch, 1);
   branch->recorder = self;
   branch->video = route->video;
@@ -236,6 +282,208 @@ fail_main (EbRecorder *self, gpointer data)
   eb_recorder_fail (self, data);
 }
 
+static char *
+describe_caps (GstCaps *caps)
+{
+  g_autofree char *description = gst_pb_utils_get_codec_description (caps);
+  const char *name = gst_structure_get_name (gst_caps_get_structure (caps, 0));
+
+  return g_strdup_printf ("%s (%s)", description != NULL ? description : name, name);
+}
+
+/* Streaming thread: a branch of @route whose demuxer pad is gone (its
+ * program was replaced) and that is not in @claimed, or %NULL. */
+static EbBranchLink *
+find_free_branch (EbRecorder *self, const EbCodecRoute *route, GPtrArray *claimed)
+{
+  EbBranchLink *found = NULL;
+
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->branches->len && found == NULL; i++)
+    {
+      EbBranchLink *link = g_ptr_array_index (self->branches, i);
+
+      if (link->route->video == route->video
+          && g_str_equal (link->route->template_name, route->template_name)
+          && !g_ptr_array_find (claimed, link, NULL) && !gst_pad_is_linked (link->queue_sink))
+        found = link;
+    }
+  g_mutex_unlock (&self->lock);
+  return found;
+}
+
+static gboolean
+has_video_branch (EbRecorder *self)
+{
+  gboolean found = FALSE;
+
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->branches->len && !found; i++)
+    found = ((EbBranchLink *)g_ptr_array_index (self->branches, i))->route->video;
+  g_mutex_unlock (&self->lock);
+  return found;
+}
+
+static GstPadProbeReturn
+drop_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  return GST_PAD_PROBE_DROP;
+}
+
+/* Main context: the muxer did not close the last segment in time. */
+static gboolean
+pending_failure_timeout_cb (gpointer user_data)
+{
+  g_autoptr (EbRecorder) self = eb_recorder_shared_get (user_data);
+
+  if (self != NULL)
+    eb_recorder_fail_pending (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Main context: the failure is reported once the muxer has closed the
+ * last segment (at the pipeline's end of stream), or after a while. */
+static void
+program_failure_main (EbRecorder *self, gpointer data)
+{
+  g_autoptr (GSource) source = g_timeout_source_new (EB_RECORDER_STOP_TIMEOUT_MS);
+
+  g_source_set_callback (source, pending_failure_timeout_cb, eb_recorder_shared_ref (self->shared),
+                         (GDestroyNotify)eb_recorder_shared_unref);
+  g_source_attach (source, self->context);
+}
+
+/* Streaming thread: the new program cannot be recorded in the same
+ * branches. The recording of this input ends: each branch gets the end
+ * of its stream (the muxer closes the last segment, keeping all that
+ * reached it), the new pads' data is dropped, and the recorder fails
+ * with @error once the last segment is closed. */
+static void
+end_after_program_change (EbRecorder *self, GPtrArray *pads, GError *error)
+{
+  g_autoptr (GPtrArray) ends = g_ptr_array_new_with_free_func (gst_object_unref);
+
+  for (guint i = 0; i < pads->len; i++)
+    gst_pad_add_probe (g_ptr_array_index (pads, i), GST_PAD_PROBE_TYPE_DATA_DOWNSTREAM, drop_cb,
+                       NULL, NULL);
+  g_mutex_lock (&self->lock);
+  if (self->pending_failure == NULL)
+    self->pending_failure = error;
+  else
+    g_error_free (error);
+  for (guint i = 0; i < self->branches->len; i++)
+    {
+      EbBranchLink *link = g_ptr_array_index (self->branches, i);
+
+      /* a branch still linked gets its end from its own pad */
+      if (!gst_pad_is_linked (link->queue_sink))
+        g_ptr_array_add (ends, gst_object_ref (link->queue_sink));
+    }
+  g_mutex_unlock (&self->lock);
+  for (guint i = 0; i < ends->len; i++)
+    gst_pad_send_event (g_ptr_array_index (ends, i), gst_event_new_eos ());
+  eb_recorder_handover (self->shared, program_failure_main, NULL, NULL);
+}
+
+/*
+ * Streaming thread: every pad of a program that replaced the one being
+ * recorded (the publisher's encoder restarted its muxer: a new PMT) is
+ * known, and the old program's pads are gone. When the new program
+ * carries the same codecs, each branch goes on with its new pad and the
+ * recording continues; otherwise the recording of this input ends and
+ * the recorder fails, saying why (the segments written so far stay).
+ */
+static void
+continue_with_new_program (EbRecorder *self)
+{
+  g_autoptr (GPtrArray) pads = NULL;
+  g_autoptr (GPtrArray) claimed = g_ptr_array_new ();
+  g_autoptr (GString) unrecorded = g_string_new (NULL);
+  g_autoptr (GString) gone = g_string_new (NULL);
+
+  g_mutex_lock (&self->lock);
+  pads = g_steal_pointer (&self->late_pads);
+  self->late_pads = g_ptr_array_new_with_free_func (gst_object_unref);
+  self->program_changing = FALSE;
+  g_mutex_unlock (&self->lock);
+  if (pads->len == 0)
+    return;
+
+  /* which branch each new pad continues (NULL: none) */
+  for (guint i = 0; i < pads->len; i++)
+    {
+      GstPad *pad = g_ptr_array_index (pads, i);
+      g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
+      const EbCodecRoute *route;
+      EbBranchLink *link;
+
+      if (caps == NULL)
+        caps = gst_pad_query_caps (pad, NULL);
+      route = caps_are_media (caps) ? find_route (caps) : NULL;
+      link = route != NULL ? find_free_branch (self, route, claimed) : NULL;
+      g_ptr_array_add (claimed, link);
+      if (link != NULL || !caps_are_media (caps))
+        continue;
+      if (route != NULL && route->video && has_video_branch (self))
+        {
+          g_message ("track %s: only the first video stream is recorded", self->track_name);
+          continue;
+        }
+      {
+        g_autofree char *description = describe_caps (caps);
+
+        g_string_append_printf (unrecorded, "%s%s", unrecorded->len > 0 ? ", " : "", description);
+      }
+    }
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; i < self->branches->len; i++)
+    {
+      EbBranchLink *link = g_ptr_array_index (self->branches, i);
+
+      if (!g_ptr_array_find (claimed, link, NULL))
+        g_string_append_printf (gone, "%s%s", gone->len > 0 ? ", " : "", link->route->caps_name);
+    }
+  g_mutex_unlock (&self->lock);
+
+  if (unrecorded->len > 0 || gone->len > 0)
+    {
+      GError *error = g_error_new (EB_RECORDER_ERROR, EB_RECORDER_ERROR_PROGRAM_CHANGED,
+                                   "track %s: the stream's program changed (its encoder restarted "
+                                   "with other streams%s%s%s%s); "
+                                   "the recording of this connection stops here",
+                                   self->track_name, unrecorded->len > 0 ? "; new: " : "",
+                                   unrecorded->str, gone->len > 0 ? "; ended: " : "", gone->str);
+
+      end_after_program_change (self, pads, error);
+      return;
+    }
+  for (guint i = 0; i < pads->len; i++)
+    {
+      GstPad *pad = g_ptr_array_index (pads, i);
+      EbBranchLink *link = g_ptr_array_index (claimed, i);
+
+      if (link == NULL)
+        link_to_fakesink (self, pad);
+      else if (gst_pad_link (pad, link->queue_sink) == GST_PAD_LINK_OK)
+        gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, demux_pad_event_cb, self,
+                           NULL);
+      else
+        {
+          eb_recorder_handover (self->shared, fail_main,
+                                g_error_new (EB_ERROR, EB_ERROR_FAILED,
+                                             "track %s: the stream's program changed and its new "
+                                             "streams cannot be linked to the recording",
+                                             self->track_name),
+                                (GDestroyNotify)g_error_free);
+          return;
+        }
+    }
+  g_message (
+      "track %s: the stream's program changed (its encoder restarted); the recording goes on "
+      "with the new program's streams",
+      self->track_name);
+}
+
 /* Streaming thread: every pad of the program is known; link them all, or
  * refuse the input. */
 void
@@ -245,12 +493,19 @@ eb_recorder_demux_no_more_pads_cb (GstElement *demux, EbRecorder *self)
   g_autoptr (GString) unsupported = g_string_new (NULL);
   g_autoptr (GError) error = NULL;
   guint n_media = 0;
+  gboolean exposed;
 
   g_mutex_lock (&self->lock);
-  if (self->exposed || self->refusing
-      || (self->state != EB_RECORDER_RUNNING && self->state != EB_RECORDER_STOPPING))
+  if (self->refusing || (self->state != EB_RECORDER_RUNNING && self->state != EB_RECORDER_STOPPING))
     {
       g_mutex_unlock (&self->lock);
+      return;
+    }
+  exposed = self->exposed;
+  if (exposed)
+    {
+      g_mutex_unlock (&self->lock);
+      continue_with_new_program (self);
       return;
     }
   pads = g_steal_pointer (&self->demux_pads);
@@ -269,11 +524,10 @@ eb_recorder_demux_no_more_pads_cb (GstElement *demux, EbRecorder *self)
       n_media++;
       if (find_route (caps) == NULL)
         {
-          g_autofree char *description = gst_pb_utils_get_codec_description (caps);
-          const char *name = gst_structure_get_name (gst_caps_get_structure (caps, 0));
+          g_autofree char *description = describe_caps (caps);
 
-          g_string_append_printf (unsupported, "%s%s (%s)", unsupported->len > 0 ? ", " : "",
-                                  description != NULL ? description : name, name);
+          g_string_append_printf (unsupported, "%s%s", unsupported->len > 0 ? ", " : "",
+                                  description);
         }
     }
   if (unsupported->len > 0 || n_media == 0)
@@ -328,22 +582,18 @@ eb_recorder_demux_no_more_pads_cb (GstElement *demux, EbRecorder *self)
   GST_DEBUG_OBJECT (self->pipeline, "track %s: %u streams linked", self->track_name, pads->len);
 }
 
-/* Streaming thread: collected until no-more-pads; a pad of a later
- * program is not recorded. */
+/* Streaming thread: collected until no-more-pads; a pad added later
+ * belongs to a program that replaces the recorded one. */
 void
 eb_recorder_demux_pad_added_cb (GstElement *demux, GstPad *pad, EbRecorder *self)
 {
-  gboolean late;
-
   g_mutex_lock (&self->lock);
-  late = self->exposed;
-  if (!late && self->demux_pads != NULL)
+  if (self->exposed)
+    {
+      self->program_changing = TRUE;
+      g_ptr_array_add (self->late_pads, gst_object_ref (pad));
+    }
+  else if (self->demux_pads != NULL)
     g_ptr_array_add (self->demux_pads, gst_object_ref (pad));
   g_mutex_unlock (&self->lock);
-  if (late)
-    {
-      g_message ("track %s: a stream added after the start of the recording is not recorded",
-                 self->track_name);
-      link_to_fakesink (self, pad);
-    }
 }

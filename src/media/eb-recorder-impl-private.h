@@ -47,6 +47,9 @@ typedef enum
 
 /* A segment file the muxer opened (main context). */
 typedef struct _EbFragment EbFragment;
+/* A recorded stream: its route and the pad its demuxer pad links to
+ * (relinked when the stream's program changes). */
+typedef struct _EbBranchLink EbBranchLink;
 
 struct _EbRecorder
 {
@@ -78,6 +81,10 @@ struct _EbRecorder
   gboolean refusing;
   char *refusal; /* decided on another thread, not reported yet */
   GPtrArray *demux_pads;
+  GPtrArray *branches;       /* EbBranchLink */
+  GPtrArray *late_pads;      /* demuxer pads of a new program, until no-more-pads */
+  gboolean program_changing; /* from a new program's first pad to its no-more-pads */
+  GError *pending_failure;   /* reported once the muxer has closed the last segment */
   guint64 max_bytes;
   guint64 bytes_in;      /* accepted into the input queue */
   guint64 bytes_demuxed; /* read by the demuxer */
@@ -115,6 +122,7 @@ enum
 extern guint eb_recorder_signals[EB_RECORDER_N_SIGNALS];
 
 /* eb-recorder-branch.c: streaming threads */
+void eb_branch_link_free (EbBranchLink *link);
 GstPadProbeReturn eb_recorder_input_probe_cb (GstPad *pad, GstPadProbeInfo *info,
                                               gpointer user_data);
 void eb_recorder_demux_no_more_pads_cb (GstElement *demux, EbRecorder *self);
@@ -132,6 +140,7 @@ void eb_recorder_stop_pipeline (EbRecorder *self);
 void eb_recorder_decide_refusal (EbRecorder *self, char *reason);
 void eb_recorder_refuse_pending (EbRecorder *self);
 void eb_recorder_fail (EbRecorder *self, const GError *error);
+void eb_recorder_fail_pending (EbRecorder *self);
 void eb_recorder_maybe_complete_stop (EbRecorder *self);
 gboolean eb_recorder_bus_cb (GstBus *bus, GstMessage *message, gpointer user_data);
 gboolean eb_recorder_probe_timeout_cb (gpointer user_data);

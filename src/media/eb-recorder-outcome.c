@@ -131,6 +131,20 @@ eb_recorder_fail (EbRecorder *self, const GError *error)
   eb_recorder_maybe_complete_stop (self);
 }
 
+/* Main context: reports a failure decided on a streaming thread that
+ * waited for the muxer to close the last segment. */
+void
+eb_recorder_fail_pending (EbRecorder *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_mutex_lock (&self->lock);
+  error = g_steal_pointer (&self->pending_failure);
+  g_mutex_unlock (&self->lock);
+  if (error != NULL)
+    eb_recorder_fail (self, error);
+}
+
 /* The message of a GStreamer error, with the file concerned and the
  * system's reason (the last line of the debug text, e.g. "File too
  * large"). */
@@ -175,11 +189,15 @@ eb_recorder_bus_cb (GstBus *bus, GstMessage *message, gpointer user_data)
       case GST_MESSAGE_EOS:
         GST_DEBUG_OBJECT (self->pipeline, "EOS");
         eb_recorder_stop_pipeline (self);
+        eb_recorder_fail_pending (self);
         eb_recorder_maybe_complete_stop (self);
         break;
       case GST_MESSAGE_ERROR:
         {
           gboolean exposed;
+
+          /* the cause, when one is known, rather than its consequence */
+          eb_recorder_fail_pending (self);
 
           g_mutex_lock (&self->lock);
           exposed = self->exposed;

@@ -22,9 +22,23 @@ G_BEGIN_DECLS
  * - "refused" (const char *reason): the input is not a supported stream
  *   (garbage, unsupported codec); the recorder stops, keeping nothing
  *   half-written
- * - "failed" (GError *error): e.g. the disk is full; what was written
- *   stays playable
+ * - "failed" (GError *error): e.g. the disk is full, or the stream's
+ *   program changed (EB_RECORDER_ERROR_PROGRAM_CHANGED); what was
+ *   written stays playable
  */
+/* The recorder's own failures that its owner may act on; others are
+ * EB_ERROR_FAILED. */
+#define EB_RECORDER_ERROR (eb_recorder_error_quark ())
+GQuark eb_recorder_error_quark (void);
+
+typedef enum
+{
+  /* The publisher's encoder restarted its muxer with other streams (a
+   * new program): the recording of this input ended cleanly there; a new
+   * recorder records what follows. */
+  EB_RECORDER_ERROR_PROGRAM_CHANGED,
+} EbRecorderError;
+
 #define EB_TYPE_RECORDER (eb_recorder_get_type ())
 G_DECLARE_FINAL_TYPE (EbRecorder, eb_recorder, EB, RECORDER, GObject)
 

@@ -23,11 +23,15 @@ GST_DEBUG_CATEGORY (eb_recorder_debug);
 #define EB_RECORDER_TEMPLATE "record"
 /* Bytes queued in the appsrc before new input is dropped. */
 #define EB_RECORDER_MAX_BYTES (4 * 1024 * 1024)
+/* A larger push (the backlog of a reconnecting publisher) is queued in
+ * pieces of at most this (and at most the queue's size). */
+#define EB_RECORDER_PUSH_PIECE (256 * 1024)
 #define EB_RECORDER_DROP_LOG_INTERVAL_US (5 * G_USEC_PER_SEC)
 
 static const char *const parser_templates[] = { "parse-h264", "parse-aac", "parse-opus" };
 
 G_DEFINE_TYPE (EbRecorder, eb_recorder, G_TYPE_OBJECT)
+G_DEFINE_QUARK (eb - recorder - error - quark, eb_recorder_error)
 
 guint eb_recorder_signals[EB_RECORDER_N_SIGNALS];
 
@@ -109,6 +113,8 @@ eb_recorder_finalize (GObject *object)
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->parser_descriptions, g_hash_table_unref);
   g_clear_pointer (&self->demux_pads, g_ptr_array_unref);
+  g_clear_pointer (&self->branches, g_ptr_array_unref);
+  g_clear_pointer (&self->late_pads, g_ptr_array_unref);
   g_clear_pointer (&self->segments, g_ptr_array_unref);
   g_clear_pointer (&self->opened_files, g_ptr_array_unref);
   g_free (self->directory);
@@ -118,6 +124,7 @@ eb_recorder_finalize (GObject *object)
   g_free (self->video_codec);
   g_free (self->audio_codec);
   g_free (self->refusal);
+  g_clear_error (&self->pending_failure);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (eb_recorder_parent_class)->finalize (object);
@@ -173,6 +180,8 @@ eb_recorder_init (EbRecorder *self)
   self->max_end_rt = GST_CLOCK_TIME_NONE;
   self->max_bytes = EB_RECORDER_MAX_BYTES;
   self->demux_pads = g_ptr_array_new_with_free_func (gst_object_unref);
+  self->branches = g_ptr_array_new_with_free_func ((GDestroyNotify)eb_branch_link_free);
+  self->late_pads = g_ptr_array_new_with_free_func (gst_object_unref);
   self->segments = g_ptr_array_new_with_free_func ((GDestroyNotify)eb_recorded_segment_free);
   self->opened_files = g_ptr_array_new_with_free_func (g_free);
   g_queue_init (&self->fragments);
@@ -425,18 +434,62 @@ eb_recorder_start (EbRecorder *self, GError **error)
   return TRUE;
 }
 
+/* With the lock held: @length bytes that found no room. */
+static void
+count_dropped (EbRecorder *self, gsize length)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  self->bytes_dropped += length;
+  if (self->last_drop_log == 0 || now - self->last_drop_log >= EB_RECORDER_DROP_LOG_INTERVAL_US)
+    {
+      self->last_drop_log = now;
+      g_message ("track %s: the recorder's input queue is full (%" G_GUINT64_FORMAT
+                 " bytes); %" G_GUINT64_FORMAT " bytes dropped so far",
+                 self->track_name, self->max_bytes, self->bytes_dropped);
+    }
+}
+
+/* With the lock held: queues @data in pieces while the queue has room;
+ * from the first piece that finds none on, the rest is dropped, so what
+ * the demuxer gets is the front of the push (with the program tables a
+ * publisher's stream starts with) in one piece. */
+static void
+queue_input (EbRecorder *self, const guint8 *data, gsize length)
+{
+  GstAppSrc *appsrc = GST_APP_SRC (self->appsrc);
+  /* a max-bytes of 0 is an unbounded queue */
+  gsize piece_max = self->max_bytes > 0 ? (gsize)MIN (self->max_bytes, EB_RECORDER_PUSH_PIECE)
+                                        : EB_RECORDER_PUSH_PIECE;
+
+  for (gsize offset = 0; offset < length;)
+    {
+      gsize n = MIN (piece_max, length - offset);
+
+      if (self->max_bytes > 0 && gst_app_src_get_current_level_bytes (appsrc) + n > self->max_bytes)
+        {
+          count_dropped (self, length - offset);
+          return;
+        }
+      /* bytes_in: what the demuxer was given */
+      self->bytes_in += n;
+      gst_app_src_push_buffer (appsrc, gst_buffer_new_memdup (data + offset, n));
+      offset += n;
+    }
+}
+
 /**
  * eb_recorder_push:
  * @data: (array length=length): MPEG-TS bytes as received
  *
  * Thread-safe and never blocks for long: when the recorder cannot keep
- * up, the bytes are dropped and counted (and logged).
+ * up, the bytes are dropped and counted (and logged). A push larger than
+ * the input queue (a reconnecting publisher's backlog) is queued in
+ * pieces, as far as there is room: its front is kept.
  */
 void
 eb_recorder_push (EbRecorder *self, const guint8 *data, gsize length)
 {
-  gint64 now;
-
   g_return_if_fail (EB_IS_RECORDER (self));
   g_return_if_fail (data != NULL || length == 0);
 
@@ -460,24 +513,7 @@ eb_recorder_push (EbRecorder *self, const guint8 *data, gsize length)
                              (GDestroyNotify)eb_recorder_shared_unref);
       g_source_attach (source, self->context);
     }
-  if (gst_app_src_get_current_level_bytes (GST_APP_SRC (self->appsrc)) + length > self->max_bytes)
-    {
-      self->bytes_dropped += length;
-      now = g_get_monotonic_time ();
-      if (self->last_drop_log == 0 || now - self->last_drop_log >= EB_RECORDER_DROP_LOG_INTERVAL_US)
-        {
-          self->last_drop_log = now;
-          g_message ("track %s: the recorder's input queue is full (%" G_GUINT64_FORMAT
-                     " bytes); %" G_GUINT64_FORMAT " bytes dropped so far",
-                     self->track_name, self->max_bytes, self->bytes_dropped);
-        }
-    }
-  else
-    {
-      /* bytes_in: what the demuxer was given */
-      self->bytes_in += length;
-      gst_app_src_push_buffer (GST_APP_SRC (self->appsrc), gst_buffer_new_memdup (data, length));
-    }
+  queue_input (self, data, length);
   g_mutex_unlock (&self->lock);
 }
 

@@ -36,8 +36,9 @@ typedef struct
   /* Bytes the subscriber's side holds but has not consumed (e.g. unread
    * in its receive buffer); may be %NULL. */
   gsize (*backlog) (gpointer subscriber, gpointer user_data);
-  /* @subscriber was removed from the relay because it could not keep up;
-   * the callee closes it. Never called from inside another callback. */
+  /* @subscriber was removed from the relay because it could not keep up
+   * or a send to it failed; the callee closes it. Never called from
+   * inside another callback. */
   void (*dropped) (gpointer subscriber, const char *reason, gpointer user_data);
 } EbRelayCallbacks;
 
@@ -57,7 +58,9 @@ void eb_relay_push (EbRelay *relay, const guint8 *data, gsize length);
 /* @subscriber can take more: send what is queued. */
 void eb_relay_flush (EbRelay *relay, gpointer subscriber);
 /* Periodic check: drops the subscribers whose queued plus backlog bytes
- * exceed the limit. */
+ * exceed the limit, and those a send failed to at least one check ago
+ * and that their owner has not removed meanwhile (a viewer that left is
+ * removed by its owner first, and so is never reported as dropped). */
 void eb_relay_check (EbRelay *relay);
 
 /* The publisher changed (a reconnect): forget the cached PAT/PMT. */

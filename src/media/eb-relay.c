@@ -23,6 +23,11 @@ typedef struct
   gsize queued_bytes;
   gboolean started; /* past the first random-access point */
   gboolean watching;
+  /* a send failed: sent nothing more, reported at the second check after
+   * that unless its owner removes it first (a viewer that left: its
+   * socket is closing, and the owner reports the leave) */
+  gboolean failed;
+  guint failed_checks;
   gint64 joined_at;
 } EbSubscriber;
 
@@ -412,6 +417,21 @@ send_result_reason (EbSendResult result)
   return result == EB_SEND_OVERFLOW ? "its queue is full (too slow)" : "sending to it failed";
 }
 
+/* A send to @sub failed. Its socket is closing or broken; the error is
+ * seen first by whoever sends to it, often before the network loop has
+ * read that the viewer left. So it is not dropped here: it gets nothing
+ * more, and the second eb_relay_check() from now (a full round of the
+ * network loop later) drops it as failed unless its owner has removed it
+ * by then, reporting a leave as a leave. */
+static void
+mark_failed (EbRelay *relay, EbSubscriber *sub)
+{
+  sub->failed = TRUE;
+  g_queue_clear_full (&sub->queue, (GDestroyNotify)g_bytes_unref);
+  sub->queued_bytes = 0;
+  set_watching (relay, sub, FALSE);
+}
+
 void
 eb_relay_add_subscriber (EbRelay *relay, gpointer subscriber)
 {
@@ -509,6 +529,8 @@ eb_relay_push (EbRelay *relay, const guint8 *data, gsize length)
       g_autoptr (GBytes) part = NULL;
       EbSendResult result;
 
+      if (sub->failed)
+        continue;
       if (!sub->started)
         {
           gssize start = aligned ? find_random_access (relay, data, length) : 0;
@@ -519,15 +541,14 @@ eb_relay_push (EbRelay *relay, const guint8 *data, gsize length)
           if (start > 0)
             part = g_bytes_new_from_bytes (bytes, (gsize)start, length - (gsize)start);
           result = send_tables (relay, sub);
-          if (result != EB_SEND_OK)
-            {
-              g_ptr_array_add (dropped, sub->subscriber);
-              g_ptr_array_add (reasons, (gpointer)send_result_reason (result));
-              continue;
-            }
+          if (result == EB_SEND_OK)
+            result = enqueue (relay, sub, part != NULL ? part : bytes);
         }
-      result = enqueue (relay, sub, part != NULL ? part : bytes);
-      if (result != EB_SEND_OK)
+      else
+        result = enqueue (relay, sub, part != NULL ? part : bytes);
+      if (result == EB_SEND_FAILED)
+        mark_failed (relay, sub);
+      else if (result != EB_SEND_OK)
         {
           g_ptr_array_add (dropped, sub->subscriber);
           g_ptr_array_add (reasons, (gpointer)send_result_reason (result));
@@ -544,17 +565,10 @@ eb_relay_flush (EbRelay *relay, gpointer subscriber)
   g_return_if_fail (relay != NULL);
 
   sub = find_subscriber (relay, subscriber, NULL);
-  if (sub == NULL)
+  if (sub == NULL || sub->failed)
     return;
   if (drain (relay, sub) != EB_SEND_OK)
-    {
-      g_autoptr (GPtrArray) dropped = g_ptr_array_new ();
-      g_autoptr (GPtrArray) reasons = g_ptr_array_new ();
-
-      g_ptr_array_add (dropped, subscriber);
-      g_ptr_array_add (reasons, (gpointer)send_result_reason (EB_SEND_FAILED));
-      remove_and_report (relay, dropped, reasons);
-    }
+    mark_failed (relay, sub);
 }
 
 void
@@ -565,15 +579,29 @@ eb_relay_check (EbRelay *relay)
 
   g_return_if_fail (relay != NULL);
 
-  if (relay->callbacks.backlog == NULL || relay->subscribers->len == 0)
+  if (relay->subscribers->len == 0)
     return;
   dropped = g_ptr_array_new ();
   reasons = g_ptr_array_new ();
   for (guint i = 0; i < relay->subscribers->len; i++)
     {
       EbSubscriber *sub = g_ptr_array_index (relay->subscribers, i);
-      gsize backlog = relay->callbacks.backlog (sub->subscriber, relay->user_data);
+      gsize backlog;
 
+      /* still here a round later: its owner did not close it, so it
+       * broke */
+      if (sub->failed)
+        {
+          if (++sub->failed_checks >= 2)
+            {
+              g_ptr_array_add (dropped, sub->subscriber);
+              g_ptr_array_add (reasons, (gpointer)send_result_reason (EB_SEND_FAILED));
+            }
+          continue;
+        }
+      if (relay->callbacks.backlog == NULL)
+        continue;
+      backlog = relay->callbacks.backlog (sub->subscriber, relay->user_data);
       if (sub->queued_bytes + backlog > relay->queue_limit)
         {
           g_ptr_array_add (dropped, sub->subscriber);

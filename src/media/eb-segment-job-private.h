@@ -21,9 +21,10 @@ typedef struct
 } EbSegmentJob;
 
 void eb_segment_job_free (EbSegmentJob *job);
-/* Worker thread (a GTaskThreadFunc, @task_data an EbSegmentJob): fsync,
- * hash, measure when needed, append to the manifest (and fsync it). An
- * error of the append is left in the job's append_error. */
+/* Worker thread (a GTaskThreadFunc, @task_data an EbSegmentJob): fsync
+ * the file and the session folder, hash, measure when needed, append to
+ * the manifest (and fsync it). An error of the append is left in the
+ * job's append_error. */
 void eb_segment_job_thread (GTask *task, gpointer source_object, gpointer task_data,
                             GCancellable *cancellable);
 

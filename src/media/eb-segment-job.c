@@ -24,8 +24,8 @@ eb_segment_job_free (EbSegmentJob *job)
   g_free (job);
 }
 
-/* Worker thread: fsync, hash, measure when needed, append to the
- * manifest (and fsync it). */
+/* Worker thread: fsync the file and its folder, hash, measure when
+ * needed, append to the manifest (and fsync it). */
 void
 eb_segment_job_thread (GTask *task, gpointer source_object, gpointer task_data,
                        GCancellable *cancellable)
@@ -34,14 +34,20 @@ eb_segment_job_thread (GTask *task, gpointer source_object, gpointer task_data,
   GError *error = NULL;
   int fd;
 
-  /* the manifest never lists a segment that is not on disk */
+  /* the manifest never lists a segment that is not on disk, even after
+   * a power loss: its contents, then its name in the folder */
   fd = g_open (job->path, O_RDONLY | O_CLOEXEC, 0);
   if (fd >= 0)
     {
       if (fsync (fd) != 0)
-        g_debug ("fsync %s: %s", job->path, g_strerror (errno));
+        g_message ("cannot sync %s: %s", job->path, g_strerror (errno));
       g_close (fd, NULL);
     }
+  {
+    g_autofree char *dir = g_path_get_dirname (job->path);
+
+    eb_fsync_dir (dir);
+  }
   if (job->measure)
     {
       g_auto (EbSegmentInfo) info = { 0 };

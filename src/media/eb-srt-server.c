@@ -336,6 +336,20 @@ accept_all (EbSrtServer *server)
     }
 }
 
+/* Whether @socket has a message to read now. libsrt reports "nothing
+ * more" from srt_recvmsg() by throwing and catching a C++ exception
+ * inside, which costs more than the read itself: ask first. */
+static gboolean
+socket_readable (SRTSOCKET socket)
+{
+  int events = 0;
+  int length = sizeof events;
+
+  if (srt_getsockflag (socket, SRTO_EVENT, &events, &length) == SRT_ERROR)
+    return TRUE; /* let the read report it */
+  return (events & (SRT_EPOLL_IN | SRT_EPOLL_ERR)) != 0;
+}
+
 static void
 read_socket (EbSrtServer *server, EbSrtSocket *entry)
 {
@@ -343,7 +357,12 @@ read_socket (EbSrtServer *server, EbSrtSocket *entry)
 
   for (guint i = 0; i < EB_SRT_READ_BURST && !entry->closing; i++)
     {
-      int received = srt_recvmsg (entry->socket, (char *)buffer, sizeof buffer);
+      int received;
+
+      /* the first read is what epoll reported */
+      if (i > 0 && !socket_readable (entry->socket))
+        return;
+      received = srt_recvmsg (entry->socket, (char *)buffer, sizeof buffer);
 
       if (received > 0)
         {

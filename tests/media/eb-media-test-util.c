@@ -26,6 +26,15 @@ char *
 eb_test_make_stream (const char *dir, const char *name, guint seconds, const char *video_codec,
                      const char *bitrate, const char *audio_codec, gboolean low_latency)
 {
+  return eb_test_make_stream_full (dir, name, seconds, video_codec, bitrate, audio_codec,
+                                   low_latency, NULL);
+}
+
+char *
+eb_test_make_stream_full (const char *dir, const char *name, guint seconds, const char *video_codec,
+                          const char *bitrate, const char *audio_codec, gboolean low_latency,
+                          const char *const *muxer_options)
+{
   g_autoptr (GError) error = NULL;
   g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
   g_auto (GStrv) argv = NULL;
@@ -40,8 +49,10 @@ eb_test_make_stream (const char *dir, const char *name, guint seconds, const cha
   if (low_latency)
     g_strv_builder_add_many (builder, "-preset", "ultrafast", "-tune", "zerolatency", NULL);
   g_strv_builder_add_many (builder, "-g", "30", "-b:v", bitrate, "-maxrate", bitrate, "-bufsize",
-                           "1M", "-pix_fmt", "yuv420p", "-c:a", audio_codec, "-f", "mpegts", path,
-                           NULL);
+                           "1M", "-pix_fmt", "yuv420p", "-c:a", audio_codec, NULL);
+  if (muxer_options != NULL)
+    g_strv_builder_addv (builder, (const char **)muxer_options);
+  g_strv_builder_add_many (builder, "-f", "mpegts", path, NULL);
   argv = g_strv_builder_end (builder);
 
   g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
@@ -56,6 +67,26 @@ eb_test_probe_clear (EbTestProbe *probe)
 {
   g_clear_pointer (&probe->video_caps, g_free);
   g_clear_pointer (&probe->audio_caps, g_free);
+}
+
+gint64
+eb_test_ffprobe_duration_us (const char *path)
+{
+  const char *argv[] = { "ffprobe", "-v", "error", "-show_entries", "format=duration", "-of",
+                         "csv=p=0", path, NULL };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+  gint status = 0;
+
+  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                NULL, &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    return -1;
+  g_strstrip (out);
+  if (!g_ascii_isdigit (*out))
+    return 0;
+  return (gint64)(g_ascii_strtod (out, NULL) * G_USEC_PER_SEC);
 }
 
 gboolean

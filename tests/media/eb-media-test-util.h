@@ -24,6 +24,12 @@ char *eb_test_pipelines_dir (void);
 char *eb_test_make_stream (const char *dir, const char *name, guint seconds,
                            const char *video_codec, const char *bitrate, const char *audio_codec,
                            gboolean low_latency);
+/* The same, with more options for ffmpeg's MPEG-TS muxer (e.g.
+ * "-mpegts_start_pid", "0x200"), %NULL-terminated. */
+char *eb_test_make_stream_full (const char *dir, const char *name, guint seconds,
+                                const char *video_codec, const char *bitrate,
+                                const char *audio_codec, gboolean low_latency,
+                                const char *const *muxer_options);
 
 /* What GstDiscoverer reads in a file. */
 typedef struct
@@ -38,6 +44,9 @@ typedef struct
 void eb_test_probe_clear (EbTestProbe *probe);
 /* Reads @path with GstDiscoverer (in this process). */
 gboolean eb_test_probe_file (const char *path, EbTestProbe *probe);
+/* The duration ffprobe (another reader than GStreamer) reads in @path:
+ * 0 when it finds none, -1 when it cannot read the file. */
+gint64 eb_test_ffprobe_duration_us (const char *path);
 
 /* The SHA-256 of @path's contents, in hex. */
 char *eb_test_sha256_of (const char *path);

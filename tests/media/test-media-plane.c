@@ -10,6 +10,7 @@
 #include <srt/access_control.h>
 
 #include "eb-srt-test-util.h"
+#include "media/eb-conference-private.h"
 #include "media/eb-stream-id-private.h"
 
 #define SEGMENT_SECONDS 2
@@ -25,10 +26,27 @@ plane_fixture_setup (PlaneFixture *fixture, gconstpointer data)
   eb_test_plane_setup (&fixture->plane, SEGMENT_SECONDS, 0);
 }
 
+/* Every conference the plane had is freed once it is gone (a last
+ * reference dropped on the SRT network thread is freed on the main
+ * context). */
+static void
+assert_conferences_freed (void)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (eb_conference_get_n_alive () > 0 && g_get_monotonic_time () < deadline)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (10000);
+    }
+  g_assert_cmpuint (eb_conference_get_n_alive (), ==, 0);
+}
+
 static void
 plane_fixture_teardown (PlaneFixture *fixture, gconstpointer data)
 {
   eb_test_plane_teardown (&fixture->plane);
+  assert_conferences_freed ();
 }
 
 static gboolean
@@ -599,6 +617,7 @@ test_plane_dispose_live (void)
   g_assert_cmpint (socket, !=, SRT_INVALID_SOCK);
   eb_test_wait_for_events (&plane, EB_MEDIA_EVENT_TRACK_STARTED, 7, 1);
   eb_test_plane_teardown (&plane);
+  assert_conferences_freed ();
   srt_close (socket);
 }
 

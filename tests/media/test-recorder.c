@@ -680,29 +680,25 @@ test_no_data (void)
   remove_session_dir (dir);
 }
 
-/* An operator's template with a tiny input queue: a publisher faster
- * than the recorder loses bytes, counted, and is never held. */
-static void
-test_overflow (void)
+/* The shipped templates in a new folder (*@pipelines), the record
+ * template's input queue @max_bytes long. */
+static EbPipelineTemplates *
+load_templates_with_queue (const char *max_bytes, char **pipelines_out)
 {
   g_autoptr (GError) error = NULL;
   g_autofree char *shipped = eb_test_pipelines_dir ();
   g_autofree char *source = g_build_filename (shipped, "record.pipeline", NULL);
-  g_autofree char *dir = make_session_dir ("session-5");
   g_autofree char *pipelines = g_dir_make_tmp ("eb-pipelines-XXXXXX", &error);
-  g_autoptr (EbPipelineTemplates) small = NULL;
-  g_autoptr (GBytes) bytes = read_bytes (aac_stream);
+  g_autofree char *setting = g_strdup_printf ("max-bytes=%s", max_bytes);
+  EbPipelineTemplates *loaded;
   g_autofree char *text = NULL;
   g_autoptr (GString) changed = NULL;
-  Run run = { 0 };
-  Run *runs[] = { &run };
 
   g_assert_no_error (error);
   g_file_get_contents (source, &text, NULL, &error);
   g_assert_no_error (error);
   changed = g_string_new (text);
-  g_assert_cmpuint (g_string_replace (changed, "max-bytes=${max_bytes}", "max-bytes=13160", 1), ==,
-                    1);
+  g_assert_cmpuint (g_string_replace (changed, "max-bytes=${max_bytes}", setting, 1), ==, 1);
   for (guint i = 0; i < 4; i++)
     {
       static const char *const names[] = { "record", "parse-h264", "parse-aac", "parse-opus" };
@@ -721,8 +717,23 @@ test_overflow (void)
       g_file_set_contents (to, contents, -1, &error);
       g_assert_no_error (error);
     }
-  small = eb_pipeline_templates_load (pipelines, &error);
+  loaded = eb_pipeline_templates_load (pipelines, &error);
   g_assert_no_error (error);
+  *pipelines_out = g_steal_pointer (&pipelines);
+  return loaded;
+}
+
+/* An operator's template with a tiny input queue: a publisher faster
+ * than the recorder loses bytes, counted, and is never held. */
+static void
+test_overflow (void)
+{
+  g_autofree char *dir = make_session_dir ("session-5");
+  g_autofree char *pipelines = NULL;
+  g_autoptr (EbPipelineTemplates) small = load_templates_with_queue ("13160", &pipelines);
+  g_autoptr (GBytes) bytes = read_bytes (aac_stream);
+  Run run = { 0 };
+  Run *runs[] = { &run };
 
   /* a third at the stream's pace, then all at once */
   run_start (&run, small, dir, "p6-srt", g_get_real_time ());
@@ -738,6 +749,195 @@ test_overflow (void)
   g_assert_cmpuint (run.track->segments->len, >=, 1);
   run_clear (&run);
   eb_test_rm_rf (pipelines);
+  remove_session_dir (dir);
+}
+
+/* A reconnecting publisher's backlog, pushed in one call, larger than
+ * the input queue: its front (the program tables the stream starts with)
+ * is recorded, the rest that finds no room is dropped and counted. */
+static void
+test_backlog (void)
+{
+  g_autofree char *dir = make_session_dir ("session-9");
+  g_autofree char *pipelines = NULL;
+  /* the shipped queue is 4 MiB and a backlog up to 8 MiB: the same
+   * proportion with a shorter stream */
+  const gsize queue = 512 * 1024;
+  g_autofree char *queue_text = g_strdup_printf ("%" G_GSIZE_FORMAT, queue);
+  g_autoptr (EbPipelineTemplates) small = load_templates_with_queue (queue_text, &pipelines);
+  g_autoptr (GBytes) bytes = read_bytes (aac_stream);
+  gsize length = g_bytes_get_size (bytes);
+  gint64 session_start_us = g_get_real_time ();
+  Run run = { 0 };
+  Run *runs[] = { &run };
+  guint64 dropped;
+  gint64 total_us = 0;
+
+  g_assert_cmpuint (length, >, 2 * queue);
+  run_start (&run, small, dir, "p22-srt", session_start_us);
+  run.push_started_us = g_get_real_time ();
+  eb_recorder_push (run.recorder, g_bytes_get_data (bytes, NULL), length);
+  run_stop (runs, 1);
+
+  dropped = eb_recorder_get_dropped_bytes (run.recorder);
+  g_test_message ("%" G_GSIZE_FORMAT " bytes pushed at once, %" G_GUINT64_FORMAT " dropped", length,
+                  dropped);
+  /* the front, at least a queue's worth, was taken */
+  g_assert_cmpuint (dropped, >, 0);
+  g_assert_cmpuint (dropped, <=, length - queue);
+  g_assert_null (run.refused);
+  g_assert_no_error (run.failed);
+  g_assert_cmpstr (run.track->video_codec, ==, "h264");
+  g_assert_cmpstr (run.track->audio_codec, ==, "aac");
+  g_assert_cmpuint (run.track->segments->len, >=, 1);
+  for (guint i = 0; i < run.track->segments->len; i++)
+    {
+      EbRecordedSegment *segment = g_ptr_array_index (run.track->segments, i);
+      EbTestProbe probe;
+
+      g_assert_true (eb_test_probe_file (segment->path, &probe));
+      g_test_message ("%s: %" G_GINT64_FORMAT " us", segment->path, probe.duration_us);
+      g_assert_cmpstr (probe.video_caps, ==, "video/x-h264");
+      g_assert_cmpstr (probe.audio_caps, ==, "audio/mpeg");
+      total_us += probe.duration_us;
+      eb_test_probe_clear (&probe);
+    }
+  /* 512 KiB of a 2 Mbit/s stream: about two seconds */
+  g_assert_cmpint (total_us, >=, G_USEC_PER_SEC);
+  run_clear (&run);
+  eb_test_rm_rf (pipelines);
+  remove_session_dir (dir);
+}
+
+/* --- a publisher whose encoder restarts its muxer --- */
+
+#define SECOND_PROGRAM_SECONDS 4
+
+/* The first stream (H.264 + AAC) followed by @second_stream, which an
+ * encoder restarted with other PIDs sends: a new PAT/PMT mid-connection. */
+static GBytes *
+concat_programs (const char *second_stream)
+{
+  g_autoptr (GBytes) first = read_bytes (aac_stream);
+  g_autoptr (GBytes) second = read_bytes (second_stream);
+  GByteArray *both = g_byte_array_new ();
+
+  g_byte_array_append (both, g_bytes_get_data (first, NULL), (guint)g_bytes_get_size (first));
+  g_byte_array_append (both, g_bytes_get_data (second, NULL), (guint)g_bytes_get_size (second));
+  return g_byte_array_free_to_bytes (both);
+}
+
+static char *
+make_second_program (const char *name, const char *audio_codec)
+{
+  const char *const options[] = {
+    "-mpegts_start_pid", "0x200", "-mpegts_pmt_start_pid", "0x1100", "-mpegts_service_id", "2", NULL
+  };
+
+  return eb_test_make_stream_full (media_dir, name, SECOND_PROGRAM_SECONDS, "libx264", "2M",
+                                   audio_codec, TRUE, options);
+}
+
+/* Reads every segment of @run back; returns the media time in all. */
+static gint64
+assert_segments_play (Run *run, const char *audio_caps)
+{
+  gint64 total_us = 0;
+
+  for (guint i = 0; i < run->track->segments->len; i++)
+    {
+      EbRecordedSegment *segment = g_ptr_array_index (run->track->segments, i);
+      EbTestProbe probe;
+
+      g_assert_true (eb_test_probe_file (segment->path, &probe));
+      g_test_message ("%s: %" G_GINT64_FORMAT " us (%" G_GINT64_FORMAT
+                      " us listed) at %" G_GINT64_FORMAT " us, %s %ux%u, %s",
+                      segment->path, probe.duration_us, segment->duration_us,
+                      segment->start_offset_us, probe.video_caps, probe.width, probe.height,
+                      probe.audio_caps);
+      g_assert_cmpstr (probe.video_caps, ==, "video/x-h264");
+      g_assert_cmpuint (probe.width, ==, 1280);
+      g_assert_cmpstr (probe.audio_caps, ==, audio_caps);
+      g_assert_cmpint (probe.duration_us, >, 0);
+      g_assert_cmpint (ABS (probe.duration_us - segment->duration_us), <=, 250000);
+      if (i > 0)
+        {
+          EbRecordedSegment *previous = g_ptr_array_index (run->track->segments, i - 1);
+
+          g_assert_cmpint (
+              ABS (segment->start_offset_us - (previous->start_offset_us + previous->duration_us)),
+              <=, 150000);
+        }
+      total_us += probe.duration_us;
+      eb_test_probe_clear (&probe);
+    }
+  return total_us;
+}
+
+/* The same codecs after the change: the recording goes on, in order,
+ * with the new program's streams. */
+static void
+test_program_change (void)
+{
+  static char *second_stream;
+  g_autofree char *dir = make_session_dir ("session-10");
+  g_autoptr (GBytes) bytes = NULL;
+  gint64 session_start_us = g_get_real_time ();
+  gint64 total_us;
+  Run run = { 0 };
+  Run *runs[] = { &run };
+
+  if (second_stream == NULL)
+    second_stream = make_second_program ("h264-aac-restarted.ts", "aac");
+  bytes = concat_programs (second_stream);
+  run_start (&run, templates, dir, "p23-srt", session_start_us);
+  run_push_and_stop (runs, 1, bytes, PUSH_SPEED, 1);
+  g_assert_null (run.refused);
+  g_assert_no_error (run.failed);
+  g_assert_cmpstr (run.track->video_codec, ==, "h264");
+  g_assert_cmpstr (run.track->audio_codec, ==, "aac");
+  total_us = assert_segments_play (&run, "audio/mpeg");
+  g_test_message ("%u segments, %" G_GINT64_FORMAT " us in all", run.track->segments->len,
+                  total_us);
+  /* both programs are recorded */
+  g_assert_cmpint (ABS (total_us - (MEDIA_SECONDS + SECOND_PROGRAM_SECONDS) * G_USEC_PER_SEC), <=,
+                   SEGMENT_SECONDS * G_USEC_PER_SEC);
+  assert_manifest (dir, &run, "p23-srt", "aac");
+  run_clear (&run);
+  remove_session_dir (dir);
+}
+
+/* Other codecs after the change (Opus instead of AAC): the recorder
+ * fails, saying why; what it recorded before stays listed and plays. */
+static void
+test_program_change_codec (void)
+{
+  static char *second_stream;
+  g_autofree char *dir = make_session_dir ("session-11");
+  g_autoptr (GBytes) bytes = NULL;
+  gint64 session_start_us = g_get_real_time ();
+  gint64 total_us;
+  Run run = { 0 };
+  Run *runs[] = { &run };
+
+  if (second_stream == NULL)
+    second_stream = make_second_program ("h264-opus-restarted.ts", "libopus");
+  bytes = concat_programs (second_stream);
+  run_start (&run, templates, dir, "p24-srt", session_start_us);
+  run_push_and_stop (runs, 1, bytes, PUSH_SPEED, 1);
+  g_assert_null (run.refused);
+  g_assert_nonnull (run.failed);
+  g_assert_error (run.failed, EB_RECORDER_ERROR, EB_RECORDER_ERROR_PROGRAM_CHANGED);
+  g_assert_nonnull (strstr (run.failed->message, "program changed"));
+  g_assert_nonnull (strstr (run.failed->message, "audio/x-opus"));
+  g_assert_cmpuint (run.track->segments->len, >=, 1);
+  total_us = assert_segments_play (&run, "audio/mpeg");
+  g_test_message ("%u segments, %" G_GINT64_FORMAT " us in all", run.track->segments->len,
+                  total_us);
+  /* the first program, all of it: the last segment was closed, not cut */
+  g_assert_cmpint (ABS (total_us - MEDIA_SECONDS * G_USEC_PER_SEC), <=, 500000);
+  assert_manifest (dir, &run, "p24-srt", "aac");
+  run_clear (&run);
   remove_session_dir (dir);
 }
 
@@ -936,12 +1136,18 @@ test_disk_full (void)
       g_autofree char *path = g_build_filename (out, "full", full[i], NULL);
       g_autofree char *sha = g_key_file_get_string (summary, full[i], "sha256", NULL);
       g_autofree char *actual = eb_test_sha256_of (path);
+      /* the last one was cut by the full disk: GstDiscoverer may find no
+       * duration in it, another reader does */
+      gboolean cut = full[i + 1] == NULL;
+      gint64 reader_us;
       EbTestProbe probe;
 
       g_assert_true (eb_test_probe_file (path, &probe));
-      g_test_message ("%s: %" G_GINT64_FORMAT " us", full[i], probe.duration_us);
+      reader_us = cut ? eb_test_ffprobe_duration_us (path) : probe.duration_us;
+      g_test_message ("%s: %" G_GINT64_FORMAT " us%s", full[i], reader_us,
+                      cut ? ", cut by the full disk" : "");
       g_assert_cmpstr (probe.video_caps, ==, "video/x-h264");
-      g_assert_cmpint (probe.duration_us, >, 0);
+      g_assert_cmpint (reader_us, >, 0);
       g_assert_cmpstr (sha, ==, actual);
       eb_test_probe_clear (&probe);
     }
@@ -1022,6 +1228,9 @@ main (int argc, char **argv)
   add_test ("/eboard/media/recorder/garbage-packets", test_garbage_packets);
   add_test ("/eboard/media/recorder/no-data", test_no_data);
   add_test ("/eboard/media/recorder/overflow", test_overflow);
+  add_test ("/eboard/media/recorder/backlog", test_backlog);
+  add_test ("/eboard/media/recorder/program-change", test_program_change);
+  add_test ("/eboard/media/recorder/program-change-codec", test_program_change_codec);
   add_test ("/eboard/media/recorder/disk-full", test_disk_full);
   status = g_test_run ();
 

@@ -245,6 +245,136 @@ test_missing_folder (void)
   eb_test_rm_rf (recordings);
 }
 
+/* --- cut in the middle --- */
+
+static void
+stopped_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  EbRecordedTrack **track = user_data;
+  g_autoptr (GError) error = NULL;
+
+  *track = eb_recorder_stop_finish (EB_RECORDER (source), result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (*track);
+}
+
+/* Records @stream (as fast as it goes) as @track_name into @dir. */
+static EbRecordedTrack *
+record_stream (const char *dir, const char *track_name, const char *stream)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *pipelines = eb_test_pipelines_dir ();
+  g_autoptr (EbPipelineTemplates) templates = eb_pipeline_templates_load (pipelines, &error);
+  g_autoptr (GMappedFile) file = NULL;
+  g_autoptr (EbRecorder) recorder = NULL;
+  EbRecordedTrack *track = NULL;
+  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+  const guint8 *data;
+  gsize length;
+
+  g_assert_no_error (error);
+  file = g_mapped_file_new (stream, FALSE, &error);
+  g_assert_no_error (error);
+  recorder
+      = eb_recorder_new (templates, dir, track_name, g_get_real_time (), SEGMENT_SECONDS, &error);
+  g_assert_no_error (error);
+  g_assert_true (eb_recorder_start (recorder, &error));
+  g_assert_no_error (error);
+  data = (const guint8 *)g_mapped_file_get_contents (file);
+  length = g_mapped_file_get_length (file);
+  for (gsize offset = 0; offset < length; offset += CHUNK)
+    eb_recorder_push (recorder, data + offset, MIN (CHUNK, length - offset));
+  eb_recorder_stop_async (recorder, NULL, stopped_cb, &track);
+  while (track == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  return track;
+}
+
+/*
+ * The segment being written when the process died, cut anywhere (in the
+ * middle of a packet, a few frames in): recovery keeps it, with the
+ * duration another reader (ffprobe) finds in it, after the closed
+ * segment before it. GstDiscoverer finds no duration in such a file when
+ * the program clock does not reach its end.
+ */
+static void
+test_cut_segment (const char *stream)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *recordings = g_dir_make_tmp ("eb-recovery-XXXXXX", &error);
+  g_autofree char *dir = eb_manifest_session_dir (recordings, SESSION_ID);
+  g_autofree char *manifest_path = g_build_filename (dir, "manifest.jsonl", NULL);
+  g_autofree char *whole = NULL;
+  g_autoptr (EbRecordedTrack) recorded = NULL;
+  g_autoptr (GPtrArray) entries = NULL;
+  EbRecordedSegment *first;
+  EbRecordedSegment *cut;
+  gsize whole_length = 0;
+  /* a few frames, some not on a packet boundary, up to most of it */
+  const gsize sizes[] = { 40000, 60000, 65536, 94000, 131072, 200000, 300001 };
+
+  g_assert_no_error (error);
+  recorded = record_stream (dir, "p3-srt", stream);
+  g_assert_cmpuint (recorded->segments->len, >=, 3);
+  first = g_ptr_array_index (recorded->segments, 0);
+  cut = g_ptr_array_index (recorded->segments, 1);
+  g_file_get_contents (cut->path, &whole, &whole_length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (whole_length, >, sizes[G_N_ELEMENTS (sizes) - 1]);
+
+  /* the manifest as it was when the second segment was being written */
+  entries = eb_manifest_read (manifest_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (entries->len, ==, recorded->segments->len);
+  g_assert_cmpint (g_unlink (manifest_path), ==, 0);
+  g_assert_true (eb_manifest_append (manifest_path, g_ptr_array_index (entries, 0), &error));
+  g_assert_no_error (error);
+  for (guint i = 2; i < recorded->segments->len; i++)
+    {
+      EbRecordedSegment *later = g_ptr_array_index (recorded->segments, i);
+
+      g_assert_cmpint (g_unlink (later->path), ==, 0);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autoptr (EbRecordingManifest) manifest = NULL;
+      EbRecordedTrack *track;
+      EbRecordedSegment *segment;
+      g_autofree char *sha = NULL;
+      gint64 reader_us;
+
+      write_file (cut->path, whole, (gssize)sizes[i]);
+      reader_us = eb_test_ffprobe_duration_us (cut->path);
+      g_assert_cmpint (reader_us, >, 0);
+
+      manifest = eb_media_recover_session (recordings, SESSION_ID, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (manifest->tracks->len, ==, 1);
+      track = g_ptr_array_index (manifest->tracks, 0);
+      g_assert_cmpstr (track->name, ==, "p3-srt");
+      g_assert_cmpuint (track->segments->len, ==, 2);
+      g_assert_cmpstr (((EbRecordedSegment *)g_ptr_array_index (track->segments, 0))->sha256, ==,
+                       first->sha256);
+      segment = g_ptr_array_index (track->segments, 1);
+      g_test_message ("cut at %" G_GSIZE_FORMAT " bytes: %" G_GINT64_FORMAT
+                      " us recovered, ffprobe reads %" G_GINT64_FORMAT " us",
+                      sizes[i], segment->duration_us, reader_us);
+      g_assert_cmpstr (segment->path, ==, cut->path);
+      g_assert_cmpuint (segment->size, ==, sizes[i]);
+      sha = eb_test_sha256_of (cut->path);
+      g_assert_cmpstr (segment->sha256, ==, sha);
+      g_assert_cmpint (segment->duration_us, >, 0);
+      g_assert_cmpint (ABS (segment->duration_us - reader_us), <=, 100000);
+      /* it follows the closed one */
+      g_assert_cmpint (segment->start_offset_us, ==, first->start_offset_us + first->duration_us);
+    }
+  eb_test_rm_rf (recordings);
+}
+
 /* --- killed in the middle --- */
 
 typedef struct
@@ -482,6 +612,9 @@ test_sigkill (void)
           g_autofree char *sha = eb_test_sha256_of (segment->path);
           g_autofree char *base = g_path_get_basename (segment->path);
           g_autofree char *expected = g_strdup_printf ("%s-%05u.ts", crash_tracks[t], i);
+          /* the one being written at the kill */
+          gboolean killed = i + 1 == track->segments->len;
+          gint64 reader_us;
           GStatBuf st;
           EbTestProbe probe;
 
@@ -491,14 +624,19 @@ test_sigkill (void)
           g_assert_cmpuint (segment->size, ==, (guint64)st.st_size);
           /* it plays */
           g_assert_true (eb_test_probe_file (segment->path, &probe));
+          /* the duration of a file cut by the kill: as another reader
+           * than GStreamer finds it */
+          reader_us = killed ? eb_test_ffprobe_duration_us (segment->path) : probe.duration_us;
           g_test_message ("%s: %" G_GINT64_FORMAT " us (%" G_GINT64_FORMAT
-                          " us listed) at %" G_GINT64_FORMAT " us",
-                          base, probe.duration_us, segment->duration_us, segment->start_offset_us);
+                          " us listed) at %" G_GINT64_FORMAT " us, %" G_GUINT64_FORMAT " bytes%s",
+                          base, reader_us, segment->duration_us, segment->start_offset_us,
+                          segment->size, killed ? ", killed while written" : "");
           g_assert_cmpstr (probe.video_caps, ==, "video/x-h264");
           g_assert_cmpuint (probe.width, ==, 1280);
           g_assert_cmpstr (probe.audio_caps, ==, audio_caps);
-          g_assert_cmpint (probe.duration_us, >, 0);
-          g_assert_cmpint (ABS (probe.duration_us - segment->duration_us), <=, 250000);
+          g_assert_cmpint (reader_us, >, 0);
+          g_assert_cmpint (segment->duration_us, >, 0);
+          g_assert_cmpint (ABS (reader_us - segment->duration_us), <=, 250000);
           if (i > 0)
             {
               EbRecordedSegment *previous = g_ptr_array_index (track->segments, i - 1);
@@ -508,7 +646,7 @@ test_sigkill (void)
                                     - (previous->start_offset_us + previous->duration_us)),
                                <=, 150000);
             }
-          total_us += probe.duration_us;
+          total_us += reader_us;
           eb_test_probe_clear (&probe);
         }
 
@@ -548,6 +686,14 @@ run_test (gconstpointer data)
   func ();
 }
 
+/* @data: the address of the stream's path, known once set up */
+static void
+run_cut_segment_test (gconstpointer data)
+{
+  setup ();
+  test_cut_segment (*(const char *const *)data);
+}
+
 static void
 add_test (const char *path, GTestFunc func)
 {
@@ -571,6 +717,10 @@ main (int argc, char **argv)
   g_test_add_func ("/eboard/media/recovery/entry-json", test_entry_json);
   add_test ("/eboard/media/recovery/manifest-folder", test_manifest_folder);
   add_test ("/eboard/media/recovery/missing-folder", test_missing_folder);
+  g_test_add_data_func ("/eboard/media/recovery/cut-segment/aac", &aac_stream,
+                        run_cut_segment_test);
+  g_test_add_data_func ("/eboard/media/recovery/cut-segment/opus", &opus_stream,
+                        run_cut_segment_test);
   add_test ("/eboard/media/recovery/sigkill", test_sigkill);
   status = g_test_run ();
 

@@ -124,6 +124,7 @@ typedef struct
   guint messages;
   gboolean want_write;
   gsize backlog;
+  guint failed_sends;
   guint dropped;
   char *drop_reason;
 } FakeSubscriber;
@@ -159,6 +160,7 @@ fake_send (gpointer subscriber, const guint8 *data, gsize length, gpointer user_
         return 0;
       case FAKE_FAIL:
       default:
+        fake->failed_sends++;
         return -1;
     }
 }
@@ -334,9 +336,15 @@ test_relay_slow_subscriber (void)
   eb_relay_add_subscriber (relay, &broken);
   eb_relay_add_subscriber (relay, &paused);
 
-  /* a send error drops at once */
+  /* a send error: the second check from then drops it, its owner
+   * having left it there (a socket that broke without closing) */
   push_bytes (relay, keyframe);
   g_byte_array_append (sent, g_bytes_get_data (keyframe, NULL), EB_RELAY_MESSAGE_SIZE);
+  g_assert_cmpuint (broken.dropped, ==, 0);
+  g_assert_cmpuint (eb_relay_get_n_subscribers (relay), ==, 4);
+  eb_relay_check (relay);
+  g_assert_cmpuint (broken.dropped, ==, 0);
+  eb_relay_check (relay);
   g_assert_cmpuint (broken.dropped, ==, 1);
   g_assert_nonnull (strstr (broken.drop_reason, "failed"));
   g_assert_cmpuint (eb_relay_get_n_subscribers (relay), ==, 3);
@@ -389,6 +397,62 @@ test_relay_slow_subscriber (void)
   fake_clear (&slow);
   fake_clear (&broken);
   fake_clear (&paused);
+}
+
+/*
+ * A viewer that leaves: its socket breaks, and a publisher's bytes in
+ * the same round of the network loop, before the loop closes that
+ * socket, fail to reach it. Nothing more is sent to it, and once its
+ * owner has removed it (closing the socket, reporting the leave), it is
+ * never reported as dropped.
+ */
+static void
+test_relay_viewer_left (void)
+{
+  EbRelay *relay = NULL;
+  g_autoptr (EbRelay) owned = eb_relay_new (16 * EB_RELAY_MESSAGE_SIZE, &fake_callbacks, &relay);
+  g_autoptr (GBytes) keyframe = make_chunk (VIDEO_PID, 0, 1);
+  g_autoptr (GBytes) first = make_chunk (VIDEO_PID, -1, 2);
+  g_autoptr (GBytes) second = make_chunk (VIDEO_PID, -1, 3);
+  FakeSubscriber leaving;
+  FakeSubscriber staying;
+
+  relay = owned;
+  fake_init (&leaving, FAKE_ACCEPT);
+  fake_init (&staying, FAKE_ACCEPT);
+  eb_relay_add_subscriber (relay, &leaving);
+  eb_relay_add_subscriber (relay, &staying);
+  push_bytes (relay, keyframe);
+  g_assert_cmpuint (leaving.received->len, ==, EB_RELAY_MESSAGE_SIZE);
+
+  /* its socket broke */
+  leaving.mode = FAKE_FAIL;
+  push_bytes (relay, first);
+  g_assert_cmpuint (leaving.failed_sends, ==, 1);
+  g_assert_cmpuint (leaving.dropped, ==, 0);
+  g_assert_cmpuint (eb_relay_get_n_subscribers (relay), ==, 2);
+  /* nothing more is tried; a check in the same round of the network
+   * loop leaves it to its owner */
+  push_bytes (relay, second);
+  eb_relay_flush (relay, &leaving);
+  eb_relay_check (relay);
+  g_assert_cmpuint (leaving.dropped, ==, 0);
+  g_assert_cmpuint (leaving.failed_sends, ==, 1);
+  g_assert_false (leaving.want_write);
+  g_assert_cmpuint (eb_relay_get_queued_bytes (relay, &leaving), ==, 0);
+
+  /* the network loop closes its socket: a leave, not a drop */
+  g_assert_true (eb_relay_remove_subscriber (relay, &leaving));
+  eb_relay_check (relay);
+  eb_relay_check (relay);
+  g_assert_cmpuint (leaving.dropped, ==, 0);
+  g_assert_null (leaving.drop_reason);
+  /* the other one got everything */
+  g_assert_cmpuint (staying.dropped, ==, 0);
+  g_assert_cmpuint (staying.received->len, ==, 3 * EB_RELAY_MESSAGE_SIZE);
+  g_assert_cmpuint (eb_relay_get_n_subscribers (relay), ==, 1);
+  fake_clear (&leaving);
+  fake_clear (&staying);
 }
 
 /* Publisher messages longer than a live payload are split for the
@@ -578,6 +642,7 @@ main (int argc, char **argv)
   g_test_add_func ("/eboard/media/relay/program", test_relay_program);
   g_test_add_func ("/eboard/media/relay/join-mid-stream", test_relay_join_mid_stream);
   g_test_add_func ("/eboard/media/relay/slow-subscriber", test_relay_slow_subscriber);
+  g_test_add_func ("/eboard/media/relay/viewer-left", test_relay_viewer_left);
   g_test_add_func ("/eboard/media/relay/split", test_relay_split);
   g_test_add ("/eboard/media/relay/pull", RelayFixture, NULL, relay_fixture_setup, test_relay_pull,
               relay_fixture_teardown);

@@ -374,6 +374,232 @@ test_srt_refused_encoder (SrtFixture *fixture, gconstpointer data)
   }
 }
 
+typedef struct
+{
+  guint refusals;
+  guint suppressed_notes;
+} RefusalLogCount;
+
+static void
+count_refusal_log_cb (const char *domain, GLogLevelFlags level, const char *message,
+                      gpointer user_data)
+{
+  RefusalLogCount *count = user_data;
+
+  if (g_str_has_prefix (message, "SRT caller "))
+    count->refusals++;
+  if (strstr (message, "more refusals of this address not logged") != NULL)
+    count->suppressed_notes++;
+}
+
+/* A burst of callers naming a live session with a garbage credential:
+ * refused, but nothing reaches that session (its id is no secret), and
+ * the log gets one line for the address; a caller whose credential was
+ * verified for the session is still reported to it. */
+static void
+test_srt_refusal_flood (SrtFixture *fixture, gconstpointer data)
+{
+  EbTestPlane *plane = &fixture->plane;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *pass1 = eb_test_passphrase (plane, 1);
+  g_autofree char *garbage_id
+      = eb_stream_id_format (1, EB_STREAM_MODE_PUBLISH, NULL, "j1.1.7.not-a-signature");
+  g_autofree char *not_allowed = eb_test_credential (plane->key, 1, 8, 0);
+  g_autofree char *not_allowed_id
+      = eb_stream_id_format (1, EB_STREAM_MODE_PUBLISH, NULL, not_allowed);
+  const guint burst = 12;
+  RefusalLogCount count = { 0 };
+  guint handler;
+  int reason = -1;
+
+  g_assert_true (eb_media_plane_open_conference (plane->plane, 1, g_get_real_time (), &error));
+  g_assert_no_error (error);
+  eb_media_plane_allow_participant (plane->plane, 1, 7, NULL, FALSE);
+  handler = g_log_set_handler ("eboard-media", G_LOG_LEVEL_MESSAGE, count_refusal_log_cb, &count);
+
+  for (guint i = 0; i < burst; i++)
+    {
+      reason = -1;
+      g_assert_cmpint (eb_test_srt_connect (plane->port, garbage_id, pass1, &reason), ==,
+                       SRT_INVALID_SOCK);
+      g_assert_cmpint (reason, ==, SRT_REJX_UNAUTHORIZED);
+    }
+  eb_test_wait_for_events (plane, EB_MEDIA_EVENT_INPUT_REFUSED, 0, burst);
+  for (guint i = 0; i < plane->events->len; i++)
+    {
+      EbMediaEvent *event = g_ptr_array_index (plane->events, i);
+
+      g_assert_cmpint (event->kind, ==, EB_MEDIA_EVENT_INPUT_REFUSED);
+      /* no session's timeline */
+      g_assert_cmpint (event->session_id, ==, 0);
+      g_assert_cmpint (event->person_id, ==, 0);
+    }
+  g_assert_cmpuint (count.refusals, ==, 1);
+
+  /* a credential verified for the session: reported to it */
+  g_assert_cmpint (eb_test_srt_connect (plane->port, not_allowed_id, pass1, &reason), ==,
+                   SRT_INVALID_SOCK);
+  g_assert_cmpint (reason, ==, SRT_REJX_FORBIDDEN);
+  eb_test_wait_for_events (plane, EB_MEDIA_EVENT_INPUT_REFUSED, 8, 1);
+  {
+    EbMediaEvent *event = g_ptr_array_index (plane->events, plane->events->len - 1);
+
+    g_assert_cmpint (event->session_id, ==, 1);
+  }
+  g_assert_cmpuint (plane->events->len, ==, burst + 1);
+  /* still within the interval: not logged either */
+  g_assert_cmpuint (count.refusals, ==, 1);
+  g_assert_cmpuint (count.suppressed_notes, ==, 0);
+  g_log_remove_handler ("eboard-media", handler);
+
+  {
+    g_autoptr (EbRecordingManifest) manifest = eb_test_close_conference (plane, 1, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (manifest->tracks->len, ==, 0);
+  }
+}
+
+static SRTSOCKET
+connect_pull (EbTestPlane *plane, EbId person_id, int *reason)
+{
+  g_autofree char *credential = eb_test_credential (plane->key, 1, person_id, 0);
+  g_autofree char *stream_id
+      = eb_stream_id_format (1, EB_STREAM_MODE_REQUEST, "p7-srt", credential);
+  g_autofree char *passphrase = eb_test_passphrase (plane, 1);
+
+  return eb_test_srt_connect (plane->port, stream_id, passphrase, reason);
+}
+
+/* One person pulls a session's tracks over at most
+ * EB_MEDIA_MAX_PULLS_PER_PERSON connections: the next caller is refused
+ * as overloaded (a real ffmpeg too), until one of them leaves. */
+static void
+test_srt_pull_cap (SrtFixture *fixture, gconstpointer data)
+{
+  EbTestPlane *plane = &fixture->plane;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *good = eb_test_credential (plane->key, 1, 7, 0);
+  g_autofree char *publish_id = eb_stream_id_format (1, EB_STREAM_MODE_PUBLISH, NULL, good);
+  g_autofree char *passphrase = eb_test_passphrase (plane, 1);
+  SRTSOCKET pulls[EB_MEDIA_MAX_PULLS_PER_PERSON];
+  SRTSOCKET publisher;
+  SRTSOCKET other;
+  int reason = -1;
+
+  g_assert_true (eb_media_plane_open_conference (plane->plane, 1, g_get_real_time (), &error));
+  eb_media_plane_allow_participant (plane->plane, 1, 7, NULL, FALSE);
+  eb_media_plane_allow_participant (plane->plane, 1, 8, NULL, FALSE);
+  publisher = eb_test_srt_connect (plane->port, publish_id, passphrase, &reason);
+  g_assert_cmpint (publisher, !=, SRT_INVALID_SOCK);
+  eb_test_wait_for_events (plane, EB_MEDIA_EVENT_TRACK_STARTED, 7, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (pulls); i++)
+    {
+      pulls[i] = connect_pull (plane, 8, &reason);
+      g_assert_cmpint (pulls[i], !=, SRT_INVALID_SOCK);
+    }
+  reason = -1;
+  g_assert_cmpint (connect_pull (plane, 8, &reason), ==, SRT_INVALID_SOCK);
+  g_assert_cmpint (reason, ==, SRT_REJX_OVERLOAD);
+
+  if (eb_test_have_program ("ffmpeg"))
+    {
+      g_autofree char *credential = eb_test_credential (plane->key, 1, 8, 0);
+      g_autofree char *stream_id
+          = eb_stream_id_format (1, EB_STREAM_MODE_REQUEST, "p7-srt", credential);
+      g_autofree char *url = eb_test_srt_url (plane->port, stream_id, passphrase);
+      g_autoptr (GSubprocess) puller = NULL;
+
+      puller = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error, "ffmpeg",
+                                 "-hide_banner", "-nostdin", "-loglevel", "error", "-i", url, "-t",
+                                 "1", "-f", "null", "-", NULL);
+      g_assert_no_error (error);
+      g_assert_cmpint (eb_test_wait_process (puller, 20), !=, 0);
+    }
+
+  /* another person still pulls */
+  other = connect_pull (plane, 7, &reason);
+  g_assert_cmpint (other, !=, SRT_INVALID_SOCK);
+
+  /* one leaves: a new one gets in (once the listener has seen it go) */
+  srt_close (pulls[0]);
+  pulls[0] = SRT_INVALID_SOCK;
+  for (guint attempt = 0; attempt < 50 && pulls[0] == SRT_INVALID_SOCK; attempt++)
+    {
+      eb_test_run_for (100);
+      pulls[0] = connect_pull (plane, 8, &reason);
+    }
+  g_assert_cmpint (pulls[0], !=, SRT_INVALID_SOCK);
+
+  for (guint i = 0; i < G_N_ELEMENTS (pulls); i++)
+    srt_close (pulls[i]);
+  srt_close (other);
+  srt_close (publisher);
+  {
+    g_autoptr (EbRecordingManifest) manifest = eb_test_close_conference (plane, 1, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (manifest);
+  }
+}
+
+/* Two callers with the same person's credential: the second, within
+ * 2 s of the first, is dropped and the first keeps the track; a later
+ * one (an encoder reconnecting) replaces it. */
+static void
+test_srt_replace_rate (SrtFixture *fixture, gconstpointer data)
+{
+  EbTestPlane *plane = &fixture->plane;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *good = eb_test_credential (plane->key, 1, 7, 0);
+  g_autofree char *publish_id = eb_stream_id_format (1, EB_STREAM_MODE_PUBLISH, NULL, good);
+  g_autofree char *passphrase = eb_test_passphrase (plane, 1);
+  SRTSOCKET first;
+  SRTSOCKET second;
+  SRTSOCKET third;
+  int reason = -1;
+
+  g_assert_true (eb_media_plane_open_conference (plane->plane, 1, g_get_real_time (), &error));
+  eb_media_plane_allow_participant (plane->plane, 1, 7, NULL, FALSE);
+  first = eb_test_srt_connect (plane->port, publish_id, passphrase, &reason);
+  g_assert_cmpint (first, !=, SRT_INVALID_SOCK);
+  eb_test_wait_for_events (plane, EB_MEDIA_EVENT_PARTICIPANT_JOINED, 7, 1);
+
+  /* the handshake completes, then the listener closes it: logged, not
+   * in the session's timeline */
+  second = eb_test_srt_connect (plane->port, publish_id, passphrase, &reason);
+  g_assert_cmpint (second, !=, SRT_INVALID_SOCK);
+  eb_test_wait_for_events (plane, EB_MEDIA_EVENT_INPUT_REFUSED, 7, 1);
+  {
+    EbMediaEvent *event = g_ptr_array_index (plane->events, plane->events->len - 1);
+
+    g_assert_cmpint (event->kind, ==, EB_MEDIA_EVENT_INPUT_REFUSED);
+    g_assert_cmpint (event->session_id, ==, 0);
+  }
+  eb_test_run_for (300);
+  g_assert_cmpuint (eb_test_count_events (plane, EB_MEDIA_EVENT_PARTICIPANT_JOINED, 7), ==, 1);
+  g_assert_cmpuint (eb_test_count_events (plane, EB_MEDIA_EVENT_PARTICIPANT_LEFT, 7), ==, 0);
+  srt_close (second);
+
+  eb_test_run_for (2000);
+  third = eb_test_srt_connect (plane->port, publish_id, passphrase, &reason);
+  g_assert_cmpint (third, !=, SRT_INVALID_SOCK);
+  eb_test_wait_for_events (plane, EB_MEDIA_EVENT_PARTICIPANT_JOINED, 7, 2);
+  eb_test_wait_for_events (plane, EB_MEDIA_EVENT_PARTICIPANT_LEFT, 7, 1);
+  g_assert_cmpint (srt_getsockstate (third), ==, SRTS_CONNECTED);
+
+  srt_close (first);
+  srt_close (third);
+  {
+    g_autoptr (EbRecordingManifest) manifest = eb_test_close_conference (plane, 1, &error);
+
+    g_assert_no_error (error);
+    /* nothing was sent: nothing recorded */
+    g_assert_cmpuint (manifest->tracks->len, ==, 0);
+  }
+}
+
 /* Closing an unknown conference is an error, not a hang. */
 static void
 test_srt_close_unknown (SrtFixture *fixture, gconstpointer data)
@@ -401,6 +627,12 @@ main (int argc, char **argv)
               srt_fixture_teardown);
   g_test_add ("/eboard/media/srt/refused-encoder", SrtFixture, NULL, srt_fixture_setup,
               test_srt_refused_encoder, srt_fixture_teardown);
+  g_test_add ("/eboard/media/srt/refusal-flood", SrtFixture, NULL, srt_fixture_setup,
+              test_srt_refusal_flood, srt_fixture_teardown);
+  g_test_add ("/eboard/media/srt/pull-cap", SrtFixture, NULL, srt_fixture_setup, test_srt_pull_cap,
+              srt_fixture_teardown);
+  g_test_add ("/eboard/media/srt/replace-rate", SrtFixture, NULL, srt_fixture_setup,
+              test_srt_replace_rate, srt_fixture_teardown);
   g_test_add ("/eboard/media/srt/close-unknown", SrtFixture, NULL, srt_fixture_setup,
               test_srt_close_unknown, srt_fixture_teardown);
 
