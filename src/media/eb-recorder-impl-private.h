@@ -9,7 +9,8 @@
  * - eb-recorder.c: the object and its API
  * - eb-recorder-branch.c: demuxer pads, codec routes and parser branches
  *   (streaming threads)
- * - eb-recorder-segments.c: the muxer's segment files, in order, to the
+ * - eb-recorder-segments.c: the muxer's segment files (tracked by
+ *   eb-segment-fragments.c, as for the WebRTC recorder), in order, to the
  *   worker (eb-segment-job.c) and the manifest (main context)
  * - eb-recorder-outcome.c: refusal, failure, the end of a stop, bus
  *   messages and timeouts (main context)
@@ -21,6 +22,7 @@
 
 #include "eb-recorder-private.h"
 #include "eb-recorder-shared-private.h"
+#include "eb-segment-fragments-private.h"
 
 G_BEGIN_DECLS
 
@@ -45,8 +47,6 @@ typedef enum
   EB_RECORDER_FAILED,
 } EbRecorderState;
 
-/* A segment file the muxer opened (main context). */
-typedef struct _EbFragment EbFragment;
 /* A recorded stream: its route and the pad its demuxer pad links to
  * (relinked when the stream's program changes). */
 typedef struct _EbBranchLink EbBranchLink;
@@ -129,7 +129,6 @@ void eb_recorder_demux_no_more_pads_cb (GstElement *demux, EbRecorder *self);
 void eb_recorder_demux_pad_added_cb (GstElement *demux, GstPad *pad, EbRecorder *self);
 
 /* eb-recorder-segments.c: main context */
-void eb_fragment_free (EbFragment *fragment);
 guint eb_recorder_next_free_index (EbRecorder *self);
 void eb_recorder_remove_own_files (EbRecorder *self, gboolean all);
 void eb_recorder_handle_element_message (EbRecorder *self, GstMessage *message);

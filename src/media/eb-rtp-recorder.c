@@ -7,11 +7,8 @@
 #include "eb-config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <unistd.h>
 
-#include <glib/gstdio.h>
 #include <gst/app/gstappsrc.h>
 #include <gst/rtp/rtp.h>
 #include <gst/video/video.h>
@@ -20,6 +17,8 @@
 
 #include "eb-manifest-private.h"
 #include "eb-rtp-recorder-private.h"
+#include "eb-segment-fragments-private.h"
+#include "eb-segment-job-private.h"
 
 #define EB_RTP_RECORD_TEMPLATE "webrtc-record"
 #define EB_RTP_SEGMENT_SUFFIX ".mkv"
@@ -53,25 +52,6 @@ typedef struct
   GstClockTime last_keyframe; /* the last one received */
   GstClockTime last_request;
 } EbRtpStream;
-
-/* A segment file the muxer opened (main context). */
-typedef struct
-{
-  char *location;
-  GstClockTime start_rt;
-  GstClockTime end_rt;
-  gboolean closed;
-} EbFragment;
-
-/* A closed segment to fsync, hash and append to the manifest. */
-typedef struct
-{
-  char *path;
-  char *manifest_path;
-  EbManifestEntry *entry;
-  gboolean measure; /* not closed by the muxer: measure it from the file */
-  GError *append_error;
-} EbSegmentJob;
 
 struct _EbRtpRecorder
 {
@@ -135,23 +115,6 @@ static void run_next_job (EbRtpRecorder *self);
 static void maybe_complete_stop (EbRtpRecorder *self);
 
 static void
-eb_fragment_free (EbFragment *fragment)
-{
-  g_free (fragment->location);
-  g_free (fragment);
-}
-
-static void
-eb_segment_job_free (EbSegmentJob *job)
-{
-  g_free (job->path);
-  g_free (job->manifest_path);
-  eb_manifest_entry_free (job->entry);
-  g_clear_error (&job->append_error);
-  g_free (job);
-}
-
-static void
 eb_rtp_stream_free (EbRtpStream *stream)
 {
   g_clear_object (&stream->appsrc);
@@ -182,49 +145,6 @@ escape_percent (const char *text)
       g_string_append_c (out, *p);
     }
   return g_string_free (g_steal_pointer (&out), FALSE);
-}
-
-/* "<track>-NNNNN.mkv": its index, or -1. */
-static gint64
-own_segment_index (EbRtpRecorder *self, const char *file)
-{
-  gsize prefix_length = strlen (self->track_name);
-  gsize length = strlen (file);
-  const char *p;
-
-  if (strncmp (file, self->track_name, prefix_length) != 0 || file[prefix_length] != '-'
-      || !g_str_has_suffix (file, EB_RTP_SEGMENT_SUFFIX))
-    return -1;
-  p = file + prefix_length + 1;
-  if (p >= file + length - strlen (EB_RTP_SEGMENT_SUFFIX))
-    return -1;
-  for (const char *q = p; q < file + length - strlen (EB_RTP_SEGMENT_SUFFIX); q++)
-    {
-      if (!g_ascii_isdigit (*q))
-        return -1;
-    }
-  return g_ascii_strtoll (p, NULL, 10);
-}
-
-/* The first free segment index: a track recorded again in the same
- * folder (a reconnect, a restarted daemon) never overwrites a segment. */
-static guint
-next_free_index (EbRtpRecorder *self)
-{
-  g_autoptr (GDir) dir = g_dir_open (self->directory, 0, NULL);
-  gint64 next = 0;
-  const char *name;
-
-  if (dir == NULL)
-    return 0;
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      gint64 index = own_segment_index (self, name);
-
-      if (index >= next)
-        next = index + 1;
-    }
-  return (guint)MIN (next, G_MAXINT);
 }
 
 static GHashTable *
@@ -617,12 +537,10 @@ new_entry (EbRtpRecorder *self, const EbFragment *fragment, GstClockTime end_rt)
 static void
 queue_job (EbRtpRecorder *self, const EbFragment *fragment, GstClockTime end_rt, gboolean measure)
 {
-  EbSegmentJob *job = g_new0 (EbSegmentJob, 1);
+  EbSegmentJob *job
+      = eb_segment_job_new (fragment->location, self->manifest_path,
+                            new_entry (self, fragment, end_rt), measure || self->failed);
 
-  job->path = g_strdup (fragment->location);
-  job->manifest_path = g_strdup (self->manifest_path);
-  job->entry = new_entry (self, fragment, end_rt);
-  job->measure = measure || self->failed;
   g_queue_push_tail (&self->jobs, job);
   run_next_job (self);
 }
@@ -634,22 +552,12 @@ static void
 dispatch_fragments (EbRtpRecorder *self)
 {
   EbFragment *fragment;
+  GstClockTime end_rt;
 
-  while ((fragment = g_queue_peek_head (&self->fragments)) != NULL)
+  while ((fragment = eb_fragments_pop_closed (&self->fragments, self->pipeline_done, &self->lock,
+                                              &self->max_end_rt, &end_rt))
+         != NULL)
     {
-      GstClockTime end_rt = fragment->end_rt;
-
-      if (!fragment->closed)
-        break;
-      if (!GST_CLOCK_TIME_IS_VALID (end_rt))
-        {
-          if (!self->pipeline_done)
-            break;
-          g_mutex_lock (&self->lock);
-          end_rt = self->max_end_rt;
-          g_mutex_unlock (&self->lock);
-        }
-      g_queue_pop_head (&self->fragments);
       queue_job (self, fragment, end_rt, FALSE);
       eb_fragment_free (fragment);
     }
@@ -658,38 +566,19 @@ dispatch_fragments (EbRtpRecorder *self)
 static void
 handle_element_message (EbRtpRecorder *self, GstMessage *message)
 {
-  const GstStructure *structure = gst_message_get_structure (message);
-  const char *location;
-  GstClockTime running_time = GST_CLOCK_TIME_NONE;
+  const char *location = NULL;
+  GstClockTime running_time;
 
-  if (structure == NULL || GST_MESSAGE_SRC (message) != GST_OBJECT (self->mux))
-    return;
-  location = gst_structure_get_string (structure, "location");
-  if (location == NULL)
-    return;
-  gst_structure_get_clock_time (structure, "running-time", &running_time);
-  if (gst_structure_has_name (structure, "splitmuxsink-fragment-opened"))
+  switch (eb_fragment_message_parse (message, self->mux, &location, &running_time))
     {
-      EbFragment *previous = g_queue_peek_tail (&self->fragments);
-      EbFragment *fragment = g_new0 (EbFragment, 1);
-
-      if (previous != NULL && !GST_CLOCK_TIME_IS_VALID (previous->end_rt))
-        previous->end_rt = running_time;
-      g_ptr_array_add (self->opened_files, g_strdup (location));
-      fragment->location = g_strdup (location);
-      fragment->start_rt = running_time;
-      fragment->end_rt = GST_CLOCK_TIME_NONE;
-      g_queue_push_tail (&self->fragments, fragment);
-    }
-  else if (gst_structure_has_name (structure, "splitmuxsink-fragment-closed"))
-    {
-      for (GList *l = self->fragments.head; l != NULL; l = l->next)
-        {
-          EbFragment *fragment = l->data;
-
-          if (g_strcmp0 (fragment->location, location) == 0)
-            fragment->closed = TRUE;
-        }
+      case EB_FRAGMENT_MESSAGE_OPENED:
+        eb_fragments_opened (&self->fragments, self->opened_files, location, running_time);
+        break;
+      case EB_FRAGMENT_MESSAGE_CLOSED:
+        eb_fragments_closed (&self->fragments, location);
+        break;
+      case EB_FRAGMENT_MESSAGE_NONE:
+        return;
     }
   dispatch_fragments (self);
 }
@@ -730,72 +619,12 @@ stop_pipeline (EbRtpRecorder *self)
   self->pipeline_done = TRUE;
 
   dispatch_fragments (self);
-  while ((fragment = g_queue_pop_head (&self->fragments)) != NULL)
+  while ((fragment = eb_fragments_pop_unclosed (&self->fragments, self->track_name)) != NULL)
     {
-      GStatBuf st;
-
-      if (g_stat (fragment->location, &st) == 0 && st.st_size > 0)
-        {
-          g_message ("track %s: %s was not closed by the muxer; keeping what was written",
-                     self->track_name, fragment->location);
-          queue_job (self, fragment, GST_CLOCK_TIME_NONE, TRUE);
-        }
+      queue_job (self, fragment, GST_CLOCK_TIME_NONE, TRUE);
       eb_fragment_free (fragment);
     }
-  for (guint i = 0; i < self->opened_files->len; i++)
-    {
-      const char *path = g_ptr_array_index (self->opened_files, i);
-      GStatBuf st;
-
-      if (g_stat (path, &st) == 0 && st.st_size == 0)
-        g_unlink (path);
-    }
-}
-
-/* Worker thread: fsync, hash, measure when needed, append. */
-static void
-segment_job_thread (GTask *task, gpointer source_object, gpointer task_data,
-                    GCancellable *cancellable)
-{
-  EbSegmentJob *job = task_data;
-  GError *error = NULL;
-  int fd;
-
-  fd = g_open (job->path, O_RDONLY | O_CLOEXEC, 0);
-  if (fd >= 0)
-    {
-      if (fsync (fd) != 0)
-        g_debug ("fsync %s: %s", job->path, g_strerror (errno));
-      g_close (fd, NULL);
-    }
-  if (job->measure)
-    {
-      g_auto (EbSegmentInfo) info = { 0 };
-
-      if (!eb_segment_file_discover (job->path, &info, &error))
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-      job->entry->duration_us = info.duration_us;
-      job->entry->partial = TRUE;
-      if (job->entry->video_codec == NULL)
-        job->entry->video_codec = g_steal_pointer (&info.video_codec);
-      if (job->entry->audio_codec == NULL)
-        job->entry->audio_codec = g_steal_pointer (&info.audio_codec);
-      if (job->entry->width == 0)
-        {
-          job->entry->width = info.width;
-          job->entry->height = info.height;
-        }
-    }
-  if (!eb_segment_file_hash (job->path, &job->entry->size, &job->entry->sha256, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  eb_manifest_append (job->manifest_path, job->entry, &job->append_error);
-  g_task_return_boolean (task, TRUE);
+  eb_segment_files_remove (self->opened_files, self->track_name, FALSE);
 }
 
 static void fail (EbRtpRecorder *self, const GError *error);
@@ -805,20 +634,12 @@ segment_job_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   EbRtpRecorder *self = EB_RTP_RECORDER (source);
   EbSegmentJob *job = g_task_get_task_data (G_TASK (result));
-  g_autoptr (GError) error = NULL;
   g_autoptr (EbRecordedSegment) segment = NULL;
 
   self->job_running = FALSE;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    g_message ("segment %s left out of the recording: %s", job->path, error->message);
-  else
+  segment = eb_segment_job_finish (result);
+  if (segment != NULL)
     {
-      segment = eb_recorded_segment_new ();
-      segment->path = g_strdup (job->path);
-      segment->start_offset_us = job->entry->start_offset_us;
-      segment->duration_us = job->entry->duration_us;
-      segment->size = job->entry->size;
-      segment->sha256 = g_strdup (job->entry->sha256);
       g_ptr_array_add (self->segments, eb_recorded_segment_copy (segment));
       g_signal_emit (self, signals[SIGNAL_SEGMENT_CLOSED], 0, segment);
     }
@@ -831,17 +652,12 @@ segment_job_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 run_next_job (EbRtpRecorder *self)
 {
-  g_autoptr (GTask) task = NULL;
-  EbSegmentJob *job;
+  EbSegmentJob *job = eb_segment_job_next (&self->jobs, &self->job_running);
 
-  if (self->job_running || (job = g_queue_pop_head (&self->jobs)) == NULL)
+  if (job == NULL)
     return;
-  self->job_running = TRUE;
   /* the task holds the recorder until the job is done */
-  task = g_task_new (self, NULL, segment_job_done_cb, NULL);
-  g_task_set_source_tag (task, run_next_job);
-  g_task_set_task_data (task, job, (GDestroyNotify)eb_segment_job_free);
-  g_task_run_in_thread (task, segment_job_thread);
+  eb_segment_job_start (job, self, segment_job_done_cb, NULL);
 }
 
 static EbRecordedTrack *
@@ -1058,7 +874,8 @@ eb_rtp_recorder_start (EbRtpRecorder *self, GError **error)
   self->started = TRUE;
   /* numbered on from what is in the folder now: an earlier connection's
    * recorder of the same track has closed its last segment by now */
-  self->start_index = next_free_index (self);
+  self->start_index
+      = eb_segment_next_free_index (self->directory, self->track_name, EB_RTP_SEGMENT_SUFFIX);
   g_object_set (self->mux, "start-index", (gint)self->start_index, NULL);
   bus = gst_element_get_bus (self->pipeline);
   self->bus_source = gst_bus_create_watch (bus);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <eboard/eb-media.h>
 
 #include "eb-manifest-private.h"
 
@@ -20,12 +21,22 @@ typedef struct
   GError *append_error;
 } EbSegmentJob;
 
+/* (transfer full): a job for the segment file @path; takes @entry */
+EbSegmentJob *eb_segment_job_new (const char *path, const char *manifest_path,
+                                  EbManifestEntry *entry, gboolean measure);
 void eb_segment_job_free (EbSegmentJob *job);
-/* Worker thread (a GTaskThreadFunc, @task_data an EbSegmentJob): fsync
- * the file and the session folder, hash, measure when needed, append to
- * the manifest (and fsync it). An error of the append is left in the
- * job's append_error. */
-void eb_segment_job_thread (GTask *task, gpointer source_object, gpointer task_data,
-                            GCancellable *cancellable);
+/* Runs @job (transfer full) in a worker thread: @callback gets the task
+ * (its task data @job) on the thread-default main context. */
+void eb_segment_job_start (EbSegmentJob *job, gpointer source_object, GAsyncReadyCallback callback,
+                           gpointer user_data);
+/* In the callback: (transfer full) (nullable): the segment as appended
+ * to the manifest, or NULL (logged) when it was left out of the
+ * recording. An error of the append is in the job's append_error either
+ * way. */
+EbRecordedSegment *eb_segment_job_finish (GAsyncResult *result);
+/* One job at a time, so that segments are reported and appended in
+ * order: (transfer full) (nullable) the next job of @jobs to start,
+ * unless *@job_running (then set). */
+EbSegmentJob *eb_segment_job_next (GQueue *jobs, gboolean *job_running);
 
 G_END_DECLS

@@ -14,6 +14,19 @@
 
 #include "eb-segment-job-private.h"
 
+EbSegmentJob *
+eb_segment_job_new (const char *path, const char *manifest_path, EbManifestEntry *entry,
+                    gboolean measure)
+{
+  EbSegmentJob *job = g_new0 (EbSegmentJob, 1);
+
+  job->path = g_strdup (path);
+  job->manifest_path = g_strdup (manifest_path);
+  job->entry = entry;
+  job->measure = measure;
+  return job;
+}
+
 void
 eb_segment_job_free (EbSegmentJob *job)
 {
@@ -26,7 +39,7 @@ eb_segment_job_free (EbSegmentJob *job)
 
 /* Worker thread: fsync the file and its folder, hash, measure when
  * needed, append to the manifest (and fsync it). */
-void
+static void
 eb_segment_job_thread (GTask *task, gpointer source_object, gpointer task_data,
                        GCancellable *cancellable)
 {
@@ -76,4 +89,47 @@ eb_segment_job_thread (GTask *task, gpointer source_object, gpointer task_data,
     }
   eb_manifest_append (job->manifest_path, job->entry, &job->append_error);
   g_task_return_boolean (task, TRUE);
+}
+
+void
+eb_segment_job_start (EbSegmentJob *job, gpointer source_object, GAsyncReadyCallback callback,
+                      gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (source_object, NULL, callback, user_data);
+
+  g_task_set_source_tag (task, eb_segment_job_start);
+  g_task_set_task_data (task, job, (GDestroyNotify)eb_segment_job_free);
+  g_task_run_in_thread (task, eb_segment_job_thread);
+}
+
+EbRecordedSegment *
+eb_segment_job_finish (GAsyncResult *result)
+{
+  EbSegmentJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  EbRecordedSegment *segment;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_message ("segment %s left out of the recording: %s", job->path, error->message);
+      return NULL;
+    }
+  segment = eb_recorded_segment_new ();
+  segment->path = g_strdup (job->path);
+  segment->start_offset_us = job->entry->start_offset_us;
+  segment->duration_us = job->entry->duration_us;
+  segment->size = job->entry->size;
+  segment->sha256 = g_strdup (job->entry->sha256);
+  return segment;
+}
+
+EbSegmentJob *
+eb_segment_job_next (GQueue *jobs, gboolean *job_running)
+{
+  EbSegmentJob *job;
+
+  if (*job_running || (job = g_queue_pop_head (jobs)) == NULL)
+    return NULL;
+  *job_running = TRUE;
+  return job;
 }

@@ -10,6 +10,7 @@
 
 #include "api/eb-auth-private.h"
 
+#include "eb-service-test-util.h"
 #include "fuzz-common.h"
 
 /*
@@ -45,62 +46,24 @@ typedef struct
 } Fixture;
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_assert_cmpint (g_unlink (child), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (path), ==, 0);
-}
-
-static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr (EbSite) site_input = eb_site_new ();
-  g_autoptr (EbSite) site = NULL;
-  g_autoptr (EbPerson) person_input = eb_person_new ();
-  g_autoptr (EbPerson) person = NULL;
+  EbId hub_id;
   g_autoptr (EbCalendarFeed) feed = NULL;
   g_autofree char *unknown = NULL;
   EbPrincipal admin = { 0 };
 
-  f->dir = g_dir_make_tmp ("eb-fuzz-secrets-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "eboard.db", NULL);
-  f->store = eb_store_open (path, NULL, &error);
-  g_assert_no_error (error);
+  f->store = eb_service_test_open_store_in ("eb-fuzz-secrets-XXXXXX", &f->dir);
   f->service = eb_service_new (f->store, NULL);
   f->admin_secret = eb_service_bootstrap (f->service, &error);
   g_assert_no_error (error);
   g_assert_true (eb_service_authenticate (f->service, f->admin_secret, &admin, &error));
 
-  site_input->name = g_strdup ("Hub");
-  site_input->code = g_strdup ("HUB");
-  site_input->timezone = g_strdup ("UTC");
-  site_input->status = EB_SITE_STATUS_ACTIVE;
-  site_input->is_hub = TRUE;
-  site = eb_service_create_site (f->service, &admin, site_input, &error);
-  g_assert_no_error (error);
-  person_input->name = g_strdup ("Ana");
-  person_input->email = g_strdup ("ana@example.org");
-  person_input->specialty = g_strdup ("surgery");
-  person_input->home_site_id = site->id;
-  person_input->active = TRUE;
-  person = eb_service_create_person (f->service, &admin, person_input, &error);
-  g_assert_no_error (error);
-  f->person_id = person->id;
-  feed = eb_service_create_calendar_feed (f->service, &admin, person->id, &f->feed_secret, NULL,
+  hub_id = eb_service_test_add_site (f->service, &admin, "Hub", "HUB", "UTC", TRUE);
+  f->person_id = eb_service_test_add_person (f->service, &admin, "Ana", "ana@example.org",
+                                             "surgery", hub_id);
+  feed = eb_service_create_calendar_feed (f->service, &admin, f->person_id, &f->feed_secret, NULL,
                                           &error);
   g_assert_no_error (error);
 
@@ -118,10 +81,8 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  g_clear_object (&f->service);
-  eb_store_close (f->store);
-  g_clear_object (&f->store);
-  remove_tree (f->dir);
+  eb_service_test_close (&f->service, &f->store);
+  eb_service_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->admin_secret);
   g_free (f->feed_secret);

@@ -11,6 +11,8 @@
 
 #include <eboard/eb-service.h>
 
+#include "eb-service-test-util.h"
+
 /*
  * Secret calendar feed URLs over a real store: who may create, rotate,
  * show and revoke one, what the secret opens, that every refusal reads
@@ -67,39 +69,12 @@ assert_not_logged (const char *secret)
   g_assert_null (strstr (log_text->str, hash));
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_assert_cmpint (g_unlink (child), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (path), ==, 0);
-}
-
 static EbId
 add_person (Fixture *f, EbId site_id, const char *name, const char *specialty)
 {
-  g_autoptr (EbPerson) input = eb_person_new ();
-  g_autoptr (EbPerson) person = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autofree char *email = g_strdup_printf ("%s@example.org", name);
 
-  input->name = g_strdup (name);
-  input->email = g_strdup_printf ("%s@example.org", name);
-  input->specialty = g_strdup (specialty);
-  input->home_site_id = site_id;
-  input->active = TRUE;
-  person = eb_service_create_person (f->service, &f->coordinator, input, &error);
-  g_assert_no_error (error);
-  return person->id;
+  return eb_service_test_add_person (f->service, &f->coordinator, name, email, specialty, site_id);
 }
 
 static EbId
@@ -124,16 +99,8 @@ add_session (Fixture *f, const char *title, gint64 start)
 static void
 invite (Fixture *f, EbId session_id, EbId person_id, EbRosterRole role)
 {
-  g_autoptr (EbRosterEntry) input = eb_roster_entry_new ();
-  g_autoptr (EbRosterEntry) entry = NULL;
-  g_autoptr (GError) error = NULL;
-
-  input->session_id = session_id;
-  input->person_id = person_id;
-  input->role = role;
-  input->status = EB_INVITATION_ACCEPTED;
-  entry = eb_service_add_roster_entry (f->service, &f->coordinator, input, NULL, &error);
-  g_assert_no_error (error);
+  eb_roster_entry_free (
+      eb_service_test_add_entry (f->service, &f->coordinator, session_id, person_id, role, TRUE));
 }
 
 static void
@@ -141,39 +108,21 @@ fixture_setup (Fixture *f, gconstpointer data)
 {
   EbServiceSettings settings = { .public_url = "http://127.0.0.1:9/" };
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr (EbSite) site_input = eb_site_new ();
-  g_autoptr (EbSite) site = NULL;
   g_autoptr (EbSession) cancelled = NULL;
   g_autoptr (GDateTime) start = g_date_time_new_utc (2026, 3, 3, 15, 0, 0);
   gint64 t = g_date_time_to_unix (start);
 
   g_string_truncate (log_text, 0);
-  f->dir = g_dir_make_tmp ("eb-service-feeds-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "eboard.db", NULL);
-  f->store = eb_store_open (path, NULL, &error);
-  g_assert_no_error (error);
+  f->store = eb_service_test_open_store_in ("eb-service-feeds-XXXXXX", &f->dir);
   f->service = eb_service_new (f->store, &settings);
   f->admin = (EbPrincipal){ .token_id = 1, .person_id = 0, .role = EB_ROLE_ADMIN };
   f->coordinator = (EbPrincipal){ .token_id = 2, .person_id = 0, .role = EB_ROLE_COORDINATOR };
   f->reviewer = (EbPrincipal){ .token_id = 3, .person_id = 0, .role = EB_ROLE_REVIEWER };
 
-  site_input->name = g_strdup ("Hub");
-  site_input->code = g_strdup ("HUB");
-  site_input->timezone = g_strdup ("America/Chicago");
-  site_input->status = EB_SITE_STATUS_ACTIVE;
-  site_input->is_hub = TRUE;
-  site = eb_service_create_site (f->service, &f->coordinator, site_input, &error);
-  g_assert_no_error (error);
-  f->hub_id = site->id;
-  g_clear_pointer (&site, eb_site_free);
-  g_free (site_input->code);
-  site_input->code = g_strdup ("MEM");
-  site_input->is_hub = FALSE;
-  site = eb_service_create_site (f->service, &f->coordinator, site_input, &error);
-  g_assert_no_error (error);
-  f->member_id = site->id;
+  f->hub_id = eb_service_test_add_site (f->service, &f->coordinator, "Hub", "HUB",
+                                        "America/Chicago", TRUE);
+  f->member_id = eb_service_test_add_site (f->service, &f->coordinator, "Hub", "MEM",
+                                           "America/Chicago", FALSE);
 
   f->ana_id = add_person (f, f->member_id, "ana", "surgery");
   f->ben_id = add_person (f, f->hub_id, "ben", "pathology");
@@ -195,10 +144,8 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  g_clear_object (&f->service);
-  eb_store_close (f->store);
-  g_clear_object (&f->store);
-  remove_tree (f->dir);
+  eb_service_test_close (&f->service, &f->store);
+  eb_service_test_remove_tree (f->dir);
   g_free (f->dir);
 }
 
@@ -478,27 +425,13 @@ test_uniform_refusal (Fixture *f, gconstpointer data)
 static void
 set_active (Fixture *f, EbId person_id, gboolean active)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (EbPerson) person = eb_service_get_person (f->service, &f->admin, person_id, &error);
-  g_autoptr (EbPerson) updated = NULL;
-
-  g_assert_no_error (error);
-  person->active = active;
-  updated = eb_service_update_person (f->service, &f->admin, person, &error);
-  g_assert_no_error (error);
+  eb_service_test_set_person_active (f->service, &f->admin, person_id, active);
 }
 
 static void
 set_site_status (Fixture *f, EbId site_id, EbSiteStatus status)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (EbSite) site = eb_service_get_site (f->service, &f->admin, site_id, &error);
-  g_autoptr (EbSite) updated = NULL;
-
-  g_assert_no_error (error);
-  site->status = status;
-  updated = eb_service_update_site (f->service, &f->admin, site, &error);
-  g_assert_no_error (error);
+  eb_service_test_set_site_status (f->service, &f->admin, site_id, status);
 }
 
 /* A deactivated person's feed stops working (as their tokens do), and

@@ -11,6 +11,8 @@
 
 #include <eboard/eb-service.h>
 
+#include "eb-service-test-util.h"
+
 /*
  * Use cases over a real store that once went wrong: a chair double-booked
  * through an occurrence moved before its series' start.
@@ -37,24 +39,6 @@ utc_time (gint year, gint month, gint day, gint hour, gint minute)
 
   g_assert_nonnull (dt);
   return g_date_time_to_unix (dt);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_assert_cmpint (g_unlink (child), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (path), ==, 0);
 }
 
 static void
@@ -88,47 +72,21 @@ fixture_setup (Fixture *f, gconstpointer data)
     .organizer_email = "board@test.invalid",
     .uid_domain = "test.eboard.invalid",
   };
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr (EbSite) site_input = eb_site_new ();
-  g_autoptr (EbSite) site = NULL;
-  g_autoptr (EbPerson) person_input = eb_person_new ();
-  g_autoptr (EbPerson) person = NULL;
 
-  f->dir = g_dir_make_tmp ("eb-service-fixes-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "eboard.db", NULL);
-  f->store = eb_store_open (path, NULL, &error);
-  g_assert_no_error (error);
+  f->store = eb_service_test_open_store_in ("eb-service-fixes-XXXXXX", &f->dir);
   f->service = eb_service_new (f->store, &settings);
   f->coordinator = (EbPrincipal){ .token_id = 2, .person_id = 0, .role = EB_ROLE_COORDINATOR };
 
-  site_input->name = g_strdup ("Hub");
-  site_input->code = g_strdup ("HUB");
-  site_input->timezone = g_strdup ("UTC");
-  site_input->status = EB_SITE_STATUS_ACTIVE;
-  site_input->is_hub = TRUE;
-  site = eb_service_create_site (f->service, &f->coordinator, site_input, &error);
-  g_assert_no_error (error);
-  f->hub_id = site->id;
-
-  person_input->name = g_strdup ("Chair");
-  person_input->email = g_strdup ("chair@example.org");
-  person_input->specialty = g_strdup ("medical_oncology");
-  person_input->home_site_id = f->hub_id;
-  person_input->active = TRUE;
-  person = eb_service_create_person (f->service, &f->coordinator, person_input, &error);
-  g_assert_no_error (error);
-  f->chair_id = person->id;
+  f->hub_id = eb_service_test_add_site (f->service, &f->coordinator, "Hub", "HUB", "UTC", TRUE);
+  f->chair_id = eb_service_test_add_person (f->service, &f->coordinator, "Chair",
+                                            "chair@example.org", "medical_oncology", f->hub_id);
 }
 
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  g_clear_object (&f->service);
-  eb_store_close (f->store);
-  g_clear_object (&f->store);
-  remove_tree (f->dir);
+  eb_service_test_close (&f->service, &f->store);
+  eb_service_test_remove_tree (f->dir);
   g_free (f->dir);
 }
 

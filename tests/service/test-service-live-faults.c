@@ -12,6 +12,8 @@
 #include <eboard/eb-join.h>
 #include <eboard/eb-service.h>
 
+#include "eb-service-test-util.h"
+
 /*
  * Live sessions when something goes wrong, over a real store and a real
  * media plane: an end whose caller gives up, recorders that finish after
@@ -26,6 +28,9 @@
  */
 
 #define NY "America/New_York"
+
+/* how ffmpeg publishers run */
+#define PUBLISHER_FLAGS (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE)
 
 static const guint8 join_key[EB_JOIN_KEY_LENGTH] = {
   0x3c, 0x91, 0x5e, 0x07, 0xa2, 0x6f, 0x18, 0xd4, 0x4b, 0xe9, 0x20, 0x7a, 0x95, 0x0c, 0xb3, 0x66,
@@ -54,40 +59,8 @@ typedef struct
 } Fixture;
 
 static void
-rm_rf (const char *path)
-{
-  g_autoptr (GDir) dir = NULL;
-  const char *name;
-
-  if (!g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_unlink (path);
-      return;
-    }
-  dir = g_dir_open (path, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      rm_rf (child);
-    }
-  g_rmdir (path);
-}
-
-static void
-on_session_event (EbService *service, EbTimelineEvent *event, gpointer user_data)
-{
-  Fixture *f = user_data;
-
-  g_ptr_array_add (f->events, eb_timeline_event_copy (event));
-}
-
-static void
 open_service (Fixture *f)
 {
-  g_autoptr (GError) error = NULL;
-  EbServiceSettings settings
-      = { NULL, "http://127.0.0.1:9/", "board@test.invalid", "test.eboard.invalid" };
   EbLiveSettings live = {
     .srt_host = "127.0.0.1",
     .srt_port = 0,
@@ -95,88 +68,34 @@ open_service (Fixture *f)
     .recordings_dir = f->recordings_dir,
   };
 
-  f->store = eb_store_open (f->db_path, NULL, &error);
-  g_assert_no_error (error);
-  f->service = eb_service_new (f->store, &settings);
-  eb_service_set_media_plane (f->service, f->media, join_key, sizeof join_key, &live);
-  g_signal_connect (f->service, "session-event", G_CALLBACK (on_session_event), f);
-}
-
-static EbMediaPlane *
-new_media_plane (const char *recordings_dir, gboolean listen)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (EbMediaPlane) media = NULL;
-  EbMediaSettings settings = {
-    .pipelines_dir = EB_SOURCE_PIPELINESDIR,
-    .recordings_dir = recordings_dir,
-    .srt_address = "127.0.0.1",
-    .srt_port = 0,
-    .segment_seconds = 2,
-    .subscriber_queue_bytes = 0,
-    .credential_key = join_key,
-    .credential_key_length = sizeof join_key,
-  };
-
-  media = eb_media_plane_new (&settings, &error);
-  g_assert_no_error (error);
-  if (listen)
-    {
-      g_assert_true (eb_media_plane_start (media, &error));
-      g_assert_no_error (error);
-    }
-  return g_steal_pointer (&media);
+  f->service = eb_service_test_open_live (f->db_path, &f->store, f->media, join_key,
+                                          sizeof join_key, &live, f->events);
 }
 
 static EbId
 add_site (Fixture *f, const char *code, gboolean hub)
 {
-  g_autoptr (EbSite) input = eb_site_new ();
-  g_autoptr (EbSite) site = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autofree char *name = g_strdup_printf ("Site %s", code);
 
-  input->name = g_strdup_printf ("Site %s", code);
-  input->code = g_strdup (code);
-  input->timezone = g_strdup (NY);
-  input->status = EB_SITE_STATUS_ACTIVE;
-  input->is_hub = hub;
-  site = eb_service_create_site (f->service, &f->admin, input, &error);
-  g_assert_no_error (error);
-  return site->id;
+  return eb_service_test_add_site (f->service, &f->admin, name, code, NY, hub);
 }
 
 static EbPrincipal
 add_person (Fixture *f, EbId token_id, const char *name, const char *specialty, EbId site_id,
             EbRole role)
 {
-  g_autoptr (EbPerson) input = eb_person_new ();
-  g_autoptr (EbPerson) person = NULL;
-  g_autoptr (GError) error = NULL;
-  EbPrincipal who = { token_id, 0, role };
+  g_autofree char *email = g_strdup_printf ("person%u@example.org", ++f->n_people);
+  EbId person_id
+      = eb_service_test_add_person (f->service, &f->admin, name, email, specialty, site_id);
 
-  input->name = g_strdup (name);
-  input->email = g_strdup_printf ("person%u@example.org", ++f->n_people);
-  input->specialty = g_strdup (specialty);
-  input->home_site_id = site_id;
-  input->active = TRUE;
-  person = eb_service_create_person (f->service, &f->admin, input, &error);
-  g_assert_no_error (error);
-  who.person_id = person->id;
-  return who;
+  return eb_service_test_principal (token_id, person_id, role);
 }
 
 static void
 add_entry (Fixture *f, EbId session_id, EbId person_id, EbRosterRole role)
 {
-  g_autoptr (EbRosterEntry) input = eb_roster_entry_new ();
-  g_autoptr (EbRosterEntry) entry = NULL;
-  g_autoptr (GError) error = NULL;
-
-  input->session_id = session_id;
-  input->person_id = person_id;
-  input->role = role;
-  entry = eb_service_add_roster_entry (f->service, &f->coordinator, input, NULL, &error);
-  g_assert_no_error (error);
+  eb_roster_entry_free (
+      eb_service_test_add_entry (f->service, &f->coordinator, session_id, person_id, role, FALSE));
 }
 
 /* A scheduled session: the chair and the panelist of the member site, an
@@ -209,15 +128,11 @@ add_scheduled_session (Fixture *f)
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("eboard-live-faults-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->db_path = g_build_filename (f->dir, "eboard.db", NULL);
-  f->recordings_dir = g_build_filename (f->dir, "recordings", NULL);
-  g_assert_cmpint (g_mkdir (f->recordings_dir, 0700), ==, 0);
+  f->dir = eb_service_test_make_live_dir ("eboard-live-faults-XXXXXX", &f->db_path,
+                                          &f->recordings_dir);
   f->events = g_ptr_array_new_with_free_func ((GDestroyNotify)eb_timeline_event_free);
-  f->media = new_media_plane (f->recordings_dir, GPOINTER_TO_INT (data));
+  f->media = eb_service_test_new_media_plane (f->recordings_dir, join_key, sizeof join_key,
+                                              GPOINTER_TO_INT (data));
   f->admin = (EbPrincipal){ 1, 0, EB_ROLE_ADMIN };
   open_service (f);
 
@@ -235,13 +150,10 @@ fixture_set_up (Fixture *f, gconstpointer data)
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  g_clear_object (&f->service);
-  if (f->store != NULL)
-    eb_store_close (f->store);
-  g_clear_object (&f->store);
+  eb_service_test_close (&f->service, &f->store);
   g_clear_object (&f->media);
   g_clear_pointer (&f->events, g_ptr_array_unref);
-  rm_rf (f->dir);
+  eb_service_test_rm_rf (f->dir);
   g_free (f->recordings_dir);
   g_free (f->db_path);
   g_free (f->dir);
@@ -249,62 +161,22 @@ fixture_tear_down (Fixture *f, gconstpointer data)
 
 /* --- helpers --- */
 
-typedef struct
-{
-  GMainLoop *loop;
-  GAsyncResult *result;
-} Waiter;
-
-static void
-waiter_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Waiter *w = user_data;
-
-  w->result = g_object_ref (result);
-  g_main_loop_quit (w->loop);
-}
-
-static gboolean
-waiter_timeout (gpointer user_data)
-{
-  g_error ("waited too long");
-  return G_SOURCE_REMOVE;
-}
-
-/* Runs the main context until @w has its result. */
-static void
-waiter_wait (Waiter *w)
-{
-  guint timeout = g_timeout_add_seconds (60, waiter_timeout, NULL);
-
-  if (w->result == NULL)
-    g_main_loop_run (w->loop);
-  g_source_remove (timeout);
-}
-
-static void
-waiter_clear (Waiter *w)
-{
-  g_clear_object (&w->result);
-  g_clear_pointer (&w->loop, g_main_loop_unref);
-}
-
 /* Ends the session; @cancel: (nullable) is cancelled right after the
  * call, when the conference is already closing. */
 static EbSession *
 end_session (Fixture *f, GCancellable *cancellable, gboolean cancel, EbRecording **recording,
              GError **error)
 {
-  Waiter w = { g_main_loop_new (NULL, FALSE), NULL };
+  EbServiceTestWaiter w = { g_main_loop_new (NULL, FALSE), NULL };
   EbSession *session;
 
   eb_service_end_session_async (f->service, &f->coordinator, f->session_id, 0, cancellable,
-                                waiter_done, &w);
+                                eb_service_test_waiter_done, &w);
   if (cancel)
     g_cancellable_cancel (cancellable);
-  waiter_wait (&w);
+  eb_service_test_waiter_wait (&w, 60);
   session = eb_service_end_session_finish (f->service, w.result, recording, error);
-  waiter_clear (&w);
+  eb_service_test_waiter_clear (&w);
   return session;
 }
 
@@ -356,22 +228,6 @@ timeline_has (Fixture *f, EbTimelineKind kind, EbId person_id)
   return FALSE;
 }
 
-static gboolean
-quit_loop (gpointer user_data)
-{
-  g_main_loop_quit (user_data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-run_main_loop_for (guint ms)
-{
-  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-
-  g_timeout_add (ms, quit_loop, loop);
-  g_main_loop_run (loop);
-}
-
 /* The error code the plane answers a WHIP publish (or, with @view, a
  * WHEP view) of @person_id with an offer that is not SDP: FORBIDDEN for
  * someone it does not let in, INVALID for someone it does, NOT_FOUND
@@ -379,20 +235,20 @@ run_main_loop_for (guint ms)
 static gint
 plane_answer (Fixture *f, EbId person_id, gboolean view)
 {
-  Waiter w = { g_main_loop_new (NULL, FALSE), NULL };
+  EbServiceTestWaiter w = { g_main_loop_new (NULL, FALSE), NULL };
   g_autoptr (EbWebrtcAnswer) answer = NULL;
   g_autoptr (GError) error = NULL;
 
   if (view)
     eb_media_plane_whep_view_async (f->media, f->session_id, person_id, "not an offer", NULL,
-                                    waiter_done, &w);
+                                    eb_service_test_waiter_done, &w);
   else
     eb_media_plane_whip_publish_async (f->media, f->session_id, person_id, "not an offer", NULL,
-                                       waiter_done, &w);
-  waiter_wait (&w);
+                                       eb_service_test_waiter_done, &w);
+  eb_service_test_waiter_wait (&w, 60);
   answer = view ? eb_media_plane_whep_view_finish (f->media, w.result, &error)
                 : eb_media_plane_whip_publish_finish (f->media, w.result, &error);
-  waiter_clear (&w);
+  eb_service_test_waiter_clear (&w);
   g_assert_null (answer);
   g_assert_nonnull (error);
   g_assert_true (error->domain == EB_ERROR);
@@ -432,29 +288,15 @@ join_details_code (Fixture *f, const EbPrincipal *who)
 static void
 set_person_active (Fixture *f, EbId person_id, gboolean active)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (EbPerson) person = eb_service_get_person (f->service, &f->admin, person_id, &error);
-  g_autoptr (EbPerson) updated = NULL;
-
-  g_assert_no_error (error);
-  person->active = active;
-  updated = eb_service_update_person (f->service, &f->admin, person, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (updated->active, ==, active);
+  g_assert_cmpint (eb_service_test_set_person_active (f->service, &f->admin, person_id, active), ==,
+                   active);
 }
 
 static void
 set_site_status (Fixture *f, EbId site_id, EbSiteStatus status)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (EbSite) site = eb_service_get_site (f->service, &f->admin, site_id, &error);
-  g_autoptr (EbSite) updated = NULL;
-
-  g_assert_no_error (error);
-  site->status = status;
-  updated = eb_service_update_site (f->service, &f->admin, site, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (updated->status, ==, status);
+  g_assert_cmpint (eb_service_test_set_site_status (f->service, &f->admin, site_id, status), ==,
+                   status);
 }
 
 static void
@@ -493,33 +335,6 @@ session_dir (Fixture *f)
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   return dir;
-}
-
-/* Runs ffmpeg sending @seconds of 640x360 H.264 + AAC to @url. */
-static GSubprocess *
-spawn_publisher (const char *url, gint seconds, GError **error)
-{
-  g_autofree char *duration = g_strdup_printf ("%d", seconds);
-
-  return g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                           error, "ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-f",
-                           "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-f", "lavfi", "-i",
-                           "sine=frequency=440", "-t", duration, "-c:v", "libx264", "-preset",
-                           "ultrafast", "-tune", "zerolatency", "-g", "25", "-pix_fmt", "yuv420p",
-                           "-c:a", "aac", "-f", "mpegts", url, NULL);
-}
-
-static void
-wait_process (GSubprocess *process)
-{
-  Waiter w = { g_main_loop_new (NULL, FALSE), NULL };
-  g_autoptr (GError) error = NULL;
-
-  g_subprocess_wait_async (process, NULL, waiter_done, &w);
-  waiter_wait (&w);
-  g_assert_true (g_subprocess_wait_finish (process, w.result, &error));
-  g_assert_no_error (error);
-  waiter_clear (&w);
 }
 
 /* --- a caller who gives up on an end --- */
@@ -565,10 +380,10 @@ test_end_cancelled (Fixture *f, gconstpointer data)
   /* the chair publishes: closing waits for the recorder's last segment */
   details = eb_service_get_join_details (f->service, &f->chair, f->session_id, &error);
   g_assert_no_error (error);
-  publisher = spawn_publisher (details->publish_url, 30, &error);
+  publisher = eb_service_test_spawn_publisher (PUBLISHER_FLAGS, details->publish_url, 30, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < 100 && !timeline_has (f, EB_TIMELINE_SEGMENT_CLOSED, 0); i++)
-    run_main_loop_for (100);
+    eb_service_test_run_main_loop_for (100);
   g_assert_true (timeline_has (f, EB_TIMELINE_SEGMENT_CLOSED, f->chair.person_id));
 
   g_assert_null (end_session (f, after, TRUE, &recording, &error));
@@ -576,7 +391,7 @@ test_end_cancelled (Fixture *f, gconstpointer data)
   g_clear_error (&error);
   g_assert_null (recording);
   g_subprocess_force_exit (publisher);
-  wait_process (publisher);
+  eb_service_test_wait_process (publisher, 60);
 
   /* ended all the same, with its recording complete */
   g_assert_cmpint (session_state (f), ==, EB_SESSION_STATE_ENDED);
@@ -693,7 +508,7 @@ manifest_line (GString *out, const char *track, EbId person_id, const char *file
 static void
 close_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  Waiter *w = user_data;
+  EbServiceTestWaiter *w = user_data;
 
   w->result = g_object_ref (result);
   g_main_loop_quit (w->loop);
@@ -763,13 +578,13 @@ test_merge_by_file (Fixture *f, gconstpointer data)
 
   /* the conference goes away before the end closes it */
   {
-    Waiter w = { g_main_loop_new (NULL, FALSE), NULL };
+    EbServiceTestWaiter w = { g_main_loop_new (NULL, FALSE), NULL };
     g_autoptr (EbRecordingManifest) closed = NULL;
 
     eb_media_plane_close_conference_async (f->media, f->session_id, NULL, close_done, &w);
-    waiter_wait (&w);
+    eb_service_test_waiter_wait (&w, 60);
     closed = eb_media_plane_close_conference_finish (f->media, w.result, &error);
-    waiter_clear (&w);
+    eb_service_test_waiter_clear (&w);
     g_assert_no_error (error);
     g_assert_cmpuint (closed->tracks->len, ==, 0);
   }
@@ -912,29 +727,29 @@ test_publisher_deactivated (Fixture *f, gconstpointer data)
   details = eb_service_get_join_details (f->service, &f->panelist, f->session_id, &error);
   g_assert_no_error (error);
   /* 30 s of media, cut after about 2 */
-  publisher = spawn_publisher (details->publish_url, 30, &error);
+  publisher = eb_service_test_spawn_publisher (PUBLISHER_FLAGS, details->publish_url, 30, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < 100 && !timeline_has (f, EB_TIMELINE_TRACK_STARTED, 0); i++)
-    run_main_loop_for (100);
+    eb_service_test_run_main_loop_for (100);
   g_assert_true (timeline_has (f, EB_TIMELINE_TRACK_STARTED, f->panelist.person_id));
   g_assert_false (timeline_has (f, EB_TIMELINE_PARTICIPANT_LEFT, 0));
 
   set_person_active (f, f->panelist.person_id, FALSE);
   for (guint i = 0;
        i < 100 && !timeline_has (f, EB_TIMELINE_PARTICIPANT_LEFT, f->panelist.person_id); i++)
-    run_main_loop_for (100);
+    eb_service_test_run_main_loop_for (100);
   g_assert_true (timeline_has (f, EB_TIMELINE_PARTICIPANT_LEFT, f->panelist.person_id));
   g_subprocess_force_exit (publisher);
-  wait_process (publisher);
+  eb_service_test_wait_process (publisher, 60);
   g_assert_cmpint (join_details_code (f, &f->panelist), ==, EB_ERROR_FORBIDDEN);
 
   /* the credential still unexpired is refused */
-  again = spawn_publisher (details->publish_url, 2, &error);
+  again = eb_service_test_spawn_publisher (PUBLISHER_FLAGS, details->publish_url, 2, &error);
   g_assert_no_error (error);
-  wait_process (again);
+  eb_service_test_wait_process (again, 60);
   g_assert_false (g_subprocess_get_successful (again));
   for (guint i = 0; i < 20 && !timeline_has (f, EB_TIMELINE_INPUT_REFUSED, 0); i++)
-    run_main_loop_for (100);
+    eb_service_test_run_main_loop_for (100);
   g_assert_true (timeline_has (f, EB_TIMELINE_INPUT_REFUSED, 0));
 }
 

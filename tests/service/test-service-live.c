@@ -12,6 +12,8 @@
 #include <eboard/eb-join.h>
 #include <eboard/eb-service.h>
 
+#include "eb-service-test-util.h"
+
 /*
  * Live sessions over a real store: going live and ending, join details,
  * recordings and their audit trail, the timeline, attendance, recovery of
@@ -24,6 +26,9 @@
  */
 
 #define NY "America/New_York"
+
+/* how ffmpeg publishers run */
+#define PUBLISHER_FLAGS (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE)
 
 static const guint8 join_key[EB_JOIN_KEY_LENGTH] = {
   0x5a, 0x11, 0x09, 0xc3, 0x4e, 0x27, 0x81, 0x6d, 0x90, 0x3b, 0xf2, 0x14, 0x77, 0x08, 0xae, 0x52,
@@ -58,35 +63,6 @@ typedef struct
   char *media_dir;
 } Fixture;
 
-static void
-rm_rf (const char *path)
-{
-  g_autoptr (GDir) dir = NULL;
-  const char *name;
-
-  if (!g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_unlink (path);
-      return;
-    }
-  dir = g_dir_open (path, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      rm_rf (child);
-    }
-  g_rmdir (path);
-}
-
-static void
-on_session_event (EbService *service, EbTimelineEvent *event, gpointer user_data)
-{
-  Fixture *f = user_data;
-
-  g_ptr_array_add (f->events, eb_timeline_event_copy (event));
-}
-
 static EbLiveSettings
 live_settings (Fixture *f)
 {
@@ -103,81 +79,40 @@ live_settings (Fixture *f)
 static void
 open_service (Fixture *f)
 {
-  g_autoptr (GError) error = NULL;
-  EbServiceSettings settings
-      = { NULL, "http://127.0.0.1:9/", "board@test.invalid", "test.eboard.invalid" };
   EbLiveSettings live = live_settings (f);
 
-  f->store = eb_store_open (f->db_path, NULL, &error);
-  g_assert_no_error (error);
-  f->service = eb_service_new (f->store, &settings);
-  eb_service_set_media_plane (f->service, f->media, join_key, sizeof join_key, &live);
-  g_signal_connect (f->service, "session-event", G_CALLBACK (on_session_event), f);
+  f->service = eb_service_test_open_live (f->db_path, &f->store, f->media, join_key,
+                                          sizeof join_key, &live, f->events);
 }
 
 static void
 close_service (Fixture *f)
 {
-  g_clear_object (&f->service);
-  if (f->store != NULL)
-    eb_store_close (f->store);
-  g_clear_object (&f->store);
+  eb_service_test_close (&f->service, &f->store);
 }
 
 static EbId
 add_site (Fixture *f, const char *code, gboolean hub)
 {
-  g_autoptr (EbSite) input = eb_site_new ();
-  g_autoptr (EbSite) site = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autofree char *name = g_strdup_printf ("Site %s", code);
 
-  input->name = g_strdup_printf ("Site %s", code);
-  input->code = g_strdup (code);
-  input->timezone = g_strdup (NY);
-  input->status = EB_SITE_STATUS_ACTIVE;
-  input->is_hub = hub;
-  site = eb_service_create_site (f->service, &f->admin, input, &error);
-  g_assert_no_error (error);
-  return site->id;
+  return eb_service_test_add_site (f->service, &f->admin, name, code, NY, hub);
 }
 
 static EbId
 add_person (Fixture *f, const char *name, const char *specialty, EbId site_id)
 {
-  g_autoptr (EbPerson) input = eb_person_new ();
-  g_autoptr (EbPerson) person = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autofree char *email = g_strdup_printf ("person%u@example.org", ++f->n_people);
 
-  input->name = g_strdup (name);
-  input->email = g_strdup_printf ("person%u@example.org", ++f->n_people);
-  input->specialty = g_strdup (specialty);
-  input->home_site_id = site_id;
-  input->active = TRUE;
-  person = eb_service_create_person (f->service, &f->admin, input, &error);
-  g_assert_no_error (error);
-  return person->id;
-}
-
-static EbPrincipal
-principal (EbId token_id, EbId person_id, EbRole role)
-{
-  EbPrincipal who = { token_id, person_id, role };
-
-  return who;
+  return eb_service_test_add_person (f->service, &f->admin, name, email, specialty, site_id);
 }
 
 static EbId
 add_entry (Fixture *f, EbId session_id, EbId person_id, EbRosterRole role)
 {
-  g_autoptr (EbRosterEntry) input = eb_roster_entry_new ();
-  g_autoptr (EbRosterEntry) entry = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autoptr (EbRosterEntry) entry
+      = eb_service_test_add_entry (f->service, &f->coordinator, session_id, person_id, role, FALSE);
 
-  input->session_id = session_id;
-  input->person_id = person_id;
-  input->role = role;
-  entry = eb_service_add_roster_entry (f->service, &f->coordinator, input, NULL, &error);
-  g_assert_no_error (error);
   return entry->id;
 }
 
@@ -210,31 +145,25 @@ add_scheduled_session (Fixture *f, const char *title)
 static void
 fixture_init (Fixture *f, EbMediaPlane *media)
 {
-  g_autoptr (GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("eboard-live-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->db_path = g_build_filename (f->dir, "eboard.db", NULL);
-  f->recordings_dir = g_build_filename (f->dir, "recordings", NULL);
-  g_assert_cmpint (g_mkdir (f->recordings_dir, 0700), ==, 0);
+  f->dir = eb_service_test_make_live_dir ("eboard-live-XXXXXX", &f->db_path, &f->recordings_dir);
   f->events = g_ptr_array_new_with_free_func ((GDestroyNotify)eb_timeline_event_free);
   f->media = media;
-  f->admin = principal (1, 0, EB_ROLE_ADMIN);
-  f->bootstrap = principal (2, 0, EB_ROLE_ADMIN);
+  f->admin = eb_service_test_principal (1, 0, EB_ROLE_ADMIN);
+  f->bootstrap = eb_service_test_principal (2, 0, EB_ROLE_ADMIN);
   open_service (f);
 
   f->hub_id = add_site (f, "HUB", TRUE);
   f->member_id = add_site (f, "MEM", FALSE);
-  f->coordinator = principal (10, add_person (f, "Cora Coordinator", "surgery", f->hub_id),
-                              EB_ROLE_COORDINATOR);
-  f->reviewer
-      = principal (11, add_person (f, "Rey Reviewer", "pathology", f->hub_id), EB_ROLE_REVIEWER);
-  f->chair = principal (12, add_person (f, "Chad Chair", "medical_oncology", f->member_id),
-                        EB_ROLE_CLINICIAN);
-  f->panelist = principal (13, add_person (f, "Pam Panelist", "diagnostic_radiology", f->member_id),
-                           EB_ROLE_CLINICIAN);
-  f->outsider
-      = principal (14, add_person (f, "Otto Outsider", "surgery", f->hub_id), EB_ROLE_CLINICIAN);
+  f->coordinator = eb_service_test_principal (
+      10, add_person (f, "Cora Coordinator", "surgery", f->hub_id), EB_ROLE_COORDINATOR);
+  f->reviewer = eb_service_test_principal (
+      11, add_person (f, "Rey Reviewer", "pathology", f->hub_id), EB_ROLE_REVIEWER);
+  f->chair = eb_service_test_principal (
+      12, add_person (f, "Chad Chair", "medical_oncology", f->member_id), EB_ROLE_CLINICIAN);
+  f->panelist = eb_service_test_principal (
+      13, add_person (f, "Pam Panelist", "diagnostic_radiology", f->member_id), EB_ROLE_CLINICIAN);
+  f->outsider = eb_service_test_principal (
+      14, add_person (f, "Otto Outsider", "surgery", f->hub_id), EB_ROLE_CLINICIAN);
   f->session_id = add_scheduled_session (f, "Live board");
 }
 
@@ -250,7 +179,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   close_service (f);
   g_clear_object (&f->media);
   g_clear_pointer (&f->events, g_ptr_array_unref);
-  rm_rf (f->dir);
+  eb_service_test_rm_rf (f->dir);
   g_free (f->recordings_dir);
   g_free (f->db_path);
   g_free (f->dir);
@@ -258,43 +187,18 @@ fixture_tear_down (Fixture *f, gconstpointer data)
 
 /* --- helpers --- */
 
-typedef struct
-{
-  GMainLoop *loop;
-  GAsyncResult *result;
-} Waiter;
-
-static void
-waiter_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Waiter *w = user_data;
-
-  w->result = g_object_ref (result);
-  g_main_loop_quit (w->loop);
-}
-
-static gboolean
-waiter_timeout (gpointer user_data)
-{
-  g_error ("ending the session took too long");
-  return G_SOURCE_REMOVE;
-}
-
 static EbSession *
 end_session (Fixture *f, const EbPrincipal *who, EbId id, gint64 expected_version,
              EbRecording **recording, GError **error)
 {
-  Waiter w = { g_main_loop_new (NULL, FALSE), NULL };
-  guint timeout = g_timeout_add_seconds (60, waiter_timeout, NULL);
+  EbServiceTestWaiter w = { g_main_loop_new (NULL, FALSE), NULL };
   EbSession *session;
 
-  eb_service_end_session_async (f->service, who, id, expected_version, NULL, waiter_done, &w);
-  if (w.result == NULL)
-    g_main_loop_run (w.loop);
-  g_source_remove (timeout);
+  eb_service_end_session_async (f->service, who, id, expected_version, NULL,
+                                eb_service_test_waiter_done, &w);
+  eb_service_test_waiter_wait (&w, 60);
   session = eb_service_end_session_finish (f->service, w.result, recording, error);
-  g_object_unref (w.result);
-  g_main_loop_unref (w.loop);
+  eb_service_test_waiter_clear (&w);
   return session;
 }
 
@@ -955,46 +859,24 @@ test_live_recover (Fixture *f, gconstpointer data)
 
 /* --- with a real media plane --- */
 
-static EbMediaPlane *
-new_media_plane (const char *recordings_dir, gboolean listen)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (EbMediaPlane) media = NULL;
-  EbMediaSettings settings = {
-    .pipelines_dir = EB_SOURCE_PIPELINESDIR,
-    .recordings_dir = recordings_dir,
-    .srt_address = "127.0.0.1",
-    .srt_port = 0,
-    .segment_seconds = 2,
-    .subscriber_queue_bytes = 0,
-    .credential_key = join_key,
-    .credential_key_length = sizeof join_key,
-  };
-
-  media = eb_media_plane_new (&settings, &error);
-  g_assert_no_error (error);
-  if (listen)
-    {
-      g_assert_true (eb_media_plane_start (media, &error));
-      g_assert_no_error (error);
-      g_assert_cmpuint (eb_media_plane_get_srt_port (media), >, 0);
-    }
-  return g_steal_pointer (&media);
-}
-
 static void
 media_fixture_set_up (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   char *dir = g_dir_make_tmp ("eboard-live-media-XXXXXX", &error);
   g_autofree char *recordings = g_build_filename (dir, "recordings", NULL);
+  EbMediaPlane *media;
   EbLiveSettings live;
 
   /* the plane records in a folder of its own, which the fixture then
    * names in the service's settings */
   g_assert_no_error (error);
   g_assert_cmpint (g_mkdir (recordings, 0700), ==, 0);
-  fixture_init (f, new_media_plane (recordings, GPOINTER_TO_INT (data)));
+  media = eb_service_test_new_media_plane (recordings, join_key, sizeof join_key,
+                                           GPOINTER_TO_INT (data));
+  if (GPOINTER_TO_INT (data))
+    g_assert_cmpuint (eb_media_plane_get_srt_port (media), >, 0);
+  fixture_init (f, media);
   f->media_dir = dir;
   g_free (f->recordings_dir);
   f->recordings_dir = g_steal_pointer (&recordings);
@@ -1008,7 +890,7 @@ media_fixture_tear_down (Fixture *f, gconstpointer data)
   g_autofree char *dir = g_steal_pointer (&f->media_dir);
 
   fixture_tear_down (f, data);
-  rm_rf (dir);
+  eb_service_test_rm_rf (dir);
 }
 
 static void
@@ -1163,63 +1045,6 @@ test_live_media_events (Fixture *f, gconstpointer data)
   }
 }
 
-/* Runs ffmpeg sending @seconds of 640x360 H.264 + AAC to @url. */
-static GSubprocess *
-spawn_publisher (const char *url, gint seconds, GError **error)
-{
-  g_autofree char *duration = g_strdup_printf ("%d", seconds);
-
-  return g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                           error, "ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-f",
-                           "lavfi", "-i", "testsrc2=size=640x360:rate=25", "-f", "lavfi", "-i",
-                           "sine=frequency=440", "-t", duration, "-c:v", "libx264", "-preset",
-                           "ultrafast", "-tune", "zerolatency", "-g", "25", "-pix_fmt", "yuv420p",
-                           "-c:a", "aac", "-f", "mpegts", url, NULL);
-}
-
-static void
-subprocess_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Waiter *w = user_data;
-
-  w->result = g_object_ref (result);
-  g_main_loop_quit (w->loop);
-}
-
-/* Waits for @process while the main context runs (the plane reports
- * there). */
-static void
-wait_process (GSubprocess *process, guint timeout_seconds)
-{
-  Waiter w = { g_main_loop_new (NULL, FALSE), NULL };
-  guint timeout = g_timeout_add_seconds (timeout_seconds, waiter_timeout, NULL);
-  g_autoptr (GError) error = NULL;
-
-  g_subprocess_wait_async (process, NULL, subprocess_done, &w);
-  g_main_loop_run (w.loop);
-  g_source_remove (timeout);
-  g_assert_true (g_subprocess_wait_finish (process, w.result, &error));
-  g_assert_no_error (error);
-  g_object_unref (w.result);
-  g_main_loop_unref (w.loop);
-}
-
-static gboolean
-quit_loop (gpointer user_data)
-{
-  g_main_loop_quit (user_data);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-run_main_loop_for (guint ms)
-{
-  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-
-  g_timeout_add (ms, quit_loop, loop);
-  g_main_loop_run (loop);
-}
-
 static gboolean
 timeline_has (Fixture *f, EbTimelineKind kind)
 {
@@ -1261,13 +1086,13 @@ test_live_real_publisher (Fixture *f, gconstpointer data)
   port = g_strdup_printf ("srt://127.0.0.1:%u?", details->srt_port);
   g_assert_true (g_str_has_prefix (details->publish_url, port));
 
-  publisher = spawn_publisher (details->publish_url, 5, &error);
+  publisher = eb_service_test_spawn_publisher (PUBLISHER_FLAGS, details->publish_url, 5, &error);
   g_assert_no_error (error);
-  wait_process (publisher, 30);
+  eb_service_test_wait_process (publisher, 30);
   g_assert_true (g_subprocess_get_successful (publisher));
   /* the plane notices the caller is gone */
   for (guint i = 0; i < 50 && !timeline_has (f, EB_TIMELINE_PARTICIPANT_LEFT); i++)
-    run_main_loop_for (100);
+    eb_service_test_run_main_loop_for (100);
 
   ended = end_session (f, &f->coordinator, f->session_id, 0, &recording, &error);
   g_assert_no_error (error);
@@ -1356,28 +1181,30 @@ test_live_revoke (Fixture *f, gconstpointer data)
   details = eb_service_get_join_details (f->service, &f->panelist, f->session_id, &error);
   g_assert_no_error (error);
   /* 30 s of media, cut after about 2 */
-  publisher = spawn_publisher (details->publish_url, 30, &error);
+  publisher = eb_service_test_spawn_publisher (PUBLISHER_FLAGS, details->publish_url, 30, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < 100 && !timeline_has (f, EB_TIMELINE_TRACK_STARTED); i++)
-    run_main_loop_for (100);
+    eb_service_test_run_main_loop_for (100);
   g_assert_true (timeline_has (f, EB_TIMELINE_TRACK_STARTED));
 
   g_assert_true (eb_service_remove_roster_entry (f->service, &f->coordinator, f->session_id,
                                                  f->panelist_entry_id, 0, &error));
   g_assert_no_error (error);
   for (guint i = 0; i < 100 && !timeline_has (f, EB_TIMELINE_PARTICIPANT_LEFT); i++)
-    run_main_loop_for (100);
+    eb_service_test_run_main_loop_for (100);
   g_assert_true (timeline_has (f, EB_TIMELINE_PARTICIPANT_LEFT));
   /* ffmpeg gives up on its own once cut off; it never got its 30 s */
   g_subprocess_force_exit (publisher);
-  wait_process (publisher, 30);
+  eb_service_test_wait_process (publisher, 30);
 
   /* and cannot come back */
   {
-    g_autoptr (GSubprocess) again = spawn_publisher (details->publish_url, 2, &error);
+    g_autoptr (GSubprocess) again = eb_service_test_spawn_publisher (
+        G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, details->publish_url, 2,
+        &error);
 
     g_assert_no_error (error);
-    wait_process (again, 30);
+    eb_service_test_wait_process (again, 30);
     g_assert_false (g_subprocess_get_successful (again));
   }
 }

@@ -10,6 +10,8 @@
 
 #include <eboard/eb-service.h>
 
+#include "eb-service-test-util.h"
+
 /*
  * Rules that must keep holding after the step that first checked them:
  * a scheduled session keeps its chair and its agenda within its
@@ -67,65 +69,33 @@ assert_rule (const GError *error, gint code, const char *rule, const char *field
 static EbId
 add_site (Fixture *f, const char *code, gboolean hub)
 {
-  g_autoptr (EbSite) input = eb_site_new ();
-  g_autoptr (EbSite) site = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autofree char *name = g_strdup_printf ("Site %s", code);
 
-  input->name = g_strdup_printf ("Site %s", code);
-  input->code = g_strdup (code);
-  input->timezone = g_strdup (NY);
-  input->status = EB_SITE_STATUS_ACTIVE;
-  input->is_hub = hub;
-  site = eb_service_create_site (f->service, &f->coordinator, input, &error);
-  g_assert_no_error (error);
-  return site->id;
+  return eb_service_test_add_site (f->service, &f->coordinator, name, code, NY, hub);
 }
 
 static EbId
 add_person (Fixture *f, const char *name, EbId site_id)
 {
-  g_autoptr (EbPerson) input = eb_person_new ();
-  g_autoptr (EbPerson) person = NULL;
-  g_autoptr (GError) error = NULL;
+  g_autofree char *email = g_strdup_printf ("person%u@example.org", ++f->n_people);
 
-  input->name = g_strdup (name);
-  input->email = g_strdup_printf ("person%u@example.org", ++f->n_people);
-  input->specialty = g_strdup ("medical_oncology");
-  input->home_site_id = site_id;
-  input->active = TRUE;
-  person = eb_service_create_person (f->service, &f->coordinator, input, &error);
-  g_assert_no_error (error);
-  return person->id;
+  return eb_service_test_add_person (f->service, &f->coordinator, name, email, "medical_oncology",
+                                     site_id);
 }
 
 static void
 set_person_active (Fixture *f, EbId person_id, gboolean active)
 {
-  g_autoptr (EbPerson) desired = NULL;
-  g_autoptr (EbPerson) updated = NULL;
-  g_autoptr (GError) error = NULL;
-
-  desired = eb_service_get_person (f->service, &f->coordinator, person_id, &error);
-  g_assert_no_error (error);
-  desired->active = active;
-  updated = eb_service_update_person (f->service, &f->coordinator, desired, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (updated->active, ==, active);
+  g_assert_cmpint (
+      eb_service_test_set_person_active (f->service, &f->coordinator, person_id, active), ==,
+      active);
 }
 
 static void
 set_site_status (Fixture *f, EbId site_id, EbSiteStatus status)
 {
-  g_autoptr (EbSite) desired = NULL;
-  g_autoptr (EbSite) updated = NULL;
-  g_autoptr (GError) error = NULL;
-
-  desired = eb_service_get_site (f->service, &f->coordinator, site_id, &error);
-  g_assert_no_error (error);
-  desired->status = status;
-  updated = eb_service_update_site (f->service, &f->coordinator, desired, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (updated->status, ==, status);
+  g_assert_cmpint (eb_service_test_set_site_status (f->service, &f->coordinator, site_id, status),
+                   ==, status);
 }
 
 static EbId
@@ -151,17 +121,7 @@ add_session (Fixture *f, gint64 start, gint minutes, gboolean weekly)
 static EbRosterEntry *
 add_entry (Fixture *f, EbId session_id, EbId person_id, EbRosterRole role)
 {
-  g_autoptr (EbRosterEntry) input = eb_roster_entry_new ();
-  g_autoptr (GError) error = NULL;
-  EbRosterEntry *entry;
-
-  input->session_id = session_id;
-  input->person_id = person_id;
-  input->role = role;
-  input->status = EB_INVITATION_ACCEPTED;
-  entry = eb_service_add_roster_entry (f->service, &f->coordinator, input, NULL, &error);
-  g_assert_no_error (error);
-  return entry;
+  return eb_service_test_add_entry (f->service, &f->coordinator, session_id, person_id, role, TRUE);
 }
 
 static EbAgendaItem *
@@ -216,34 +176,11 @@ agenda_minutes (Fixture *f, EbId session_id)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_assert_cmpint (g_unlink (child), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (path), ==, 0);
-}
-
-static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = NULL;
 
-  f->dir = g_dir_make_tmp ("eb-service-rules-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "eboard.db", NULL);
-  f->store = eb_store_open (path, NULL, &error);
-  g_assert_no_error (error);
+  f->store = eb_service_test_open_store_in ("eb-service-rules-XXXXXX", &f->dir);
   f->service = eb_service_new (f->store, NULL);
   f->coordinator = (EbPrincipal){ .token_id = 2, .person_id = 0, .role = EB_ROLE_COORDINATOR };
   f->hub_id = add_site (f, "HUB", TRUE);
@@ -253,10 +190,8 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  g_clear_object (&f->service);
-  eb_store_close (f->store);
-  g_clear_object (&f->store);
-  remove_tree (f->dir);
+  eb_service_test_close (&f->service, &f->store);
+  eb_service_test_remove_tree (f->dir);
   g_free (f->dir);
 }
 

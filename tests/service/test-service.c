@@ -10,6 +10,8 @@
 #include <glib/gstdio.h>
 
 #include <eboard/eb-service.h>
+
+#include "eb-service-test-util.h"
 #include <eboard/eb-specialty.h>
 
 /*
@@ -284,35 +286,12 @@ has_line_containing (const char *text, const char *prefix, const char *needle)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_assert_cmpint (g_unlink (child), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (path), ==, 0);
-}
-
-static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
   EbServiceSettings settings = test_settings ();
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = NULL;
 
-  f->dir = g_dir_make_tmp ("eb-service-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "eboard.db", NULL);
-  f->store = eb_store_open (path, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (f->store);
+  f->store = eb_service_test_open_store_in ("eb-service-XXXXXX", &f->dir);
   f->service = eb_service_new (f->store, &settings);
 
   f->admin = (EbPrincipal){ .token_id = 1, .person_id = 0, .role = EB_ROLE_ADMIN };
@@ -327,10 +306,8 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  g_clear_object (&f->service);
-  eb_store_close (f->store);
-  g_clear_object (&f->store);
-  remove_tree (f->dir);
+  eb_service_test_close (&f->service, &f->store);
+  eb_service_test_remove_tree (f->dir);
   g_free (f->dir);
 }
 
