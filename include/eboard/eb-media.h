@@ -189,9 +189,14 @@ EbRecordingManifest *eb_media_plane_close_conference_finish (EbMediaPlane *self,
  * @sdp: the SDP answer, with the ICE candidates (no trickle)
  * @session_id: the session
  * @person_id: who connected
- * @tracks: the tracks it carries: a publisher's own track (e.g.
- *   "p12-webrtc"), or the tracks a viewer receives (none when nobody
- *   else publishes)
+ * @tracks: the tracks it carries. A publisher (WHIP): one entry, its
+ *   own track (e.g. "p12-webrtc"). A viewer (WHEP): one entry per
+ *   m-line of its offer, in order, naming the track that m-line carries
+ *   (a browser's, e.g. "p12-webrtc", or a room system's, e.g. "p5-srt":
+ *   its audio and video m-lines name the same track), or "" for an
+ *   m-line answered inactive (nothing it can decode: nobody else
+ *   publishes, or an SRT track's AAC audio, which browsers cannot get
+ *   without re-encoding)
  */
 typedef struct
 {
@@ -218,7 +223,8 @@ EbWebrtcAnswer *eb_media_plane_whip_publish_finish (EbMediaPlane *self, GAsyncRe
                                                     GError **error);
 /* WHEP: @person_id views the conference of @session_id: each m-line of
  * the recvonly @offer carries one of the other publishers' streams that
- * it can decode. */
+ * it can decode, browsers' (WHIP) and room systems' (SRT: H.264 and Opus
+ * repacketised as RTP, never re-encoded) alike. */
 void eb_media_plane_whep_view_async (EbMediaPlane *self, EbId session_id, EbId person_id,
                                      const char *offer, GCancellable *cancellable,
                                      GAsyncReadyCallback callback, gpointer user_data);

@@ -215,6 +215,16 @@ gboolean eb_service_idempotency_put (EbService *self, const EbPrincipal *who, co
  * @credential_lifetime: seconds a join credential stays valid (0: 12 h)
  * @recordings_dir: (nullable): where the media plane records; needed to
  *   rebuild the recordings of interrupted sessions
+ * @stun_server: (nullable): the STUN server browsers are told to use,
+ *   "stun://host:port" (or "stun:host:port")
+ * @turn_servers: (nullable) (array zero-terminated=1): the TURN servers
+ *   browsers are told to use, each "turn://user:password@host:port" (or
+ *   "turns://"; user and password percent-encoded where needed, an
+ *   optional "?transport=udp|tcp")
+ *
+ * The STUN and TURN servers go to browsers as RTCIceServer objects in the
+ * conference state (eb_service_get_conference()); an entry that does not
+ * parse is left out with a warning.
  */
 typedef struct
 {
@@ -222,6 +232,8 @@ typedef struct
   guint srt_port;
   gint64 credential_lifetime;
   const char *recordings_dir;
+  const char *stun_server;
+  const char *const *turn_servers;
 } EbLiveSettings;
 
 #define EB_JOIN_CREDENTIAL_DEFAULT_LIFETIME (12 * 60 * 60)
@@ -278,6 +290,10 @@ EbSession *eb_service_end_session_finish (EbService *self, GAsyncResult *result,
  *   replace `{track}` with a track name (e.g. "p12-srt") or "chair"
  * @pull_url_template: the URL of a pull with the same template in its
  *   (urlencoded) streamid: `{track}` appears literally, unencoded
+ * @join_url: the personal link of the browser join page,
+ *   `<public_url>/join/#session=<id>&credential=<credential>` (the
+ *   credential percent-encoded, in the fragment so that no server ever
+ *   logs it)
  *
  * What one roster member needs to publish to and pull from a session.
  */
@@ -294,6 +310,7 @@ typedef struct
   char *publish_url;
   char *pull_streamid_template;
   char *pull_url_template;
+  char *join_url;
 } EbJoinDetails;
 
 void eb_join_details_free (EbJoinDetails *details);
@@ -348,5 +365,197 @@ void eb_service_stop_live_async (EbService *self, guint timeout_ms, GCancellable
 /* @n_stopped: (out) (optional): how many sessions ended as interrupted */
 gboolean eb_service_stop_live_finish (EbService *self, GAsyncResult *result, guint *n_stopped,
                                       GError **error);
+
+/* --- the conference as participants see it (eb-service-conference.c) --- */
+
+/**
+ * EbIceServer:
+ * @urls: (array zero-terminated=1): e.g. "stun:stun.example.org:3478",
+ *   "turn:turn.example.org:3478?transport=udp"
+ * @username: (nullable): the TURN user
+ * @credential: (nullable): the TURN password
+ *
+ * One STUN or TURN server as browsers take it (an RTCIceServer).
+ */
+typedef struct
+{
+  GStrv urls;
+  char *username;
+  char *credential;
+} EbIceServer;
+
+EbIceServer *eb_ice_server_copy (const EbIceServer *server);
+void eb_ice_server_free (EbIceServer *server);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EbIceServer, eb_ice_server_free)
+
+/* (transfer full) (nullable): @text ("stun://host:port", "stun:host:port",
+ * "turn://user:password@host:port[?transport=udp|tcp]", "turns://...") as
+ * an RTCIceServer; EB_ERROR_INVALID naming what is wrong (never the
+ * password). */
+EbIceServer *eb_ice_server_parse (const char *text, GError **error);
+
+/**
+ * EbConferenceMember:
+ * @person_id: the person
+ * @display_name: their name
+ * @site_id: their home site
+ * @site_name: (nullable): its name (%NULL when the site is gone)
+ * @is_chair: whether they chair the session
+ * @present: whether they are connected now (an open attendance span: they
+ *   joined by SRT or WebRTC and have not left)
+ * @tracks: (array zero-terminated=1): the live tracks they publish now,
+ *   e.g. "p12-webrtc", "p12-srt" (empty unless the session is live)
+ *
+ * One roster member (any invitation status but declined) as the
+ * conference shows them.
+ */
+typedef struct
+{
+  EbId person_id;
+  char *display_name;
+  EbId site_id;
+  char *site_name;
+  gboolean is_chair;
+  gboolean present;
+  GStrv tracks;
+} EbConferenceMember;
+
+void eb_conference_member_free (EbConferenceMember *member);
+
+/**
+ * EbConferenceCase:
+ * @item: the agenda item (its status says pending, discussing, discussed
+ *   or deferred)
+ * @presenting_site_name: (nullable): the name of its presenting site
+ */
+typedef struct
+{
+  EbAgendaItem *item;
+  char *presenting_site_name;
+} EbConferenceCase;
+
+void eb_conference_case_free (EbConferenceCase *conference_case);
+
+/**
+ * EbConferenceState:
+ * @session: the session
+ * @me: (transfer none): the participant asking, among @participants
+ * @current_case_id: the agenda item being discussed, or 0
+ * @agenda: (element-type EbConferenceCase): in agenda order
+ * @participants: (element-type EbConferenceMember): the roster (declined
+ *   invitations left out), chair first, then by name
+ * @ice_servers: (element-type EbIceServer): the STUN and TURN servers of
+ *   EbLiveSettings, for browsers
+ *
+ * What the join page shows of a session.
+ */
+typedef struct
+{
+  EbSession *session;
+  const EbConferenceMember *me;
+  EbId current_case_id;
+  GPtrArray *agenda;
+  GPtrArray *participants;
+  GPtrArray *ice_servers;
+} EbConferenceState;
+
+void eb_conference_state_free (EbConferenceState *state);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EbConferenceState, eb_conference_state_free)
+
+/*
+ * The conference state of session @session_id for the roster member
+ * @person_id, the participant a join credential names once
+ * eb_service_authenticate_participant() verified it. Any state of the
+ * session. EB_ERROR_NOT_FOUND for an unknown session; EB_ERROR_FORBIDDEN
+ * when @person_id is not (or no longer) on its roster or declined.
+ */
+EbConferenceState *eb_service_get_conference (EbService *self, EbId session_id, EbId person_id,
+                                              GError **error);
+
+/*
+ * The chair (@person_id, as for eb_service_get_conference()) moves the
+ * live session to the agenda item @agenda_item_id, in one transaction:
+ * the item becomes discussing, the one discussed until then discussed,
+ * and the timeline event case-changed (person: the chair; detail: the
+ * item's id) is stored, then emitted as "session-event". Moving to the
+ * current case changes nothing. EB_ERROR_FORBIDDEN for anyone but the
+ * chair, EB_ERROR_CONFLICT when the session is not live,
+ * EB_ERROR_NOT_FOUND for an item not on its agenda. Returns the new
+ * conference state.
+ */
+EbConferenceState *eb_service_set_current_case (EbService *self, EbId session_id, EbId person_id,
+                                                EbId agenda_item_id, GError **error);
+
+/*
+ * The service's signal "access-changed" (gint64 session_id, gint64
+ * person_id), on the main context, tells that someone's access to a
+ * session may have changed: after a roster entry is added, changed or
+ * removed (both ids set), and after a person or a site changes
+ * (@session_id 0: any session; @person_id 0: the people of a site).
+ * Holders of open connections check them again at once.
+ */
+
+/* --- participants (join credentials) (eb-service-participant.c) --- */
+
+/**
+ * EbParticipant:
+ * @session_id: the session their join credential opens
+ * @person_id: who they are
+ * @is_chair: whether they chair the session
+ *
+ * A roster member authenticated by their join credential (browsers on
+ * the join page: WHIP, WHEP, the conference state, the events socket).
+ */
+typedef struct
+{
+  EbId session_id;
+  EbId person_id;
+  gboolean is_chair;
+} EbParticipant;
+
+/* Verifies @credential (signature, expiry: EB_ERROR_UNAUTHENTICATED) for
+ * @session_id: EB_ERROR_NOT_FOUND for an unknown session, EB_ERROR_FORBIDDEN
+ * for a credential of another session, a person no longer on the roster
+ * (or declined), deactivated, of a suspended/withdrawn site
+ * (eb_service_check_person_usable()), or a revoked credential (issued
+ * before the last eb_service_revoke_join() of their entry, or before the
+ * entry existed); EB_ERROR_UNAVAILABLE without a join key. Errors never
+ * repeat the credential; nothing logs it. Works in any session state. */
+gboolean eb_service_authenticate_participant (EbService *self, const char *credential,
+                                              EbId session_id, EbParticipant *participant,
+                                              GError **error);
+
+/* Admins and coordinators (eb-service-roster.c): every join credential
+ * issued so far to the member of roster entry @entry_id of @session_id
+ * stops working at once, and while the session is live their media
+ * connections (SRT, WHIP, WHEP) are cut. Their next join details
+ * (eb_service_get_join_details()) carry a credential that works, and let
+ * them into the media plane again. Audited ("roster.revoke-join"). Any
+ * session state. */
+gboolean eb_service_revoke_join (EbService *self, const EbPrincipal *who, EbId session_id,
+                                 EbId entry_id, GError **error);
+
+/* WHIP: @participant publishes in the conference of their live session
+ * (see eb_media_plane_whip_publish_async(); a new publish replaces their
+ * previous one). EB_ERROR_CONFLICT when the session is not live (also
+ * when it ended while connecting), EB_ERROR_INVALID for a malformed or
+ * unusable offer, EB_ERROR_TOO_LARGE, EB_ERROR_FORBIDDEN when the media
+ * plane does not let them in, EB_ERROR_UNAVAILABLE while the session is
+ * ending, without a media plane or ICE candidate. Main context. */
+void eb_service_whip_publish_async (EbService *self, const EbParticipant *participant,
+                                    const char *offer, GCancellable *cancellable,
+                                    GAsyncReadyCallback callback, gpointer user_data);
+EbWebrtcAnswer *eb_service_whip_publish_finish (EbService *self, GAsyncResult *result,
+                                                GError **error);
+/* WHEP: @participant views the other publishers; errors as for WHIP. */
+void eb_service_whep_view_async (EbService *self, const EbParticipant *participant,
+                                 const char *offer, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data);
+EbWebrtcAnswer *eb_service_whep_view_finish (EbService *self, GAsyncResult *result, GError **error);
+/* Ends the participant's WHIP or WHEP connection @resource_id:
+ * EB_ERROR_NOT_FOUND when there is none of theirs, EB_ERROR_CONFLICT when
+ * the session is not live. */
+gboolean eb_service_webrtc_delete (EbService *self, const EbParticipant *participant,
+                                   const char *resource_id, GError **error);
 
 G_END_DECLS

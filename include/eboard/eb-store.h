@@ -103,6 +103,27 @@ gboolean eb_store_roster_update (EbStore *self, EbRosterEntry *entry, GError **e
 gboolean eb_store_roster_delete (EbStore *self, EbId id, GError **error);
 
 /**
+ * EbJoinMarks:
+ * @revoked_at_us: the last revocation of the member's join credentials
+ *   (every one issued at or before it is refused), Unix microseconds, 0:
+ *   never
+ * @issued_at_us: the last join credential issued to the member, 0: none
+ *
+ * When a roster member's join credentials were last revoked and issued.
+ */
+typedef struct
+{
+  gint64 revoked_at_us;
+  gint64 issued_at_us;
+} EbJoinMarks;
+
+/* EB_ERROR_NOT_FOUND when entry @id does not exist. */
+gboolean eb_store_roster_get_join_marks (EbStore *self, EbId id, EbJoinMarks *marks,
+                                         GError **error);
+gboolean eb_store_roster_set_join_revoked (EbStore *self, EbId id, gint64 at_us, GError **error);
+gboolean eb_store_roster_set_join_issued (EbStore *self, EbId id, gint64 at_us, GError **error);
+
+/**
  * EbPersonSession:
  *
  * One session a person is on the roster of, with their entry.

@@ -15,7 +15,8 @@ G_BEGIN_DECLS
  * What happened in a live session. API names (kebab-case): track-started,
  * track-stopped, participant-joined, participant-left, segment-closed,
  * input-refused, recording-failed, subscriber-dropped, session-started,
- * session-ended, session-interrupted.
+ * session-ended, session-interrupted, case-changed (the chair moved the
+ * conference to another agenda item; the detail is the item's id).
  */
 typedef enum
 {
@@ -30,6 +31,7 @@ typedef enum
   EB_TIMELINE_SESSION_STARTED,
   EB_TIMELINE_SESSION_ENDED,
   EB_TIMELINE_SESSION_INTERRUPTED,
+  EB_TIMELINE_CASE_CHANGED,
 } EbTimelineKind;
 
 const char *eb_timeline_kind_to_string (EbTimelineKind kind);

@@ -19,6 +19,9 @@ G_BEGIN_DECLS
 #define EB_EVENTS_CLOSE_TOO_SLOW SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION
 #define EB_EVENTS_CLOSE_UNAUTHENTICATED 4401
 #define EB_EVENTS_CLOSE_FORBIDDEN 4403
+/* A participant (join credential) whose credential no longer opens the
+ * session: taken off the roster, declined, revoked, expired. */
+#define EB_EVENTS_CLOSE_PARTICIPANT_REFUSED SOUP_WEBSOCKET_CLOSE_POLICY_VIOLATION
 
 /* Events a reader has not taken yet before it is dropped as too slow. */
 #define EB_EVENTS_MAX_PENDING 256
@@ -26,8 +29,9 @@ G_BEGIN_DECLS
 /*
  * EbApiEvents: the open events WebSockets of one API server. It listens
  * to the service's "session-event" signal and sends each event, as JSON,
- * to the sockets of its session; it re-checks each reader's token and
- * access while the socket is open.
+ * to the sockets of its session; it re-checks each reader's token (or a
+ * participant's join credential) and access while the socket is open, at
+ * once on the service's "access-changed" signal.
  */
 #define EB_TYPE_API_EVENTS (eb_api_events_get_type ())
 G_DECLARE_FINAL_TYPE (EbApiEvents, eb_api_events, EB, API_EVENTS, GObject)

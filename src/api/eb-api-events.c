@@ -18,22 +18,30 @@
  * GET /api/v1/sessions/{id}/events: a WebSocket that pushes the session's
  * timeline events as they happen.
  *
- * The request is routed like any other: the router authenticates it (a
- * bearer header, or the `access_token` query parameter that browsers need
- * because they cannot set headers on a WebSocket), eb_api_session_events()
- * checks that the caller reads the session and that the request is an
- * upgrade, and leaves it without a status: libsoup then completes the
- * handshake and hands the connection to eb_api_events_accept_cb().
+ * The route authenticates its own callers: an API token of a reader of
+ * the session, or the join credential of a participant (the join page),
+ * each as a bearer header or as the `access_token` query parameter that
+ * browsers need because they cannot set headers on a WebSocket.
+ * eb_api_session_events() checks that the caller reads the session and
+ * that the request is an upgrade, and leaves it without a status: libsoup
+ * then completes the handshake and hands the connection to
+ * eb_api_events_accept_cb().
  *
  * A reader never holds up the service: an event goes straight to the
  * socket while the kernel takes it; otherwise it waits in the socket's
  * own queue, which drains as the socket becomes writable. A reader with
  * EB_EVENTS_MAX_PENDING events waiting is dropped (close code 1008).
- * The reader's token and access are checked again before events while
- * the last check is older than EB_EVENTS_CHECK_AGE_US, and on a timer.
+ * The reader's token (or join credential) and access are checked again
+ * before events while the last check is older than EB_EVENTS_CHECK_AGE_US,
+ * on a timer, and at once when the service says that someone's access
+ * changed ("access-changed": a roster entry removed, a person or a site
+ * changed, join credentials revoked), so that a participant taken off the
+ * roster is disconnected as the change is committed.
  */
 
 #define EB_EVENTS_TICKET_KEY "eb-api-events-ticket"
+/* What join credentials start with (API tokens start with "eb_"). */
+#define EB_EVENTS_JOIN_PREFIX "j1."
 #define EB_EVENTS_CHECK_AGE_US (1 * G_USEC_PER_SEC)
 #define EB_EVENTS_RECHECK_SECONDS 5
 #define EB_EVENTS_KEEPALIVE_SECONDS 30
@@ -44,7 +52,10 @@
 typedef struct
 {
   EbId session_id;
+  /* a join credential's holder rather than an API token's */
+  gboolean is_participant;
   EbPrincipal principal;
+  EbParticipant participant;
   char *secret;
   GSocket *socket;
 } EbEventsTicket;
@@ -66,9 +77,13 @@ typedef struct
   /* The connection's socket: is the kernel taking more? */
   GSocket *socket;
   EbId session_id;
+  gboolean is_participant;
   EbPrincipal principal;
-  /* Kept to check the token again while the socket is open; never
-   * logged. */
+  EbParticipant participant;
+  /* "token 12" or "participant 7", for the log */
+  char *who;
+  /* Kept to check the token or join credential again while the socket is
+   * open; never logged. */
   char *secret;
   gint64 checked_at;
   /* (element-type utf8): JSON texts waiting for the socket */
@@ -88,6 +103,7 @@ struct _EbApiEvents
 
   EbService *service;
   gulong event_id;
+  gulong access_id;
   /* (element-type EbEventsClient) */
   GPtrArray *clients;
   guint recheck_id;
@@ -115,6 +131,7 @@ eb_events_client_free (EbEventsClient *client)
   if (client->secret != NULL)
     explicit_bzero (client->secret, strlen (client->secret));
   g_free (client->secret);
+  g_free (client->who);
   g_free (client->close_reason);
   g_free (client);
 }
@@ -134,9 +151,8 @@ eb_events_client_close_now (EbEventsClient *client, gushort code, const char *re
     return;
   client->closing = TRUE;
   g_queue_clear_full (&client->pending, g_free);
-  g_info ("session %" G_GINT64_FORMAT ": closing the events WebSocket of token %" G_GINT64_FORMAT
-          ": %u %s",
-          client->session_id, client->principal.token_id, code, reason);
+  g_info ("session %" G_GINT64_FORMAT ": closing the events WebSocket of %s: %u %s",
+          client->session_id, client->who, code, reason);
   soup_websocket_connection_close (client->connection, code, reason);
 }
 
@@ -217,15 +233,48 @@ eb_events_client_send (EbEventsClient *client, const char *text)
     }
   if (g_queue_get_length (&client->pending) >= EB_EVENTS_MAX_PENDING)
     {
-      g_info ("session %" G_GINT64_FORMAT ": the events reader of token %" G_GINT64_FORMAT
-              " left %u events unread; dropping it",
-              client->session_id, client->principal.token_id, EB_EVENTS_MAX_PENDING);
+      g_info ("session %" G_GINT64_FORMAT ": the events reader of %s left %u events unread; "
+              "dropping it",
+              client->session_id, client->who, EB_EVENTS_MAX_PENDING);
       eb_events_client_close_now (client, EB_EVENTS_CLOSE_TOO_SLOW,
                                   "too slow: events were not read");
       return;
     }
   g_queue_push_tail (&client->pending, g_strdup (text));
   eb_events_client_flush (client);
+}
+
+/* Whether the participant's join credential still opens the session:
+ * not when it expired, was revoked, or when its holder was taken off the
+ * roster (or declined, or may no longer join). Closes the socket when
+ * not; a failure to check (the store failing) keeps it open. */
+static gboolean
+eb_events_client_check_participant (EbEventsClient *client)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *reason = NULL;
+  EbParticipant participant = { 0 };
+
+  if (eb_service_authenticate_participant (client->events->service, client->secret,
+                                           client->session_id, &participant, &error))
+    {
+      client->participant = participant;
+      return TRUE;
+    }
+  if (!g_error_matches (error, EB_ERROR, EB_ERROR_UNAUTHENTICATED)
+      && !g_error_matches (error, EB_ERROR, EB_ERROR_FORBIDDEN)
+      && !g_error_matches (error, EB_ERROR, EB_ERROR_NOT_FOUND))
+    {
+      g_warning ("cannot check the join credential of an events reader: %s", error->message);
+      return TRUE;
+    }
+  /* The error names the person and the session, never the credential. */
+  reason = g_strdup_printf ("the join credential no longer opens session %" G_GINT64_FORMAT,
+                            client->session_id);
+  g_info ("session %" G_GINT64_FORMAT ": %s may no longer read events: %s", client->session_id,
+          client->who, error->message);
+  eb_events_client_close_now (client, EB_EVENTS_CLOSE_PARTICIPANT_REFUSED, reason);
+  return FALSE;
 }
 
 /* Whether the reader may still read the session; closes its socket when
@@ -245,6 +294,8 @@ eb_events_client_check (EbEventsClient *client, gboolean force)
   if (!force && now - client->checked_at < EB_EVENTS_CHECK_AGE_US)
     return TRUE;
   client->checked_at = now;
+  if (client->is_participant)
+    return eb_events_client_check_participant (client);
   if (!eb_service_authenticate (service, client->secret, &principal, &error))
     {
       if (!g_error_matches (error, EB_ERROR, EB_ERROR_UNAUTHENTICATED))
@@ -298,10 +349,8 @@ eb_api_events_closed_cb (SoupWebsocketConnection *connection, gpointer user_data
   EbEventsClient *client = user_data;
   EbApiEvents *self = client->events;
 
-  g_info ("session %" G_GINT64_FORMAT ": events WebSocket of token %" G_GINT64_FORMAT
-          " closed (%u)",
-          client->session_id, client->principal.token_id,
-          soup_websocket_connection_get_close_code (connection));
+  g_info ("session %" G_GINT64_FORMAT ": events WebSocket of %s closed (%u)", client->session_id,
+          client->who, soup_websocket_connection_get_close_code (connection));
   g_ptr_array_remove_fast (self->clients, client);
   if (self->clients->len == 0)
     eb_api_events_stop_rechecks (self);
@@ -347,6 +396,36 @@ eb_api_events_session_event_cb (EbService *service, EbTimelineEvent *event, gpoi
     }
 }
 
+/* The person whose access an events reader stands for. */
+static EbId
+eb_events_client_person (EbEventsClient *client)
+{
+  return client->is_participant ? client->participant.person_id : client->principal.person_id;
+}
+
+/* Someone's access changed: the readers it may concern are checked now
+ * rather than at the next event or timer, so that a participant taken off
+ * the roster is disconnected at once. */
+static void
+eb_api_events_access_changed_cb (EbService *service, gint64 session_id, gint64 person_id,
+                                 gpointer user_data)
+{
+  EbApiEvents *self = user_data;
+
+  /* As for events: closing only queues the close frame, so the array
+   * does not change in this loop. */
+  for (guint i = 0; i < self->clients->len; i++)
+    {
+      EbEventsClient *client = g_ptr_array_index (self->clients, i);
+
+      if (session_id != 0 && client->session_id != session_id)
+        continue;
+      if (person_id != 0 && eb_events_client_person (client) != person_id)
+        continue;
+      eb_events_client_check (client, TRUE);
+    }
+}
+
 void
 eb_api_events_accept_cb (SoupServer *server, SoupServerMessage *msg, const char *path,
                          SoupWebsocketConnection *connection, gpointer user_data)
@@ -368,7 +447,13 @@ eb_api_events_accept_cb (SoupServer *server, SoupServerMessage *msg, const char 
   client->connection = g_object_ref (connection);
   client->socket = g_steal_pointer (&ticket->socket);
   client->session_id = ticket->session_id;
+  client->is_participant = ticket->is_participant;
   client->principal = ticket->principal;
+  client->participant = ticket->participant;
+  client->who
+      = ticket->is_participant
+            ? g_strdup_printf ("participant %" G_GINT64_FORMAT, ticket->participant.person_id)
+            : g_strdup_printf ("token %" G_GINT64_FORMAT, ticket->principal.token_id);
   client->secret = g_steal_pointer (&ticket->secret);
   client->checked_at = g_get_monotonic_time ();
   g_queue_init (&client->pending);
@@ -384,8 +469,8 @@ eb_api_events_accept_cb (SoupServer *server, SoupServerMessage *msg, const char 
   if (self->recheck_id == 0)
     self->recheck_id
         = g_timeout_add_seconds (EB_EVENTS_RECHECK_SECONDS, eb_api_events_recheck_cb, self);
-  g_info ("session %" G_GINT64_FORMAT ": events WebSocket opened by token %" G_GINT64_FORMAT,
-          client->session_id, client->principal.token_id);
+  g_info ("session %" G_GINT64_FORMAT ": events WebSocket opened by %s", client->session_id,
+          client->who);
 }
 
 void
@@ -437,21 +522,71 @@ eb_session_state_is_over (EbSessionState state)
          || state == EB_SESSION_STATE_CANCELLED;
 }
 
+static gboolean
+eb_api_events_is_join_credential (const char *secret, gsize length)
+{
+  gsize prefix = strlen (EB_EVENTS_JOIN_PREFIX);
+
+  return secret != NULL && length > prefix && strncmp (secret, EB_EVENTS_JOIN_PREFIX, prefix) == 0;
+}
+
+/* A participant: their join credential must open the path's session (as
+ * on the join page's other routes); (transfer full): the session, or
+ * %NULL after answering. */
+static EbSession *
+eb_api_events_participant_session (EbApiRequest *req, const char *secret, gsize length)
+{
+  g_autoptr (EbConferenceState) state = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *credential = g_strndup (secret, length);
+  gboolean ok;
+
+  ok = eb_auth_check_participant (req, credential, req->ids[0]);
+  explicit_bzero (credential, length);
+  if (!ok)
+    return NULL;
+  state = eb_service_get_conference (req->service, req->ids[0], req->participant.person_id, &error);
+  if (state == NULL)
+    {
+      eb_api_reply_error (req, error);
+      return NULL;
+    }
+  return g_steal_pointer (&state->session);
+}
+
+/* A reader with an API token. (transfer full): the session, or %NULL after
+ * answering. */
+static EbSession *
+eb_api_events_reader_session (EbApiRequest *req)
+{
+  g_autoptr (EbSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (!eb_auth_authenticate_with_query (req))
+    return NULL;
+  session = eb_service_get_session (req->service, &req->principal, req->ids[0], &error);
+  if (session == NULL)
+    eb_api_reply_error (req, error);
+  return g_steal_pointer (&session);
+}
+
 void
 eb_api_session_events (EbApiRequest *req)
 {
   g_autoptr (EbSession) session = NULL;
-  g_autoptr (GError) error = NULL;
   EbEventsTicket *ticket;
   const char *secret;
   gsize length = 0;
+  gboolean is_participant;
 
-  session = eb_service_get_session (req->service, &req->principal, req->ids[0], &error);
+  /* The route is not authenticated by the router: it takes a join
+   * credential as well as an API token. */
+  secret = eb_api_events_secret (req, &length);
+  is_participant = eb_api_events_is_join_credential (secret, length);
+  session = is_participant ? eb_api_events_participant_session (req, secret, length)
+                           : eb_api_events_reader_session (req);
   if (session == NULL)
-    {
-      eb_api_reply_error (req, error);
-      return;
-    }
+    return;
   if (eb_session_state_is_over (session->state))
     {
       g_autofree char *detail = g_strdup_printf (
@@ -469,13 +604,13 @@ eb_api_session_events (EbApiRequest *req)
                             "this route is a WebSocket: connect with \"Upgrade: websocket\"", NULL);
       return;
     }
-  /* The router authenticated one of the two. */
-  secret = eb_api_events_secret (req, &length);
   g_return_if_fail (secret != NULL);
 
   ticket = g_new0 (EbEventsTicket, 1);
   ticket->session_id = session->id;
+  ticket->is_participant = is_participant;
   ticket->principal = req->principal;
+  ticket->participant = req->participant;
   ticket->secret = g_strndup (secret, length);
   ticket->socket = g_object_ref (soup_server_message_get_socket (req->msg));
   g_object_set_data_full (G_OBJECT (req->msg), EB_EVENTS_TICKET_KEY, ticket,
@@ -493,7 +628,10 @@ eb_api_events_dispose (GObject *object)
 
   eb_api_events_stop_rechecks (self);
   if (self->service != NULL)
-    g_clear_signal_handler (&self->event_id, self->service);
+    {
+      g_clear_signal_handler (&self->event_id, self->service);
+      g_clear_signal_handler (&self->access_id, self->service);
+    }
   if (self->clients != NULL)
     {
       eb_api_events_close_all (self, EB_EVENTS_CLOSE_GOING_AWAY, "the server is stopping");
@@ -534,5 +672,7 @@ eb_api_events_new (EbService *service)
   self->service = g_object_ref (service);
   self->event_id = g_signal_connect (service, "session-event",
                                      G_CALLBACK (eb_api_events_session_event_cb), self);
+  self->access_id = g_signal_connect (service, "access-changed",
+                                      G_CALLBACK (eb_api_events_access_changed_cb), self);
   return self;
 }

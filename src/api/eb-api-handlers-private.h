@@ -51,6 +51,7 @@ void eb_api_roster_create (EbApiRequest *req);
 void eb_api_roster_entry_get (EbApiRequest *req);
 void eb_api_roster_entry_update (EbApiRequest *req);
 void eb_api_roster_entry_delete (EbApiRequest *req);
+void eb_api_roster_entry_revoke_join (EbApiRequest *req);
 
 /* eb-api-agenda.c */
 void eb_api_agenda_list (EbApiRequest *req);
@@ -84,6 +85,17 @@ void eb_api_attendance_list (EbApiRequest *req);
 
 /* eb-api-events.c: leaves an accepted WebSocket upgrade without status */
 void eb_api_session_events (EbApiRequest *req);
+
+/* eb-api-conference.c (join credential: req->participant) */
+void eb_api_conference_get (EbApiRequest *req);
+void eb_api_conference_case_set (EbApiRequest *req);
+
+/* eb-api-webrtc.c: WHIP and WHEP, for participants (join credentials);
+ * a POST answers once ICE gathering is over (the message waits paused) */
+void eb_api_whip_create (EbApiRequest *req);
+void eb_api_whip_delete (EbApiRequest *req);
+void eb_api_whep_create (EbApiRequest *req);
+void eb_api_whep_delete (EbApiRequest *req);
 
 /* eb-api-recordings.c */
 void eb_api_recordings_list (EbApiRequest *req);

@@ -27,7 +27,11 @@ G_BEGIN_DECLS
  * @secret: (nullable): the route's `{secret}` segment without its
  *   literal suffix (the secret of a calendar feed URL); valid while the
  *   handler runs, never logged
- * @principal: who calls (set once authenticated)
+ * @resource: (nullable): the route's `{resource}` segment, an opaque id
+ *   (a WHIP or WHEP resource); valid while the handler runs
+ * @principal: who calls (set once authenticated with an API token)
+ * @participant: who calls (set once authenticated with a join
+ *   credential, on the routes that take one instead of an API token)
  *
  * One request as the handlers see it. Every handler answers through the
  * eb_api_reply_*() functions, which set the status and the body.
@@ -43,7 +47,9 @@ typedef struct
   EbId ids[EB_API_MAX_PATH_IDS];
   guint n_ids;
   const char *secret;
+  const char *resource;
   EbPrincipal principal;
+  EbParticipant participant;
 } EbApiRequest;
 
 typedef void (*EbApiHandler) (EbApiRequest *req);

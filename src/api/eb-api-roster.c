@@ -125,3 +125,16 @@ eb_api_roster_entry_delete (EbApiRequest *req)
     }
   eb_api_reply_no_content (req);
 }
+
+void
+eb_api_roster_entry_revoke_join (EbApiRequest *req)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!eb_service_revoke_join (req->service, &req->principal, req->ids[0], req->ids[1], &error))
+    {
+      eb_api_reply_error (req, error);
+      return;
+    }
+  eb_api_reply_no_content (req);
+}

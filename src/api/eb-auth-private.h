@@ -27,4 +27,16 @@ gboolean eb_auth_authenticate (EbApiRequest *req);
  * header. */
 gboolean eb_auth_authenticate_with_query (EbApiRequest *req);
 
+/* Resolves req->participant from a join credential (not an API token)
+ * presented for session @session_id: 401 (with `WWW-Authenticate`) when
+ * it is missing, malformed, forged or expired; 404 for an unknown
+ * session; 403 for another session's credential, a person no longer on
+ * the roster, declined, inactive or of a suspended or withdrawn site, and
+ * a revoked credential (see eb_service_authenticate_participant()). */
+gboolean eb_auth_check_participant (EbApiRequest *req, const char *credential, EbId session_id);
+
+/* eb_auth_check_participant() with the credential of
+ * `Authorization: Bearer <credential>`. */
+gboolean eb_auth_authenticate_participant (EbApiRequest *req, EbId session_id);
+
 G_END_DECLS

@@ -85,6 +85,49 @@ eb_auth_authenticate (EbApiRequest *req)
 }
 
 gboolean
+eb_auth_check_participant (EbApiRequest *req, const char *credential, EbId session_id)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (eb_service_authenticate_participant (req->service, credential, session_id, &req->participant,
+                                           &error))
+    return TRUE;
+  if (g_error_matches (error, EB_ERROR, EB_ERROR_UNAUTHENTICATED))
+    eb_auth_refuse (req, EB_AUTH_CHALLENGE ", error=\"invalid_token\"", error->message);
+  else
+    eb_api_reply_error (req, error);
+  return FALSE;
+}
+
+gboolean
+eb_auth_authenticate_participant (EbApiRequest *req, EbId session_id)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
+  const char *header = soup_message_headers_get_one (headers, "Authorization");
+  g_autofree char *credential = NULL;
+  const char *token;
+  gsize length = 0;
+  gboolean ok;
+
+  if (header == NULL)
+    {
+      eb_auth_refuse (req, EB_AUTH_CHALLENGE, "a join credential is required as bearer token");
+      return FALSE;
+    }
+  token = eb_auth_parse_bearer (header, &length);
+  if (token == NULL)
+    {
+      eb_auth_refuse (req, EB_AUTH_CHALLENGE ", error=\"invalid_request\"",
+                      "the Authorization header must be \"Bearer <join credential>\"");
+      return FALSE;
+    }
+  credential = g_strndup (token, length);
+  ok = eb_auth_check_participant (req, credential, session_id);
+  explicit_bzero (credential, length);
+  return ok;
+}
+
+gboolean
 eb_auth_authenticate_with_query (EbApiRequest *req)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);

@@ -27,8 +27,8 @@ void eb_json_add_instant_us (JsonBuilder *builder, const char *name, gint64 inst
 /* Writes @value under @name, null for %NULL. */
 void eb_json_add_nullable_string (JsonBuilder *builder, const char *name, const char *value);
 
-/* {"session_id", "person_id", "credential", "expires_at", "srt": {...},
- * "media": {...}} */
+/* {"session_id", "person_id", "credential", "expires_at", "join_url",
+ * "srt": {...}, "media": {...}} */
 JsonNode *eb_join_details_to_json (const EbJoinDetails *details);
 
 /* {"id", "session_id", "at", "offset_ms", "kind", "person_id", "track",
@@ -50,5 +50,18 @@ JsonNode *eb_recording_summary_to_json (const EbRecording *recording);
 
 /* {"session": {...}, "recording": {...}}: the answer of an end. */
 JsonNode *eb_session_end_to_json (const EbSession *session, const EbRecording *recording);
+
+/* --- the conference for the join page (eb-codec-conference.c) --- */
+
+/* {"urls": [...], "username", "credential"} (an RTCIceServer: the last
+ * two only for TURN). */
+JsonNode *eb_ice_server_to_json (const EbIceServer *server);
+/* {"session": {"id", "title", "state", "starts_at", "duration_minutes",
+ * "timezone"}, "me", "current_case_id", "agenda", "participants",
+ * "whip_url", "whep_url", "events_url", "ice_servers"} */
+JsonNode *eb_conference_state_to_json (const EbConferenceState *state);
+/* The item of {"agenda_item_id": N}; 0 with EB_ERROR_INVALID (listing the
+ * violations) otherwise. */
+EbId eb_conference_case_from_json (JsonObject *object, GError **error);
 
 G_END_DECLS

@@ -27,6 +27,10 @@ typedef enum
    * parameter, and the handler leaves an accepted upgrade without a
    * status for libsoup to complete the handshake. */
   EB_ROUTE_WEBSOCKET = 1 << 3,
+  /* Takes a join credential for the path's session as bearer token
+   * instead of an API token (browsers on the join page); the path is
+   * read first, so that a bad id is 400 before any credential check. */
+  EB_ROUTE_PARTICIPANT = 1 << 4,
 } EbRouteFlags;
 
 typedef struct
@@ -82,6 +86,8 @@ static const EbRouteEntry route_table[] = {
   { "GET", SESSION "/roster/{entry_id}", eb_api_roster_entry_get, EB_ROUTE_DEFAULT },
   { "PATCH", SESSION "/roster/{entry_id}", eb_api_roster_entry_update, EB_ROUTE_DEFAULT },
   { "DELETE", SESSION "/roster/{entry_id}", eb_api_roster_entry_delete, EB_ROUTE_DEFAULT },
+  { "POST", SESSION "/roster/{entry_id}/revoke-join", eb_api_roster_entry_revoke_join,
+    EB_ROUTE_DEFAULT },
 
   { "GET", SESSION "/agenda", eb_api_agenda_list, EB_ROUTE_DEFAULT },
   { "POST", SESSION "/agenda", eb_api_agenda_create, EB_ROUTE_IDEMPOTENT },
@@ -98,7 +104,14 @@ static const EbRouteEntry route_table[] = {
   { "GET", SESSION "/join", eb_api_session_join, EB_ROUTE_DEFAULT },
   { "GET", SESSION "/timeline", eb_api_timeline_list, EB_ROUTE_DEFAULT },
   { "GET", SESSION "/attendance", eb_api_attendance_list, EB_ROUTE_DEFAULT },
-  { "GET", SESSION "/events", eb_api_session_events, EB_ROUTE_WEBSOCKET },
+  /* Authenticates its callers itself: an API token or a join credential. */
+  { "GET", SESSION "/events", eb_api_session_events, EB_ROUTE_PUBLIC | EB_ROUTE_WEBSOCKET },
+  { "GET", SESSION "/conference", eb_api_conference_get, EB_ROUTE_PARTICIPANT },
+  { "POST", SESSION "/conference/case", eb_api_conference_case_set, EB_ROUTE_PARTICIPANT },
+  { "POST", SESSION "/whip", eb_api_whip_create, EB_ROUTE_PARTICIPANT },
+  { "DELETE", SESSION "/whip/{resource}", eb_api_whip_delete, EB_ROUTE_PARTICIPANT },
+  { "POST", SESSION "/whep", eb_api_whep_create, EB_ROUTE_PARTICIPANT },
+  { "DELETE", SESSION "/whep/{resource}", eb_api_whep_delete, EB_ROUTE_PARTICIPANT },
 
   { "GET", "/api/v1/recordings", eb_api_recordings_list, EB_ROUTE_DEFAULT },
   { "GET", "/api/v1/recordings/{id}", eb_api_recording_get, EB_ROUTE_DEFAULT },
@@ -159,6 +172,8 @@ eb_api_routes (guint *n_routes)
 
 /* The parameter whose text is a secret rather than an id. */
 #define EB_ROUTE_SECRET_PARAM "secret"
+/* The parameter whose text is an opaque resource id (WHIP, WHEP). */
+#define EB_ROUTE_RESOURCE_PARAM "resource"
 
 static gboolean
 eb_segment_is_param (const char *segment)
@@ -269,8 +284,9 @@ eb_router_find_method (EbApiRequest *req, const char *path)
 }
 
 /* Fills req->ids from the `{...}` segments (answers 400 for a bad id),
- * and *@secret from a `{secret}` segment (its suffix cut off): req->secret
- * borrows it. */
+ * *@secret from a `{secret}` segment (its suffix cut off): req->secret
+ * borrows it, and req->resource from a `{resource}` segment (borrowing
+ * @segments). */
 static gboolean
 eb_router_read_params (EbApiRequest *req, const EbRouteEntry *route, GStrv segments, char **secret)
 {
@@ -290,6 +306,11 @@ eb_router_read_params (EbApiRequest *req, const EbRouteEntry *route, GStrv segme
           *secret = g_strndup (segments[i],
                                strlen (segments[i]) - strlen (eb_param_suffix (template[i])));
           req->secret = *secret;
+          continue;
+        }
+      if (strcmp (name, EB_ROUTE_RESOURCE_PARAM) == 0)
+        {
+          req->resource = segments[i];
           continue;
         }
       g_assert (req->n_ids < EB_API_MAX_PATH_IDS);
@@ -384,9 +405,15 @@ eb_router_dispatch (EbApiRequest *req)
   route = eb_router_find_method (req, path);
   if (route == NULL)
     return;
-  if (!eb_router_authenticate (req, route))
-    return;
-  if (!eb_router_read_params (req, route, segments, &secret))
+  if (route->flags & EB_ROUTE_PARTICIPANT)
+    {
+      /* The credential is checked against the path's session. */
+      if (!eb_router_read_params (req, route, segments, &secret)
+          || !eb_auth_authenticate_participant (req, req->ids[0]))
+        return;
+    }
+  else if (!eb_router_authenticate (req, route)
+           || !eb_router_read_params (req, route, segments, &secret))
     return;
 
   if (route->flags & EB_ROUTE_IDEMPOTENT)
@@ -401,6 +428,7 @@ eb_router_dispatch (EbApiRequest *req)
                             "the server failed to handle the request", NULL);
     }
   req->secret = NULL;
+  req->resource = NULL;
   if (secret != NULL)
     explicit_bzero (secret, strlen (secret));
 }

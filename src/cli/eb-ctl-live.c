@@ -407,6 +407,8 @@ join (EbCtl *ctl, GStrv *args, GError **error)
   audio = format_codec_list (media, "audio_codecs");
   printf ("Session:            %" G_GINT64_FORMAT "\n", session_id);
   printf ("Expires:            %s\n", expires);
+  printf ("Join in a browser:  %s\n",
+          string_member (details, "join_url") != NULL ? string_member (details, "join_url") : "-");
   printf ("SRT listener:       %s port %" G_GINT64_FORMAT " (caller mode)\n",
           string_member (srt, "host") != NULL ? string_member (srt, "host") : "-", port);
   printf ("Publish URL:        %s\n",
@@ -418,7 +420,8 @@ join (EbCtl *ctl, GStrv *args, GError **error)
   printf ("                    replace {track} with a track (p<person>-srt) or chair\n");
   printf ("Send:               MPEG-TS with %s video and %s audio, as is (never re-encoded)\n",
           video, audio);
-  printf ("\nThe URLs hold your credential and the session passphrase: keep them private.\n");
+  printf ("\nThe link and the URLs hold your credential (the SRT URLs also the session "
+          "passphrase): keep them private.\n");
   return TRUE;
 }
 
@@ -514,7 +517,8 @@ recording_show (EbCtl *ctl, GStrv *args, GError **error)
 const EbCtlCommand eb_ctl_live_commands[] = {
   { "session", "start", "ID", "Go live: open the conference and start recording.", session_start },
   { "session", "end", "ID", "End a live session; shows the finalised recording.", session_end },
-  { "join", NULL, "SESSION", "Your SRT publish URL and pull template for a session.", join },
+  { "join", NULL, "SESSION",
+    "Your browser join link, SRT publish URL and pull template for a session.", join },
   { "timeline", NULL, "SESSION", "What happened in a live session, with offsets.", timeline },
   { "attendance", NULL, "SESSION", "Who attended a live session, and when.", attendance },
   { "recording", "list", "", "List recordings (--session ID for one session's).", recording_list },

@@ -12,11 +12,14 @@
 #include <eboard/eb-join.h>
 
 /*
- * A join credential is "j1.<session>.<person>.<expires>.<mac>": the three
- * claims in decimal, and the base64url (no padding) HMAC-SHA256 of
- * everything before the last dot under the server key. It is short enough
- * for an SRT streamid, readable in a log without being usable (the MAC is
- * never logged), and needs no storage: the key checks it.
+ * A join credential is "j1.<session>.<person>.<expires>.<issued_us>.<mac>":
+ * the four claims in decimal, and the base64url (no padding) HMAC-SHA256
+ * of everything before the last dot under the server key. It is short
+ * enough for an SRT streamid, readable in a log without being usable (the
+ * MAC is never logged), and needs no storage: the key checks it. The
+ * issue time (microseconds, so that one issued right after a revocation is
+ * told from one issued right before it) lets the service refuse every
+ * credential issued before a person's revocation.
  */
 #define EB_JOIN_PREFIX "j1."
 #define EB_JOIN_MAC_BYTES 32
@@ -24,8 +27,8 @@
 #define EB_JOIN_MAC_CHARS 43
 /* a gint64 in decimal */
 #define EB_JOIN_MAX_DIGITS 19
-/* what a credential can be at most: prefix, three numbers, dots, MAC */
-#define EB_JOIN_MAX_LENGTH (3 + 3 * (EB_JOIN_MAX_DIGITS + 1) + EB_JOIN_MAC_CHARS)
+/* what a credential can be at most: prefix, four numbers, dots, MAC */
+#define EB_JOIN_MAX_LENGTH (3 + 4 * (EB_JOIN_MAX_DIGITS + 1) + EB_JOIN_MAC_CHARS)
 
 /* Derivation labels keep the passphrase and the MACs apart. */
 #define EB_JOIN_PASSPHRASE_LABEL "eboard srt passphrase v1 session "
@@ -80,7 +83,8 @@ equal_constant_time (const char *a, const char *b, gsize length)
 /**
  * eb_join_credential_issue:
  * @key: (array length=key_length): the server key
- * @claims: session, person (both positive) and expiry (positive)
+ * @claims: session, person (both positive), expiry (positive) and issue
+ *   time (positive, or 0: now)
  *
  * Returns: (transfer full): the credential
  */
@@ -89,15 +93,18 @@ eb_join_credential_issue (const guint8 *key, gsize key_length, const EbJoinClaim
 {
   g_autofree char *body = NULL;
   g_autofree char *mac = NULL;
+  gint64 issued_at_us;
 
   g_return_val_if_fail (key != NULL && key_length > 0, NULL);
   g_return_val_if_fail (claims != NULL, NULL);
   g_return_val_if_fail (claims->session_id > 0 && claims->person_id > 0, NULL);
   g_return_val_if_fail (claims->expires_at > 0, NULL);
+  g_return_val_if_fail (claims->issued_at_us >= 0, NULL);
 
+  issued_at_us = claims->issued_at_us > 0 ? claims->issued_at_us : g_get_real_time ();
   body = g_strdup_printf (EB_JOIN_PREFIX "%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT
-                                         ".%" G_GINT64_FORMAT,
-                          claims->session_id, claims->person_id, claims->expires_at);
+                                         ".%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT,
+                          claims->session_id, claims->person_id, claims->expires_at, issued_at_us);
   mac = mac_text (key, key_length, body, strlen (body));
   return g_strconcat (body, ".", mac, NULL);
 }
@@ -164,8 +171,8 @@ eb_join_credential_verify (const guint8 *key, gsize key_length, const char *cred
   p = credential + strlen (EB_JOIN_PREFIX);
   if (!parse_number (&p, &found.session_id) || !parse_number (&p, &found.person_id))
     goto malformed;
-  /* the expiry is followed by the MAC */
-  if (!parse_number (&p, &found.expires_at))
+  /* the issue time is followed by the MAC */
+  if (!parse_number (&p, &found.expires_at) || !parse_number (&p, &found.issued_at_us))
     goto malformed;
   body_length = (gsize)(p - 1 - credential);
   if (length - (gsize)(p - credential) != EB_JOIN_MAC_CHARS || !is_base64url (p, EB_JOIN_MAC_CHARS))

@@ -22,6 +22,7 @@ static const char *const timeline_kind_names[] = {
   [EB_TIMELINE_SESSION_STARTED] = "session-started",
   [EB_TIMELINE_SESSION_ENDED] = "session-ended",
   [EB_TIMELINE_SESSION_INTERRUPTED] = "session-interrupted",
+  [EB_TIMELINE_CASE_CHANGED] = "case-changed",
 };
 
 /**

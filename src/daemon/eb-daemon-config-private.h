@@ -30,6 +30,16 @@ G_BEGIN_DECLS
  * @segment_seconds: target length of a recording segment
  * @subscriber_queue_bytes: per relay subscriber
  * @credential_lifetime: seconds a join credential stays valid
+ * @stun_server: (nullable): WebRTC: "stun://host[:port]"
+ * @turn_servers: WebRTC: "turn(s)://user:password@host[:port]" each
+ *   (never %NULL, maybe empty); the passwords are secrets: print them
+ *   with eb_ice_mask_secrets() only
+ * @ice_port_min: WebRTC: lowest local UDP port for ICE (0: any)
+ * @ice_port_max: WebRTC: highest local UDP port for ICE (0: any)
+ * @local_addresses: WebRTC: the local IP addresses ICE gathers on (never
+ *   %NULL; empty: every interface libnice finds, loopback skipped)
+ * @gathering_timeout_ms: WebRTC: the longest an answer waits for ICE
+ *   gathering
  *
  * The effective configuration of eboardd: built-in defaults, overridden
  * by a GKeyFile (data/eboard.conf documents every key), overridden by
@@ -59,6 +69,12 @@ typedef struct
   guint segment_seconds;
   guint64 subscriber_queue_bytes;
   guint64 credential_lifetime;
+  char *stun_server;
+  GStrv turn_servers;
+  guint ice_port_min;
+  guint ice_port_max;
+  GStrv local_addresses;
+  guint gathering_timeout_ms;
 } EbDaemonConfig;
 
 EbDaemonConfig *eb_daemon_config_new (void);
@@ -76,6 +92,10 @@ gboolean eb_daemon_config_load (EbDaemonConfig *self, const char *path, GPtrArra
 gboolean eb_daemon_config_check_address (const char *address, GError **error);
 gboolean eb_daemon_config_check_public_url (const char *url, GError **error);
 
+/* (transfer full): one line describing the [webrtc] settings for the
+ * log, TURN passwords masked. */
+char *eb_daemon_config_describe_webrtc (const EbDaemonConfig *self);
+
 /* The folders the media plane uses when the configuration names none
  * (transfer full). */
 char *eb_daemon_config_pipelines_dir (const EbDaemonConfig *self);
@@ -84,7 +104,8 @@ char *eb_daemon_config_recordings_dir (const EbDaemonConfig *self);
 /* (transfer full): "http://ADDRESS:PORT", with brackets around IPv6. */
 char *eb_daemon_config_listen_url (const char *address, guint port);
 
-/* (transfer full): the effective configuration as a key file. */
+/* (transfer full): the effective configuration as a key file, TURN
+ * passwords masked. */
 char *eb_daemon_config_to_data (const EbDaemonConfig *self);
 
 const char *eb_daemon_config_log_level_to_string (GLogLevelFlags level);

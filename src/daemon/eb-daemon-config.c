@@ -11,6 +11,7 @@
 #include <eboard/eb-specialty.h>
 
 #include "eb-daemon-config-private.h"
+#include "eb-ice-servers-private.h"
 
 /* The keys eboardd knows, in the order of data/eboard.conf. */
 static const struct
@@ -39,7 +40,16 @@ static const struct
   { "media", "segment_seconds" },
   { "media", "subscriber_queue_bytes" },
   { "media", "credential_lifetime" },
+  { "webrtc", "stun_server" },
+  { "webrtc", "turn_servers" },
+  { "webrtc", "ice_port_min" },
+  { "webrtc", "ice_port_max" },
+  { "webrtc", "local_addresses" },
+  { "webrtc", "gathering_timeout_ms" },
 };
+
+/* ICE ports below this are the system's, not ours to take. */
+#define EB_ICE_PORT_LOWEST 1024
 
 static const struct
 {
@@ -72,6 +82,10 @@ eb_daemon_config_new (void)
   self->segment_seconds = 4;
   self->subscriber_queue_bytes = 4 * 1024 * 1024;
   self->credential_lifetime = 12 * 60 * 60;
+  self->turn_servers = g_new0 (char *, 1);
+  /* libnice skips loopback: without it one machine finds no candidate */
+  self->local_addresses = g_strsplit ("127.0.0.1", ";", -1);
+  self->gathering_timeout_ms = 3000;
   return self;
 }
 
@@ -92,6 +106,9 @@ eb_daemon_config_free (EbDaemonConfig *self)
   g_free (self->public_srt_host);
   g_free (self->pipelines_dir);
   g_free (self->recordings_dir);
+  g_free (self->stun_server);
+  g_strfreev (self->turn_servers);
+  g_strfreev (self->local_addresses);
   g_free (self);
 }
 
@@ -439,16 +456,195 @@ load_media (EbDaemonConfig *self, GKeyFile *keyfile, const char *path, GError **
                     &self->credential_lifetime, error);
 }
 
-gboolean
-eb_daemon_config_load (EbDaemonConfig *self, const char *path, GPtrArray *warnings, GError **error)
+/* Replaces *@out by the entries of a ';'-separated list when the key is
+ * set, each stripped, empty ones dropped (an empty value: no entries).
+ * The values of @secret keys are never quoted in an error: GLib's
+ * messages quote them. */
+static gboolean
+load_list (GKeyFile *keyfile, const char *path, const char *group, const char *key, gboolean secret,
+           GStrv *out, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_autofree char *raw = NULL;
+  g_auto (GStrv) items = NULL;
+
+  if (!g_key_file_has_key (keyfile, group, key, NULL))
+    return TRUE;
+  raw = g_key_file_get_value (keyfile, group, key, NULL);
+  if (raw != NULL && *g_strstrip (raw) != '\0')
+    {
+      items = g_key_file_get_string_list (keyfile, group, key, NULL, &local_error);
+      if (items == NULL)
+        {
+          set_key_error (error, path, group, key, "%s",
+                         secret ? "not a list of text entries separated by ';'"
+                                : local_error->message);
+          return FALSE;
+        }
+    }
+  for (guint i = 0; items != NULL && items[i] != NULL; i++)
+    {
+      g_strstrip (items[i]);
+      if (*items[i] != '\0')
+        g_strv_builder_add (builder, items[i]);
+    }
+  g_strfreev (*out);
+  *out = g_strv_builder_end (builder);
+  return TRUE;
+}
+
+/* [webrtc] ice_port_min and ice_port_max: both 0 (any port), or a range
+ * of unprivileged ports. */
+static gboolean
+load_ice_ports (EbDaemonConfig *self, GKeyFile *keyfile, const char *path, GError **error)
+{
+  const char *keys[] = { "ice_port_min", "ice_port_max" };
+  guint *slots[] = { &self->ice_port_min, &self->ice_port_max };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      guint64 number = *slots[i];
+
+      if (!load_uint (keyfile, path, "webrtc", keys[i], 0, 65535, &number, error))
+        return FALSE;
+      if (number != 0 && number < EB_ICE_PORT_LOWEST)
+        {
+          set_key_error (error, path, "webrtc", keys[i],
+                         "%" G_GUINT64_FORMAT " is not 0 or a port between %d and 65535", number,
+                         EB_ICE_PORT_LOWEST);
+          return FALSE;
+        }
+      *slots[i] = number;
+    }
+  if ((self->ice_port_min == 0) != (self->ice_port_max == 0))
+    {
+      gboolean min_missing = self->ice_port_min == 0;
+
+      set_key_error (error, path, "webrtc", min_missing ? "ice_port_min" : "ice_port_max",
+                     "is 0 while %s is %u: set both (a range) or neither (any port)",
+                     min_missing ? "ice_port_max" : "ice_port_min",
+                     min_missing ? self->ice_port_max : self->ice_port_min);
+      return FALSE;
+    }
+  if (self->ice_port_min > self->ice_port_max)
+    {
+      set_key_error (error, path, "webrtc", "ice_port_min", "%u is above ice_port_max (%u)",
+                     self->ice_port_min, self->ice_port_max);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* [webrtc] */
+static gboolean
+load_webrtc (EbDaemonConfig *self, GKeyFile *keyfile, const char *path, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  guint64 number;
+
+  if (!load_string (keyfile, path, "webrtc", "stun_server", NULL, &self->stun_server, error))
+    return FALSE;
+  if (self->stun_server != NULL && !eb_ice_check_stun_url (self->stun_server, &local_error))
+    {
+      set_key_error (error, path, "webrtc", "stun_server", "%s", local_error->message);
+      return FALSE;
+    }
+  if (!load_list (keyfile, path, "webrtc", "turn_servers", TRUE, &self->turn_servers, error))
+    return FALSE;
+  for (guint i = 0; self->turn_servers[i] != NULL; i++)
+    {
+      if (!eb_ice_check_turn_url (self->turn_servers[i], &local_error))
+        {
+          /* by position: the entry holds a password */
+          set_key_error (error, path, "webrtc", "turn_servers", "entry %u: %s", i + 1,
+                         local_error->message);
+          return FALSE;
+        }
+    }
+  if (!load_ice_ports (self, keyfile, path, error))
+    return FALSE;
+  if (!load_list (keyfile, path, "webrtc", "local_addresses", FALSE, &self->local_addresses, error))
+    return FALSE;
+  for (guint i = 0; self->local_addresses[i] != NULL; i++)
+    {
+      if (!eb_daemon_config_check_address (self->local_addresses[i], &local_error))
+        {
+          set_key_error (error, path, "webrtc", "local_addresses", "%s", local_error->message);
+          return FALSE;
+        }
+    }
+  number = self->gathering_timeout_ms;
+  if (!load_uint (keyfile, path, "webrtc", "gathering_timeout_ms", 100, 60000, &number, error))
+    return FALSE;
+  self->gathering_timeout_ms = number;
+  return TRUE;
+}
+
+/* Every group but [server], [store] and [quorum]. */
+static gboolean
+load_groups (EbDaemonConfig *self, GKeyFile *keyfile, const char *path, GError **error)
+{
+  g_autofree char *level = NULL;
+
+  /* [calendar] */
+  if (!load_string (keyfile, path, "calendar", "organizer_email", "eboard@localhost",
+                    &self->organizer_email, error))
+    return FALSE;
+  if (strchr (self->organizer_email, '@') == NULL)
+    {
+      set_key_error (error, path, "calendar", "organizer_email", "'%s' is not an e-mail address",
+                     self->organizer_email);
+      return FALSE;
+    }
+  if (!load_string (keyfile, path, "calendar", "uid_domain", "eboard.localhost", &self->uid_domain,
+                    error))
+    return FALSE;
+
+  /* [log] */
+  if (!load_string (keyfile, path, "log", "level", "message", &level, error))
+    return FALSE;
+  if (level != NULL)
+    {
+      gboolean found = FALSE;
+
+      for (gsize i = 0; i < G_N_ELEMENTS (log_levels); i++)
+        if (g_ascii_strcasecmp (level, log_levels[i].name) == 0)
+          {
+            self->log_level = log_levels[i].level;
+            found = TRUE;
+          }
+      if (!found)
+        {
+          set_key_error (error, path, "log", "level",
+                         "'%s' is not one of error, critical, warning, message, info, debug",
+                         level);
+          return FALSE;
+        }
+    }
+  return load_media (self, keyfile, path, error) && load_webrtc (self, keyfile, path, error);
+}
+
+/* A message that may quote the file's text (GLib's do), TURN passwords
+ * masked. */
+static void
+mask_error (GError *error)
+{
+  char *masked;
+
+  if (error == NULL)
+    return;
+  masked = eb_ice_mask_secrets (error->message);
+  g_free (error->message);
+  error->message = masked;
+}
+
+static gboolean
+load_file (EbDaemonConfig *self, const char *path, GPtrArray *warnings, GError **error)
 {
   g_autoptr (GKeyFile) keyfile = g_key_file_new ();
   g_autoptr (GError) local_error = NULL;
-  g_autofree char *level = NULL;
   guint64 number;
-
-  g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
 
   if (!g_key_file_load_from_file (keyfile, path, G_KEY_FILE_NONE, &local_error))
     {
@@ -537,49 +733,46 @@ eb_daemon_config_load (EbDaemonConfig *self, const char *path, GPtrArray *warnin
           return FALSE;
         }
     }
+  return load_groups (self, keyfile, path, error);
+}
 
-  /* [calendar] */
-  if (!load_string (keyfile, path, "calendar", "organizer_email", "eboard@localhost",
-                    &self->organizer_email, error))
-    return FALSE;
-  if (strchr (self->organizer_email, '@') == NULL)
+gboolean
+eb_daemon_config_load (EbDaemonConfig *self, const char *path, GPtrArray *warnings, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!load_file (self, path, warnings, &local_error))
     {
-      set_key_error (error, path, "calendar", "organizer_email", "'%s' is not an e-mail address",
-                     self->organizer_email);
+      mask_error (local_error);
+      g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  if (!load_string (keyfile, path, "calendar", "uid_domain", "eboard.localhost", &self->uid_domain,
-                    error))
-    return FALSE;
+  return TRUE;
+}
 
-  /* [log] */
-  if (!load_string (keyfile, path, "log", "level", "message", &level, error))
-    return FALSE;
-  if (level != NULL)
+/* (transfer full): @self's TURN servers, passwords masked */
+static GStrv
+mask_turn_servers (const EbDaemonConfig *self)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+  for (guint i = 0; self->turn_servers[i] != NULL; i++)
     {
-      gboolean found = FALSE;
+      g_autofree char *masked = eb_ice_mask_secrets (self->turn_servers[i]);
 
-      for (gsize i = 0; i < G_N_ELEMENTS (log_levels); i++)
-        if (g_ascii_strcasecmp (level, log_levels[i].name) == 0)
-          {
-            self->log_level = log_levels[i].level;
-            found = TRUE;
-          }
-      if (!found)
-        {
-          set_key_error (error, path, "log", "level",
-                         "'%s' is not one of error, critical, warning, message, info, debug",
-                         level);
-          return FALSE;
-        }
+      g_strv_builder_add (builder, masked);
     }
-  return load_media (self, keyfile, path, error);
+  return g_strv_builder_end (builder);
 }
 
 char *
 eb_daemon_config_to_data (const EbDaemonConfig *self)
 {
   g_autoptr (GKeyFile) keyfile = g_key_file_new ();
+  g_auto (GStrv) masked_turn = mask_turn_servers (self);
 
   g_key_file_set_string (keyfile, "server", "address", self->address);
   g_key_file_set_uint64 (keyfile, "server", "port", self->port);
@@ -610,5 +803,39 @@ eb_daemon_config_to_data (const EbDaemonConfig *self)
   g_key_file_set_uint64 (keyfile, "media", "segment_seconds", self->segment_seconds);
   g_key_file_set_uint64 (keyfile, "media", "subscriber_queue_bytes", self->subscriber_queue_bytes);
   g_key_file_set_uint64 (keyfile, "media", "credential_lifetime", self->credential_lifetime);
+  g_key_file_set_string (keyfile, "webrtc", "stun_server",
+                         self->stun_server != NULL ? self->stun_server : "");
+  g_key_file_set_string_list (keyfile, "webrtc", "turn_servers", (const char *const *)masked_turn,
+                              g_strv_length (masked_turn));
+  g_key_file_set_uint64 (keyfile, "webrtc", "ice_port_min", self->ice_port_min);
+  g_key_file_set_uint64 (keyfile, "webrtc", "ice_port_max", self->ice_port_max);
+  g_key_file_set_string_list (keyfile, "webrtc", "local_addresses",
+                              (const char *const *)self->local_addresses,
+                              g_strv_length (self->local_addresses));
+  g_key_file_set_uint64 (keyfile, "webrtc", "gathering_timeout_ms", self->gathering_timeout_ms);
   return g_key_file_to_data (keyfile, NULL, NULL);
+}
+
+char *
+eb_daemon_config_describe_webrtc (const EbDaemonConfig *self)
+{
+  g_auto (GStrv) masked_turn = NULL;
+  g_autofree char *turn = NULL;
+  g_autofree char *addresses = NULL;
+  g_autofree char *ports = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  masked_turn = mask_turn_servers (self);
+  turn = g_strjoinv (", ", masked_turn);
+  addresses = g_strjoinv (", ", self->local_addresses);
+  ports = self->ice_port_min != 0
+              ? g_strdup_printf ("UDP ports %u-%u", self->ice_port_min, self->ice_port_max)
+              : g_strdup ("any UDP port");
+  return g_strdup_printf ("WebRTC ICE: STUN %s; TURN %s; local addresses %s; %s; gathering "
+                          "waits at most %u ms",
+                          self->stun_server != NULL ? self->stun_server : "none",
+                          *turn != '\0' ? turn : "none",
+                          *addresses != '\0' ? addresses : "every interface but loopback", ports,
+                          self->gathering_timeout_ms);
 }

@@ -46,18 +46,75 @@ typedef struct
 } EbDaemon;
 
 static GLogLevelFlags log_threshold = G_LOG_LEVEL_MESSAGE;
+/* The TURN passwords, as written and percent-decoded: masked in every
+ * log line, whichever library writes it. */
+static GPtrArray *log_secrets;
 
-/* Drops messages less severe than the configured level, then writes to
- * the journal when stderr is connected to it (systemd), else to stderr:
- * stdout is kept for the few lines an operator (or a script) reads. */
+static void
+collect_log_secrets (const EbDaemonConfig *config)
+{
+  g_clear_pointer (&log_secrets, g_ptr_array_unref);
+  log_secrets = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; config->turn_servers[i] != NULL; i++)
+    {
+      g_autofree char *password = NULL;
+      g_autofree char *decoded = NULL;
+
+      if (!g_uri_split_with_user (config->turn_servers[i],
+                                  G_URI_FLAGS_HAS_PASSWORD | G_URI_FLAGS_ENCODED, NULL, NULL,
+                                  &password, NULL, NULL, NULL, NULL, NULL, NULL, NULL)
+          || password == NULL || *password == '\0')
+        continue;
+      decoded = g_uri_unescape_string (password, NULL);
+      if (decoded != NULL && *decoded != '\0' && g_strcmp0 (decoded, password) != 0)
+        g_ptr_array_add (log_secrets, g_steal_pointer (&decoded));
+      g_ptr_array_add (log_secrets, g_steal_pointer (&password));
+    }
+}
+
+/* (transfer full) (nullable): @message with every secret replaced by
+ * "***"; %NULL when it holds none. */
+static char *
+mask_log_secrets (const char *message, gssize length)
+{
+  g_autoptr (GString) text = NULL;
+  gboolean found = FALSE;
+
+  if (log_secrets == NULL || log_secrets->len == 0 || message == NULL)
+    return NULL;
+  text = length < 0 ? g_string_new (message) : g_string_new_len (message, length);
+  for (guint i = 0; i < log_secrets->len; i++)
+    found |= g_string_replace (text, g_ptr_array_index (log_secrets, i), "***", 0) > 0;
+  return found ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
+}
+
+/* Drops messages less severe than the configured level, masks the TURN
+ * passwords, then writes to the journal when stderr is connected to it
+ * (systemd), else to stderr: stdout is kept for the few lines an operator
+ * (or a script) reads. */
 static GLogWriterOutput
 log_writer_cb (GLogLevelFlags log_level, const GLogField *fields, gsize n_fields,
                gpointer user_data)
 {
   GLogLevelFlags level = log_level & G_LOG_LEVEL_MASK;
+  g_autofree GLogField *masked_fields = NULL;
+  g_autofree char *masked = NULL;
 
   if (level != 0 && (level & (log_threshold | (log_threshold - 1))) == 0)
     return G_LOG_WRITER_HANDLED;
+  for (gsize i = 0; i < n_fields && masked == NULL; i++)
+    {
+      if (g_strcmp0 (fields[i].key, "MESSAGE") != 0)
+        continue;
+      masked = mask_log_secrets (fields[i].value, fields[i].length);
+      if (masked != NULL)
+        {
+          masked_fields = g_memdup2 (fields, n_fields * sizeof *fields);
+          masked_fields[i].value = masked;
+          masked_fields[i].length = -1;
+          fields = masked_fields;
+        }
+    }
   if (g_log_writer_is_journald (fileno (stderr))
       && g_log_writer_journald (log_level, fields, n_fields, user_data) == G_LOG_WRITER_HANDLED)
     return G_LOG_WRITER_HANDLED;
@@ -294,7 +351,16 @@ eb_daemon_start_media (EbDaemon *self)
         .subscriber_queue_bytes = config->subscriber_queue_bytes,
         .credential_key = key_data,
         .credential_key_length = key_length,
+        .stun_server = config->stun_server,
+        .turn_servers = (const char *const *)config->turn_servers,
+        .ice_min_port = config->ice_port_min,
+        .ice_max_port = config->ice_port_max,
+        /* none: every interface libnice finds */
+        .ice_local_addresses
+        = config->local_addresses[0] != NULL ? (const char *const *)config->local_addresses : NULL,
+        .ice_gathering_timeout_ms = config->gathering_timeout_ms,
       };
+      g_autofree char *webrtc = eb_daemon_config_describe_webrtc (config);
 
       self->media = eb_media_plane_new (&settings, &error);
       if (self->media == NULL)
@@ -303,6 +369,7 @@ eb_daemon_start_media (EbDaemon *self)
           g_printerr ("eboardd: cannot set up the media plane: %s\n", error->message);
           return EXIT_USAGE;
         }
+      g_info ("%s", webrtc);
     }
   else
     g_message ("media plane disabled ([media] enabled=false): sessions are not recorded");
@@ -312,6 +379,9 @@ eb_daemon_start_media (EbDaemon *self)
   live.srt_port = config->srt_port;
   live.credential_lifetime = (gint64)config->credential_lifetime;
   live.recordings_dir = recordings_dir;
+  /* the ICE servers browsers are told */
+  live.stun_server = config->stun_server;
+  live.turn_servers = (const char *const *)config->turn_servers;
   eb_service_set_media_plane (self->service, self->media, key_data, key_length, &live);
 
   /* Before the listener opens and before any request: sessions still
@@ -622,6 +692,7 @@ main (int argc, char **argv)
     }
 
   log_threshold = daemon.config->log_level;
+  collect_log_secrets (daemon.config);
   g_log_set_writer_func (log_writer_cb, NULL, NULL);
   for (guint i = 0; i < warnings->len; i++)
     g_warning ("%s", (const char *)warnings->pdata[i]);
@@ -634,5 +705,6 @@ main (int argc, char **argv)
   daemon.loop = g_main_loop_new (NULL, FALSE);
   status = eb_daemon_run (&daemon, port_file);
   eb_daemon_clear (&daemon);
+  /* log_secrets stays: a library thread may still log on the way out */
   return status;
 }

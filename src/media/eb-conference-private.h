@@ -24,6 +24,16 @@ G_BEGIN_DECLS
  * `p<person_id>-webrtc` and recorders) is an EbWebrtcRoom: closing the
  * conference closes it too, and its recorded tracks join the manifest.
  *
+ * The two sides see each other where the codecs allow, without
+ * re-encoding: each SRT publisher connection's H.264 and Opus are
+ * repacketised as RTP for WHEP viewers (an EbRtpBridge per connection,
+ * feeding the SRT track's forwarding sources, which the room offers like
+ * a browser's; AAC is not bridged), and each browser publication's H.264
+ * and Opus are muxed into MPEG-TS for SRT pulls of its track (an
+ * EbTsBridge per publication, feeding the relay of a track
+ * `p<person_id>-webrtc` in the conference's track table; a publication
+ * with VP8 video is not pullable).
+ *
  * Threads: the participant list and the track table are guarded by the
  * conference's lock (the SRT listener callback reads them); a track's
  * relay belongs to the SRT network thread; recorders and the WebRTC
@@ -38,6 +48,13 @@ typedef void (*EbConferenceEmitFunc) (const EbMediaEvent *event, gpointer user_d
 /* Main context: the recorder refused @publisher's stream: close its
  * connection. */
 typedef void (*EbConferenceCloseInputFunc) (EbPublisher *publisher, gpointer user_data);
+/* Work for the SRT network thread (the thread the relays belong to). */
+typedef void (*EbConferenceNetworkFunc) (gpointer data);
+/* Any thread: runs @func (@data) on the SRT network thread soon, then
+ * @destroy (@data); when there is no network thread (the listener is
+ * not started, or is stopping) returns %FALSE and runs neither. */
+typedef gboolean (*EbConferenceInvokeFunc) (EbConferenceNetworkFunc func, gpointer data,
+                                            GDestroyNotify destroy, gpointer user_data);
 
 typedef struct
 {
@@ -48,6 +65,7 @@ typedef struct
   gpointer relay_user_data;
   EbConferenceEmitFunc emit;
   EbConferenceCloseInputFunc close_input;
+  EbConferenceInvokeFunc invoke_network; /* nullable: nothing is relayed from browsers */
   gpointer user_data;
   const EbWebrtcIceConfig *ice; /* copied */
   GMainContext *context;        /* (nullable): the thread default's */
@@ -81,7 +99,9 @@ gboolean eb_conference_is_allowed (EbConference *self, EbId person_id);
 gboolean eb_conference_add_viewer (EbConference *self, EbId person_id);
 void eb_conference_remove_viewer (EbConference *self, EbId person_id);
 /* (transfer full) (nullable): the track named @name ("chair": the track
- * of the participant marked chair), if it was ever published */
+ * of the participant marked chair, their SRT one if they ever published
+ * over SRT, else their WebRTC one), if it was ever published. A WebRTC
+ * track is found once its publisher's connection is answered. */
 EbTrack *eb_conference_find_track (EbConference *self, const char *name);
 /* (transfer full): @person_id's track, created on first use */
 EbTrack *eb_conference_ensure_track (EbConference *self, EbId person_id);
@@ -96,6 +116,14 @@ const char *eb_track_get_name (EbTrack *track);
 EbId eb_track_get_person_id (EbTrack *track);
 /* (transfer none): network thread only */
 EbRelay *eb_track_get_relay (EbTrack *track);
+/* Thread-safe: (transfer full) (nullable): why the track cannot be
+ * pulled over SRT now (a browser's VP8 video, which MPEG-TS cannot
+ * carry), or %NULL when it can. */
+char *eb_track_dup_pull_refusal (EbTrack *track);
+/* Thread-safe: an SRT viewer starts pulling: a browser's track asks its
+ * publisher for a keyframe, where the viewer's picture can start (an SRT
+ * encoder cannot be asked: nothing happens). */
+void eb_track_request_keyframe (EbTrack *track);
 
 /* One publisher connection feeding a track: created on the network
  * thread when the connection is accepted, handed to the main context. */

@@ -10,6 +10,8 @@
 
 #include <eboard/eb-error.h>
 
+#include "eb-bridge-rtp-private.h"
+#include "eb-bridge-ts-private.h"
 #include "eb-conference-private.h"
 #include "eb-manifest-private.h"
 #include "eb-recorder-private.h"
@@ -19,6 +21,9 @@
 #define EB_PUBLISHER_MAX_PENDING (8 * 1024 * 1024)
 /* Beyond the recorders' own bounds: close never waits longer. */
 #define EB_CONFERENCE_CLOSE_MARGIN_S 20
+/* MPEG-TS of a browser's track waiting for the network thread; beyond,
+ * new bytes are dropped. */
+#define EB_TRACK_INBOX_MAX (2 * 1024 * 1024)
 
 typedef struct
 {
@@ -62,7 +67,24 @@ struct _EbTrack
   GThread *thread;
   char *name;
   EbId person_id;
-  EbRelay *relay;        /* network thread */
+  gboolean webrtc; /* a browser's publication, bridged for SRT pulls */
+  EbRelay *relay;  /* network thread */
+  /* SRT: fed by its publishers' bridges, for WHEP viewers; WebRTC: the
+   * room's, asked for keyframes */
+  EbRtpSource *video;
+  EbRtpSource *audio;
+  EbTsBridge *ts_bridge; /* main context: WebRTC, while it publishes */
+
+  /* a leaf lock */
+  GMutex lock;
+  char *pull_refusal;       /* why SRT pulls are refused, if they are */
+  GByteArray *inbox;        /* WebRTC: MPEG-TS for the relay */
+  gboolean inbox_reset;     /* a new stream starts: the relay forgets the old one */
+  gboolean inbox_scheduled; /* the network thread will take the inbox */
+  guint64 inbox_dropped;
+  EbConferenceInvokeFunc invoke_network;
+  gpointer invoke_data;
+
   GPtrArray *publishers; /* main context: EbPublisher, by connection,
                           * those that recorded or still may */
   guint n_connections;   /* main context: connections ever joined */
@@ -88,6 +110,7 @@ struct _EbPublisher
   /* main context */
   gboolean refused;
   EbRecordedTrack *result;
+  EbRtpBridge *bridge; /* its stream for WHEP viewers (also under the lock) */
 };
 
 static void
@@ -128,18 +151,28 @@ eb_conference_track_name (EbId person_id)
   return g_strdup_printf ("p%" G_GINT64_FORMAT "-srt", person_id);
 }
 
+/* @name (transfer full); @video and @audio: a browser's track's sources
+ * (transfer none), or %NULL for an SRT track, which gets its own. */
 static EbTrack *
-eb_track_new (EbConference *conference, EbId person_id)
+eb_track_new (EbConference *conference, char *name, EbId person_id, EbRtpSource *video,
+              EbRtpSource *audio)
 {
   EbTrack *track = g_new0 (EbTrack, 1);
 
   g_atomic_ref_count_init (&track->ref);
   track->context = g_main_context_ref (conference->context);
   track->thread = conference->thread;
-  track->name = eb_conference_track_name (person_id);
+  track->name = name;
   track->person_id = person_id;
+  track->webrtc = video != NULL;
   track->relay = eb_relay_new (conference->config.subscriber_queue_bytes,
                                &conference->relay_callbacks, conference->config.relay_user_data);
+  track->video = video != NULL ? eb_rtp_source_ref (video) : eb_rtp_source_new (name, TRUE);
+  track->audio = audio != NULL ? eb_rtp_source_ref (audio) : eb_rtp_source_new (name, FALSE);
+  g_mutex_init (&track->lock);
+  track->inbox = g_byte_array_new ();
+  track->invoke_network = conference->config.invoke_network;
+  track->invoke_data = conference->config.user_data;
   track->publishers = g_ptr_array_new_with_free_func ((GDestroyNotify)eb_publisher_unref);
   return track;
 }
@@ -157,7 +190,13 @@ eb_track_free (gpointer data)
 {
   EbTrack *track = data;
 
+  g_clear_pointer (&track->ts_bridge, eb_ts_bridge_free);
   eb_relay_free (track->relay);
+  g_clear_pointer (&track->video, eb_rtp_source_unref);
+  g_clear_pointer (&track->audio, eb_rtp_source_unref);
+  g_clear_pointer (&track->inbox, g_byte_array_unref);
+  g_free (track->pull_refusal);
+  g_mutex_clear (&track->lock);
   g_clear_pointer (&track->waiting, eb_publisher_unref);
   g_ptr_array_unref (track->publishers);
   g_free (track->name);
@@ -192,6 +231,152 @@ eb_track_get_relay (EbTrack *track)
   return track->relay;
 }
 
+char *
+eb_track_dup_pull_refusal (EbTrack *track)
+{
+  char *refusal;
+
+  g_mutex_lock (&track->lock);
+  refusal = g_strdup (track->pull_refusal);
+  g_mutex_unlock (&track->lock);
+  return refusal;
+}
+
+void
+eb_track_request_keyframe (EbTrack *track)
+{
+  if (track->webrtc)
+    eb_rtp_source_request_keyframe (track->video);
+}
+
+/* --- a browser's track to its SRT viewers --- */
+
+/* Network thread: what the bridge muxed since the last time goes to the
+ * relay's viewers. */
+static void
+track_drain_inbox_cb (gpointer data)
+{
+  EbTrack *track = data;
+  g_autoptr (GByteArray) bytes = NULL;
+  gboolean reset;
+
+  g_mutex_lock (&track->lock);
+  bytes = g_steal_pointer (&track->inbox);
+  track->inbox = g_byte_array_new ();
+  reset = track->inbox_reset;
+  track->inbox_reset = FALSE;
+  track->inbox_scheduled = FALSE;
+  g_mutex_unlock (&track->lock);
+  if (reset)
+    eb_relay_reset_stream (track->relay);
+  if (bytes->len > 0)
+    eb_relay_push (track->relay, bytes->data, bytes->len);
+}
+
+/* With the track's lock held: whether the inbox is to be handed to the
+ * network thread now (once until it is taken). */
+static gboolean
+track_take_schedule (EbTrack *track)
+{
+  if (track->inbox_scheduled || track->invoke_network == NULL)
+    return FALSE;
+  track->inbox_scheduled = TRUE;
+  return TRUE;
+}
+
+static void
+track_schedule_drain (EbTrack *track)
+{
+  if (track->invoke_network (track_drain_inbox_cb, eb_track_ref (track),
+                             (GDestroyNotify)eb_track_unref, track->invoke_data))
+    return;
+  /* no network thread: nobody pulls; the reference was not taken */
+  eb_track_unref (track);
+  g_mutex_lock (&track->lock);
+  g_byte_array_set_size (track->inbox, 0);
+  track->inbox_scheduled = FALSE;
+  g_mutex_unlock (&track->lock);
+}
+
+/* The bridge's streaming thread: batched for the network thread, so that
+ * it is woken once per batch, not per packet. */
+static void
+track_feed_cb (const guint8 *data, gsize length, gpointer user_data)
+{
+  EbTrack *track = user_data;
+  gboolean schedule;
+  gboolean log_drop = FALSE;
+
+  g_mutex_lock (&track->lock);
+  if (track->inbox->len + length > EB_TRACK_INBOX_MAX)
+    {
+      /* 188-byte packets are dropped whole: the viewers' demuxers resync */
+      log_drop = track->inbox_dropped == 0;
+      track->inbox_dropped += length;
+    }
+  else
+    g_byte_array_append (track->inbox, data, (guint)length);
+  schedule = track_take_schedule (track);
+  g_mutex_unlock (&track->lock);
+  if (log_drop)
+    g_message ("track %s: its SRT viewers' network thread does not keep up: MPEG-TS dropped",
+               track->name);
+  if (schedule)
+    track_schedule_drain (track);
+}
+
+/* Main context: the track's bridge stops (its publisher left, or a new
+ * connection replaces it). */
+static void
+track_stop_ts_bridge (EbTrack *track)
+{
+  g_clear_pointer (&track->ts_bridge, eb_ts_bridge_free);
+}
+
+/* Main context: a new stream for the track's SRT viewers, from the
+ * publication's H.264 and Opus, if MPEG-TS can carry them. */
+static void
+track_start_ts_bridge (EbConference *self, EbTrack *track, const EbWebrtcPublication *publication)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EbTsBridge) bridge = NULL;
+  g_autofree char *refusal = NULL;
+  gboolean schedule;
+
+  track_stop_ts_bridge (track);
+  if (!eb_ts_bridge_can_carry (publication->video_codec, publication->audio_codec, &refusal))
+    {
+      g_message ("session %" G_GINT64_FORMAT ": track %s is not pullable over SRT: %s",
+                 self->session_id, track->name, refusal);
+      g_mutex_lock (&track->lock);
+      g_free (track->pull_refusal);
+      track->pull_refusal = g_steal_pointer (&refusal);
+      g_mutex_unlock (&track->lock);
+      return;
+    }
+  /* the viewers' demuxers take up the new stream at its tables */
+  g_mutex_lock (&track->lock);
+  g_clear_pointer (&track->pull_refusal, g_free);
+  g_byte_array_set_size (track->inbox, 0);
+  track->inbox_reset = TRUE;
+  schedule = track_take_schedule (track);
+  g_mutex_unlock (&track->lock);
+  if (schedule)
+    track_schedule_drain (track);
+
+  bridge = eb_ts_bridge_new (self->config.templates, track->name,
+                             publication->video_codec != NULL ? publication->video : NULL,
+                             publication->audio_codec != NULL ? publication->audio : NULL,
+                             self->config.subscriber_queue_bytes, track_feed_cb, track, &error);
+  if (bridge == NULL || !eb_ts_bridge_start (bridge, &error))
+    {
+      g_message ("session %" G_GINT64_FORMAT ": cannot bridge track %s to SRT viewers: %s",
+                 self->session_id, track->name, error->message);
+      return;
+    }
+  track->ts_bridge = g_steal_pointer (&bridge);
+}
+
 /* --- publishers --- */
 
 EbPublisher *
@@ -222,6 +407,7 @@ eb_publisher_unref (EbPublisher *publisher)
   if (publisher == NULL || !g_atomic_ref_count_dec (&publisher->ref))
     return;
   g_clear_object (&publisher->recorder);
+  g_clear_pointer (&publisher->bridge, eb_rtp_bridge_free);
   g_clear_pointer (&publisher->pending, g_byte_array_unref);
   g_clear_pointer (&publisher->result, eb_recorded_track_free);
   g_mutex_clear (&publisher->lock);
@@ -247,6 +433,8 @@ void
 eb_publisher_push (EbPublisher *publisher, const guint8 *data, gsize length)
 {
   g_mutex_lock (&publisher->lock);
+  if (publisher->bridge != NULL)
+    eb_rtp_bridge_push (publisher->bridge, data, length);
   if (publisher->recorder != NULL)
     eb_recorder_push (publisher->recorder, data, length);
   else if (publisher->pending == NULL || publisher->ended)
@@ -275,6 +463,40 @@ webrtc_is_allowed_cb (EbId person_id, gpointer user_data)
   return eb_conference_is_allowed (user_data, person_id);
 }
 
+/* (transfer none): the track of a browser's publication, in the
+ * conference's table (for SRT pulls), created on its first one */
+static EbTrack *
+ensure_webrtc_track (EbConference *self, const EbWebrtcPublication *publication)
+{
+  EbTrack *track;
+
+  g_mutex_lock (&self->lock);
+  track = g_hash_table_lookup (self->tracks, publication->track);
+  if (track == NULL)
+    {
+      track = eb_track_new (self, g_strdup (publication->track), publication->person_id,
+                            publication->video, publication->audio);
+      g_hash_table_insert (self->tracks, track->name, track);
+      g_ptr_array_add (self->track_order, track);
+    }
+  g_mutex_unlock (&self->lock);
+  return track;
+}
+
+/* Main context: a browser's publication started or ended: its SRT
+ * viewers get its new stream, or wait for the next one. */
+static void
+webrtc_publication_cb (const EbWebrtcPublication *publication, gboolean live, gpointer user_data)
+{
+  EbConference *self = user_data;
+  EbTrack *track = ensure_webrtc_track (self, publication);
+
+  if (live)
+    track_start_ts_bridge (self, track, publication);
+  else
+    track_stop_ts_bridge (track);
+}
+
 /* The room reaches the conference only while the conference lives: it
  * is closed or aborted before. */
 static EbWebrtcRoom *
@@ -291,6 +513,7 @@ new_webrtc_room (EbConference *self, const EbConferenceConfig *config)
     .queue_limit = config->subscriber_queue_bytes,
     .emit = webrtc_emit_cb,
     .is_allowed = webrtc_is_allowed_cb,
+    .publication = webrtc_publication_cb,
     .user_data = self,
   };
 
@@ -363,6 +586,9 @@ eb_conference_free (gpointer data)
   g_warn_if_fail (self->close_task == NULL);
   g_debug ("session %" G_GINT64_FORMAT ": conference freed", self->session_id);
   clear_close_timeout (self);
+  /* no bridge feeds a track whose last reference goes */
+  for (guint i = 0; i < self->track_order->len; i++)
+    track_stop_ts_bridge (g_ptr_array_index (self->track_order, i));
   g_clear_pointer (&self->webrtc, eb_webrtc_room_unref);
   g_clear_pointer (&self->webrtc_tracks, g_ptr_array_unref);
   g_hash_table_unref (self->participants);
@@ -517,6 +743,12 @@ eb_conference_find_track (EbConference *self, const char *name)
           if (participant->is_chair)
             {
               chair_track = eb_conference_track_name (participant->person_id);
+              /* a chair who joined from a browser only */
+              if (!g_hash_table_contains (self->tracks, chair_track))
+                {
+                  g_free (chair_track);
+                  chair_track = eb_webrtc_track_name (participant->person_id);
+                }
               break;
             }
         }
@@ -539,7 +771,7 @@ eb_conference_ensure_track (EbConference *self, EbId person_id)
   track = g_hash_table_lookup (self->tracks, name);
   if (track == NULL)
     {
-      track = eb_track_new (self, person_id);
+      track = eb_track_new (self, g_steal_pointer (&name), person_id, NULL, NULL);
       g_hash_table_insert (self->tracks, track->name, track);
       g_ptr_array_add (self->track_order, track);
     }
@@ -744,6 +976,47 @@ start_recording (EbConference *self, EbPublisher *publisher)
                self->session_id, publisher->track->name, discarded);
 }
 
+/* Main context: the connection's stream goes to WHEP viewers too, as
+ * far as browsers decode it (H.264, Opus), through the track's sources,
+ * which the WebRTC room offers its viewers. */
+static void
+start_bridge (EbConference *self, EbPublisher *publisher)
+{
+  EbTrack *track = publisher->track;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EbRtpBridge) bridge = NULL;
+
+  eb_webrtc_room_add_bridged_track (self->webrtc, track->name, track->person_id, track->video,
+                                    track->audio);
+  bridge
+      = eb_rtp_bridge_new (self->config.templates, track->name, track->video, track->audio, &error);
+  if (bridge == NULL || !eb_rtp_bridge_start (bridge, &error))
+    {
+      /* the recording and the SRT viewers go on */
+      g_message ("session %" G_GINT64_FORMAT ": cannot bridge track %s to browsers: %s",
+                 self->session_id, track->name, error->message);
+      return;
+    }
+  g_mutex_lock (&publisher->lock);
+  if (!publisher->ended)
+    publisher->bridge = g_steal_pointer (&bridge);
+  g_mutex_unlock (&publisher->lock);
+}
+
+/* Main context. */
+static void
+stop_bridge (EbPublisher *publisher)
+{
+  g_autoptr (EbRtpBridge) bridge = NULL;
+
+  g_mutex_lock (&publisher->lock);
+  bridge = g_steal_pointer (&publisher->bridge);
+  g_mutex_unlock (&publisher->lock);
+  /* its sources keep their viewers, for the track's next connection */
+  if (bridge != NULL)
+    eb_rtp_bridge_stop (bridge);
+}
+
 void
 eb_conference_publisher_joined (EbConference *self, EbPublisher *publisher, gint64 at)
 {
@@ -767,9 +1040,11 @@ eb_conference_publisher_joined (EbConference *self, EbPublisher *publisher, gint
        * segment is closed */
       g_clear_pointer (&track->waiting, eb_publisher_unref);
       track->waiting = eb_publisher_ref (publisher);
+      start_bridge (self, publisher);
       return;
     }
   start_recording (self, publisher);
+  start_bridge (self, publisher);
 }
 
 void
@@ -781,11 +1056,13 @@ eb_conference_publisher_left (EbConference *self, EbPublisher *publisher, const 
   if (!publisher->joined)
     {
       /* never reached the main context as a join: nothing to report */
+      stop_bridge (publisher);
       stop_recorder (self, publisher);
       return;
     }
   g_message ("session %" G_GINT64_FORMAT ": %s stopped publishing track %s: %s", self->session_id,
              publisher->peer, publisher->track->name, reason);
+  stop_bridge (publisher);
   stop_recorder (self, publisher);
   g_warn_if_fail (self->n_live > 0);
   self->n_live = self->n_live > 0 ? self->n_live - 1 : 0;
@@ -973,11 +1250,13 @@ eb_conference_abort (EbConference *self)
       EbTrack *track = g_ptr_array_index (self->track_order, i);
 
       g_clear_pointer (&track->waiting, eb_publisher_unref);
+      track_stop_ts_bridge (track);
       for (guint j = 0; j < track->publishers->len; j++)
         {
           EbPublisher *publisher = g_ptr_array_index (track->publishers, j);
           EbRecorder *recorder;
 
+          stop_bridge (publisher);
           g_mutex_lock (&publisher->lock);
           recorder = g_steal_pointer (&publisher->recorder);
           publisher->ended = TRUE;

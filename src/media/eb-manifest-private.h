@@ -104,7 +104,10 @@ void eb_segment_info_clear (EbSegmentInfo *info);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EbSegmentInfo, eb_segment_info_clear)
 
 /* Blocking (GstDiscoverer, bounded): what the file at @path holds; an
- * error when no reader can play it. */
+ * error when no reader can play it. A file cut short (by a kill, a crash
+ * or a full disk) has its duration measured from its timestamps: an
+ * MPEG-TS file the discoverer finds none in, a Matroska file whose header
+ * has none (its muxer writes it on closing). */
 gboolean eb_segment_file_discover (const char *path, EbSegmentInfo *info, GError **error);
 
 /* EbRecordedSegment and EbRecordedTrack from <eboard/eb-media.h>. */

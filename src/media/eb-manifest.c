@@ -601,6 +601,160 @@ measure_span (const char *path)
   return duration_us;
 }
 
+/* Matroska element IDs (with their length marker) that the header check
+ * walks through. */
+#define EB_EBML_HEADER_ID 0x1A45DFA3
+#define EB_MATROSKA_SEGMENT_ID 0x18538067
+#define EB_MATROSKA_INFO_ID 0x1549A966
+#define EB_MATROSKA_DURATION_ID 0x4489
+#define EB_MATROSKA_CLUSTER_ID 0x1F43B675
+/* The segment info comes before the first cluster, within this. */
+#define EB_MATROSKA_HEAD_BYTES (64 * 1024)
+
+/* An EBML variable-length integer at @data + *@pos: an element ID keeps
+ * its length marker, a size drops it (@unknown: all value bits set, the
+ * size of an element still being written). FALSE when it does not fit. */
+static gboolean
+ebml_read_vint (const guint8 *data, gsize length, gsize *pos, gboolean is_id, guint64 *value,
+                gboolean *unknown)
+{
+  guint8 mask = 0x80;
+  guint width = 1;
+  guint64 bits;
+  gboolean all_ones;
+
+  if (*pos >= length)
+    return FALSE;
+  while (width <= 8 && (data[*pos] & mask) == 0)
+    {
+      width++;
+      mask >>= 1;
+    }
+  if (width > 8 || width > length - *pos)
+    return FALSE;
+  bits = data[*pos] & (guint8)(mask - 1);
+  all_ones = bits == (guint8)(mask - 1);
+  for (guint i = 1; i < width; i++)
+    {
+      bits = (bits << 8) | data[*pos + i];
+      all_ones = all_ones && data[*pos + i] == 0xff;
+    }
+  *value = is_id ? (bits | ((guint64)mask << (8 * (width - 1)))) : bits;
+  if (unknown != NULL)
+    *unknown = !is_id && all_ones;
+  *pos += width;
+  return TRUE;
+}
+
+/* One element's ID and size; the size is clipped to what @length holds
+ * (@unknown: the writer never set it). */
+static gboolean
+ebml_read_element (const guint8 *data, gsize length, gsize *pos, guint64 *id, gsize *size,
+                   gboolean *unknown)
+{
+  guint64 declared;
+
+  if (!ebml_read_vint (data, length, pos, TRUE, id, NULL)
+      || !ebml_read_vint (data, length, pos, FALSE, &declared, unknown))
+    return FALSE;
+  *size = *unknown || declared > length - *pos ? length - *pos : (gsize)declared;
+  return TRUE;
+}
+
+/* The Duration of a Matroska segment info (@data + @pos, @size bytes),
+ * in its timestamp scale; 0 when it has none. */
+static gdouble
+matroska_info_duration (const guint8 *data, gsize pos, gsize size)
+{
+  gsize end = pos + size;
+
+  while (pos < end)
+    {
+      guint64 id;
+      gsize child_size;
+      gboolean unknown;
+
+      if (!ebml_read_element (data, end, &pos, &id, &child_size, &unknown) || unknown)
+        return 0;
+      if (id == EB_MATROSKA_DURATION_ID && (child_size == 4 || child_size == 8))
+        {
+          guint64 bits = 0;
+
+          for (gsize i = 0; i < child_size; i++)
+            bits = (bits << 8) | data[pos + i];
+          if (child_size == 4)
+            {
+              guint32 narrow = (guint32)bits;
+              gfloat value;
+
+              memcpy (&value, &narrow, sizeof value);
+              return value;
+            }
+          else
+            {
+              gdouble value;
+
+              memcpy (&value, &bits, sizeof value);
+              return value;
+            }
+        }
+      pos += child_size;
+    }
+  return 0;
+}
+
+/*
+ * Whether the file at @path is Matroska whose segment info gives no
+ * duration: matroskamux writes it when it closes the file, so a file cut
+ * by a kill, a crash or a full disk has 0 there (and a segment of unknown
+ * size). GstDiscoverer then reports the last cluster's timestamp, which
+ * is not the span of a segment that starts later than 0.
+ */
+static gboolean
+matroska_lacks_duration (const char *path)
+{
+  g_autofree guint8 *data = g_malloc (EB_MATROSKA_HEAD_BYTES);
+  gsize length = 0;
+  gsize pos = 0;
+  gsize size;
+  guint64 id;
+  gboolean unknown;
+  int fd;
+
+  fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0)
+    return FALSE;
+  while (length < EB_MATROSKA_HEAD_BYTES)
+    {
+      gssize n = read (fd, data + length, EB_MATROSKA_HEAD_BYTES - length);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      length += (gsize)n;
+    }
+  g_close (fd, NULL);
+
+  if (!ebml_read_element (data, length, &pos, &id, &size, &unknown) || id != EB_EBML_HEADER_ID
+      || unknown)
+    return FALSE;
+  pos += size;
+  if (!ebml_read_element (data, length, &pos, &id, &size, &unknown) || id != EB_MATROSKA_SEGMENT_ID)
+    return FALSE;
+  /* the segment's children up to the first cluster */
+  while (ebml_read_element (data, length, &pos, &id, &size, &unknown))
+    {
+      if (id == EB_MATROSKA_INFO_ID)
+        return !(matroska_info_duration (data, pos, size) > 0);
+      if (id == EB_MATROSKA_CLUSTER_ID || unknown)
+        return TRUE;
+      pos += size;
+    }
+  /* no segment info within the head: the discoverer's word stands */
+  return FALSE;
+}
+
 gboolean
 eb_segment_file_discover (const char *path, EbSegmentInfo *info, GError **error)
 {
@@ -668,13 +822,14 @@ eb_segment_file_discover (const char *path, EbSegmentInfo *info, GError **error)
       eb_segment_info_clear (info);
       return FALSE;
     }
-  /* found streams but no duration: a file cut in the middle, measured
-   * from its timestamps instead */
-  if (info->duration_us <= 0)
+  /* found streams but no duration (or, for Matroska, none in its
+   * header): a file cut in the middle, measured from its timestamps
+   * instead */
+  if (info->duration_us <= 0 || matroska_lacks_duration (path))
     {
       info->duration_us = measure_span (path);
-      g_debug ("%s: no duration from the discoverer; %" G_GINT64_FORMAT " us from its timestamps",
-               path, info->duration_us);
+      g_debug ("%s: no duration in its header; %" G_GINT64_FORMAT " us from its timestamps", path,
+               info->duration_us);
     }
   /* cut before its first frame: program tables only */
   if (info->duration_us <= 0)
@@ -759,18 +914,31 @@ compare_strings (gconstpointer a, gconstpointer b)
   return g_strcmp0 (*(const char *const *)a, *(const char *const *)b);
 }
 
-/* "<prefix>-<digits>.ts": the prefix and the index. */
+/* The file name endings of recording segments: MPEG-TS from SRT
+ * publishers, Matroska from WebRTC publishers. */
+static const char *const segment_suffixes[] = { ".ts", ".mkv" };
+
+/* "<prefix>-<digits>.ts" or "<prefix>-<digits>.mkv": the prefix and the
+ * index. */
 static gboolean
 split_segment_name (const char *file, char **prefix, gint64 *index)
 {
   const char *dash;
+  const char *digits_end = NULL;
   const char *p;
   gsize length = strlen (file);
 
-  if (!g_str_has_suffix (file, ".ts") || length < 5)
+  for (gsize i = 0; i < G_N_ELEMENTS (segment_suffixes) && digits_end == NULL; i++)
+    {
+      gsize suffix_length = strlen (segment_suffixes[i]);
+
+      if (length > suffix_length + 2 && g_str_has_suffix (file, segment_suffixes[i]))
+        digits_end = file + length - suffix_length;
+    }
+  if (digits_end == NULL)
     return FALSE;
   dash = NULL;
-  for (p = file + length - 3; p > file; p--)
+  for (p = digits_end; p > file; p--)
     {
       if (p[-1] == '-')
         {
@@ -780,7 +948,7 @@ split_segment_name (const char *file, char **prefix, gint64 *index)
       if (!g_ascii_isdigit (p[-1]))
         return FALSE;
     }
-  if (dash == NULL || dash == file || dash + 1 == file + length - 3)
+  if (dash == NULL || dash == file || dash + 1 == digits_end)
     return FALSE;
   if (prefix != NULL)
     *prefix = g_strndup (file, (gsize)(dash - file));
@@ -889,10 +1057,12 @@ measure_orphan (const char *dir, const char *file, GPtrArray *entries, gint64 se
  *
  * Rebuilds the recording manifest of a session from its folder after the
  * process stopped in the middle of it: the lines of `manifest.jsonl` (a
- * torn last line is ignored), then every `*.ts` segment on disk that it
- * does not list (the ones being written at the stop), measured with
- * GstDiscoverer and hashed. A session folder that does not exist is an
- * empty recording. Blocking.
+ * torn last line is ignored), then every segment on disk that it does
+ * not list (the ones being written at the stop): MPEG-TS `*.ts` of SRT
+ * publishers and Matroska `*.mkv` of WebRTC publishers, read with
+ * GstDiscoverer (a file cut short is measured from its timestamps) and
+ * hashed. A session folder that does not exist is an empty recording.
+ * Blocking.
  *
  * Returns: (transfer full): the manifest, marked interrupted
  */

@@ -16,6 +16,8 @@
 #include <eboard/eb-join.h>
 #include <eboard/eb-media.h>
 
+#include "eb-bridge-rtp-private.h"
+#include "eb-bridge-ts-private.h"
 #include "eb-conference-private.h"
 #include "eb-pipeline-template-private.h"
 #include "eb-recorder-private.h"
@@ -85,6 +87,10 @@ struct _EbMediaPlane
 
   GMutex lock;
   GHashTable *conferences; /* EbId* -> EbConference */
+
+  /* a leaf lock: the conferences' bridges reach the network thread */
+  GMutex network_lock;
+  gboolean network_closed; /* the server is stopping: no more work for it */
 
   /* network thread */
   GPtrArray *connections; /* EbConnection */
@@ -399,12 +405,24 @@ authorize_cb (const char *stream_id, const char *peer, char **passphrase, int *r
   if (parsed->mode == EB_STREAM_MODE_REQUEST)
     {
       g_autoptr (EbTrack) track = eb_conference_find_track (conference, parsed->track);
+      g_autofree char *refusal = NULL;
 
       if (track == NULL)
         {
           *reject_code = SRT_REJX_NOTFOUND;
           reason = g_strdup_printf ("session %" G_GINT64_FORMAT " has no track %s",
                                     parsed->session_id, parsed->track);
+          refuse_caller (self, peer, parsed->session_id, claims.person_id, reason);
+          return NULL;
+        }
+      refusal = eb_track_dup_pull_refusal (track);
+      if (refusal != NULL)
+        {
+          /* a browser's VP8 video: MPEG-TS cannot carry it */
+          *reject_code = SRT_REJX_UNACCEPTABLE;
+          reason = g_strdup_printf ("track %s of session %" G_GINT64_FORMAT
+                                    " cannot be pulled over SRT: %s",
+                                    eb_track_get_name (track), parsed->session_id, refusal);
           refuse_caller (self, peer, parsed->session_id, claims.person_id, reason);
           return NULL;
         }
@@ -544,6 +562,9 @@ subscriber_accepted (EbMediaPlane *self, EbConnection *connection)
   g_message ("session %" G_GINT64_FORMAT ": %s pulls track %s", connection->session_id,
              connection->peer, eb_track_get_name (connection->track));
   eb_relay_add_subscriber (eb_track_get_relay (connection->track), connection);
+  /* a browser's track: its publisher is asked for a keyframe, where the
+   * viewer's picture starts */
+  eb_track_request_keyframe (connection->track);
 }
 
 /* Network thread. */
@@ -774,6 +795,65 @@ request_close (EbMediaPlane *self, EbId session_id, EbId person_id, EbPublisher 
                         (GDestroyNotify)eb_close_request_free);
 }
 
+/* --- work for the network thread, from the conferences --- */
+
+typedef struct
+{
+  EbMediaPlane *plane; /* the plane outlives its server's invocations */
+  EbConferenceNetworkFunc func;
+  gpointer data;
+  GDestroyNotify destroy;
+} EbNetworkCall;
+
+static void
+eb_network_call_free (EbNetworkCall *call)
+{
+  if (call->destroy != NULL)
+    call->destroy (call->data);
+  g_free (call);
+}
+
+/* Network thread, or the disposing thread while the server stops: the
+ * relays' callbacks need the server, so nothing runs once it stops. */
+static void
+network_call_cb (EbSrtServer *server, gpointer data)
+{
+  EbNetworkCall *call = data;
+  gboolean closed;
+
+  g_mutex_lock (&call->plane->network_lock);
+  closed = call->plane->network_closed;
+  g_mutex_unlock (&call->plane->network_lock);
+  if (!closed)
+    call->func (call->data);
+}
+
+/* Any thread (a bridge's streaming thread): never waits for the plane's
+ * lock, which is held while conferences stop their bridges. */
+static gboolean
+conference_invoke_network_cb (EbConferenceNetworkFunc func, gpointer data, GDestroyNotify destroy,
+                              gpointer user_data)
+{
+  EbMediaPlane *self = user_data;
+  gboolean invoked = FALSE;
+
+  g_mutex_lock (&self->network_lock);
+  if (!self->network_closed && self->server != NULL)
+    {
+      EbNetworkCall *call = g_new0 (EbNetworkCall, 1);
+
+      call->plane = self;
+      call->func = func;
+      call->data = data;
+      call->destroy = destroy;
+      eb_srt_server_invoke (self->server, network_call_cb, call,
+                            (GDestroyNotify)eb_network_call_free);
+      invoked = TRUE;
+    }
+  g_mutex_unlock (&self->network_lock);
+  return invoked;
+}
+
 /* Main context: the recorder of @publisher refused its stream, or the
  * stream's program changed under it. */
 static void
@@ -800,7 +880,16 @@ eb_media_plane_dispose (GObject *object)
     self->shared->plane = NULL;
   /* stops the network thread; the connections' closed callbacks run
    * here */
-  g_clear_pointer (&self->server, eb_srt_server_free);
+  g_mutex_lock (&self->network_lock);
+  self->network_closed = TRUE;
+  g_mutex_unlock (&self->network_lock);
+  /* not g_clear_pointer(): the network thread's last rounds (a relay's
+   * check of its subscribers) still use the server until it is joined */
+  if (self->server != NULL)
+    {
+      eb_srt_server_free (self->server);
+      self->server = NULL;
+    }
   g_mutex_lock (&self->lock);
   g_hash_table_iter_init (&iter, self->conferences);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -828,6 +917,7 @@ eb_media_plane_finalize (GObject *object)
   g_free (self->recordings_dir);
   g_free (self->srt_address);
   g_mutex_clear (&self->lock);
+  g_mutex_clear (&self->network_lock);
 
   G_OBJECT_CLASS (eb_media_plane_parent_class)->finalize (object);
 }
@@ -854,6 +944,7 @@ static void
 eb_media_plane_init (EbMediaPlane *self)
 {
   g_mutex_init (&self->lock);
+  g_mutex_init (&self->network_lock);
   self->shared = g_new0 (EbPlaneShared, 1);
   g_atomic_ref_count_init (&self->shared->ref);
   self->shared->plane = self;
@@ -940,7 +1031,9 @@ eb_media_plane_new (const EbMediaSettings *settings, GError **error)
   self->ice->gathering_timeout_ms = settings->ice_gathering_timeout_ms;
   self->templates = eb_pipeline_templates_load (self->pipelines_dir, error);
   if (self->templates == NULL || !eb_recorder_check_templates (self->templates, error)
-      || !eb_rtp_recorder_check_templates (self->templates, error))
+      || !eb_rtp_recorder_check_templates (self->templates, error)
+      || !eb_rtp_bridge_check_templates (self->templates, error)
+      || !eb_ts_bridge_check_templates (self->templates, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -964,15 +1057,19 @@ eb_media_plane_start (EbMediaPlane *self, GError **error)
     .closed = closed_cb,
     .tick = tick_cb,
   };
+  EbSrtServer *server;
 
   g_return_val_if_fail (EB_IS_MEDIA_PLANE (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (self->server != NULL)
     return TRUE;
-  self->server = eb_srt_server_new (self->srt_address, self->srt_port, &callbacks, self, error);
-  if (self->server == NULL)
+  server = eb_srt_server_new (self->srt_address, self->srt_port, &callbacks, self, error);
+  if (server == NULL)
     return FALSE;
+  g_mutex_lock (&self->network_lock);
+  self->server = server;
+  g_mutex_unlock (&self->network_lock);
   g_message ("SRT listener on %s port %u", self->srt_address,
              eb_srt_server_get_port (self->server));
   return TRUE;
@@ -1034,6 +1131,7 @@ eb_media_plane_open_conference (EbMediaPlane *self, EbId session_id, gint64 star
   config.relay_user_data = self;
   config.emit = conference_emit_cb;
   config.close_input = conference_close_input_cb;
+  config.invoke_network = conference_invoke_network_cb;
   config.user_data = self;
   config.ice = self->ice;
   config.context = self->context;

@@ -81,6 +81,12 @@ void eb_rtp_source_add_sink (EbRtpSource *source, EbRtpSink *sink);
 gboolean eb_rtp_source_remove_sink (EbRtpSource *source, EbRtpSink *sink);
 guint eb_rtp_source_get_n_sinks (EbRtpSource *source);
 
+/* Whether a viewer that accepts @accepted decodes what a publisher sends
+ * as @sent: eb_rtp_format_can_receive(), and for H.264 also a receiver
+ * of a profile whose decoders decode @sent's (High 4:4:4 Predictive >
+ * High 4:2:2 > High 10 > High > Main > Constrained Baseline). */
+gboolean eb_rtp_format_decodes (const EbRtpFormat *accepted, const EbRtpFormat *sent);
+
 /* Whether @payload (an RTP payload of @codec) starts a keyframe: a VP8
  * key frame's first partition, an H.264 SPS or IDR slice. */
 gboolean eb_rtp_payload_starts_keyframe (EbRtpCodec codec, const guint8 *payload, gsize length);

@@ -175,6 +175,76 @@ eb_rtp_payload_starts_keyframe (EbRtpCodec codec, const guint8 *payload, gsize l
     }
 }
 
+/* --- what a viewer decodes --- */
+
+/* The rank of an H.264 profile among those whose decoders decode every
+ * lower rank's streams (H.264 Annex A: a High decoder decodes Main and
+ * Constrained Baseline, a High 10 one High, and so on up to High 4:4:4
+ * Predictive), or -1 when it is outside that chain (e.g. Extended).
+ * Baseline counts as Constrained Baseline: browsers send the latter
+ * under either name. Both the names of an SDP profile-level-id and
+ * those of GStreamer's H.264 caps are known here. */
+static gint
+h264_profile_rank (const char *profile)
+{
+  static const struct
+  {
+    const char *name;
+    gint rank;
+  } ranks[] = {
+    { "constrained-baseline", 0 },
+    { "baseline", 0 },
+    { "main", 1 },
+    { "high", 2 },
+    { "progressive-high", 2 },
+    { "constrained-high", 2 },
+    { "high-10", 3 },
+    { "profile-idc-110", 3 },
+    { "high-4:2:2", 4 },
+    { "profile-idc-122", 4 },
+    { "high-4:4:4", 5 },
+    { "profile-idc-244", 5 },
+  };
+
+  for (guint i = 0; profile != NULL && i < G_N_ELEMENTS (ranks); i++)
+    {
+      if (g_str_equal (profile, ranks[i].name))
+        return ranks[i].rank;
+    }
+  return -1;
+}
+
+/*
+ * Room encoders (SRT) mostly send Main or High profile; browsers send
+ * Constrained Baseline. The offer of a browser lists the profiles it
+ * decodes: Chromium offers Constrained Baseline, Main and High 4:4:4
+ * Predictive (profile-level-id f4001f) but not High itself, although its
+ * decoder takes any of them. Matching the profile exactly would leave a
+ * High stream without a receiver; sending any H.264 to any H.264
+ * payload type would break the negotiation for a receiver that really
+ * decodes only what it offered (a hardware decoder set up per profile).
+ * So a stream goes to a payload type of its own profile, else to one of
+ * a profile that, by the standard, decodes it: a High stream reaches
+ * Chromium on its High 4:4:4 Predictive payload type, and a receiver
+ * that offers Constrained Baseline only gets no Main or High stream.
+ */
+gboolean
+eb_rtp_format_decodes (const EbRtpFormat *accepted, const EbRtpFormat *sent)
+{
+  gint accepted_rank;
+  gint sent_rank;
+
+  g_return_val_if_fail (accepted != NULL && sent != NULL, FALSE);
+
+  if (eb_rtp_format_can_receive (accepted, sent))
+    return TRUE;
+  if (accepted->codec != EB_RTP_CODEC_H264 || sent->codec != EB_RTP_CODEC_H264)
+    return FALSE;
+  accepted_rank = h264_profile_rank (accepted->h264_profile);
+  sent_rank = h264_profile_rank (sent->h264_profile);
+  return sent_rank >= 0 && accepted_rank >= sent_rank;
+}
+
 /* --- sinks --- */
 
 EbRtpSink *
@@ -419,7 +489,7 @@ rewrite (EbRtpSource *source, EbRtpSink *sink, GstRTPBuffer *in, gint64 now, gbo
       /* a new input: the sink takes it up afresh */
       sink->generation = source->input->generation;
       sink->started = FALSE;
-      sink->mismatch = !eb_rtp_format_can_receive (sink->format, format);
+      sink->mismatch = !eb_rtp_format_decodes (sink->format, format);
       if (sink->mismatch)
         g_message ("track %s: a viewer cannot decode the new %s stream; it gets none",
                    source->track, eb_rtp_codec_to_string (format->codec));

@@ -23,11 +23,14 @@ typedef enum
 
 typedef struct _EbResource EbResource;
 
-/* One person's WebRTC publication, across their connections. */
+/* One person's WebRTC publication, across their connections; or an SRT
+ * publication bridged to WHEP viewers (its sources fed by the SRT side:
+ * no publisher, no recording here). */
 typedef struct
 {
   char *name;
   EbId person_id;
+  gboolean bridged;
   EbRtpSource *video;
   EbRtpSource *audio;
   EbResource *publisher; /* the live connection (held by the room's table) */
@@ -121,6 +124,27 @@ ensure_track (EbWebrtcRoom *room, EbId person_id)
   g_hash_table_insert (room->tracks, track->name, track);
   g_ptr_array_add (room->track_order, track);
   return track;
+}
+
+void
+eb_webrtc_room_add_bridged_track (EbWebrtcRoom *room, const char *name, EbId person_id,
+                                  EbRtpSource *video, EbRtpSource *audio)
+{
+  EbWebrtcTrack *track;
+
+  g_return_if_fail (room != NULL && name != NULL && video != NULL && audio != NULL);
+
+  if (g_hash_table_contains (room->tracks, name))
+    return;
+  track = g_new0 (EbWebrtcTrack, 1);
+  track->name = g_strdup (name);
+  track->person_id = person_id;
+  track->bridged = TRUE;
+  track->video = eb_rtp_source_ref (video);
+  track->audio = eb_rtp_source_ref (audio);
+  track->recorded = g_ptr_array_new_with_free_func ((GDestroyNotify)eb_recorded_track_free);
+  g_hash_table_insert (room->tracks, track->name, track);
+  g_ptr_array_add (room->track_order, track);
 }
 
 static EbResource *
@@ -223,6 +247,25 @@ emit (EbWebrtcRoom *room, EbMediaEventKind kind, EbId person_id, const char *tra
       const char *detail)
 {
   emit_full (room, kind, person_id, track, detail, NULL);
+}
+
+/* A person's publication started (@live) or ended: the conference
+ * bridges it to SRT viewers. */
+static void
+notify_publication (EbWebrtcRoom *room, EbResource *resource, gboolean live)
+{
+  EbWebrtcTrack *track = resource->track;
+  EbWebrtcPublication publication = {
+    .track = track->name,
+    .person_id = track->person_id,
+    .video = track->video,
+    .audio = track->audio,
+    .video_codec = eb_whip_publisher_get_video_codec (resource->publisher),
+    .audio_codec = eb_whip_publisher_get_audio_codec (resource->publisher),
+  };
+
+  if (room->config.publication != NULL)
+    room->config.publication (&publication, live, room->config.user_data);
 }
 
 static const char *
@@ -384,7 +427,11 @@ end_resource (EbWebrtcRoom *room, EbResource *resource, const char *reason)
   if (resource->kind == EB_RESOURCE_PUBLISHER)
     {
       if (resource->track->publisher == resource)
-        resource->track->publisher = NULL;
+        {
+          resource->track->publisher = NULL;
+          /* not when a newer connection replaced it: that one goes on */
+          notify_publication (room, resource, FALSE);
+        }
       stop_recording (room, resource);
       emit (room, EB_MEDIA_EVENT_TRACK_STOPPED, resource->person_id, resource->track->name, reason);
     }
@@ -412,12 +459,14 @@ viewer_gone_cb (EbWhepViewer *viewer, const char *reason, gboolean dropped, gpoi
 
 /* --- answering --- */
 
+/* A publisher's answer names its track; a viewer's names the track of
+ * each m-line, positionally ("" for an inactive one), so that the page
+ * can tell which m-line shows whom. */
 static EbWebrtcAnswer *
 new_answer (EbWebrtcRoom *room, EbResource *resource, char *sdp)
 {
   EbWebrtcAnswer *answer = g_new0 (EbWebrtcAnswer, 1);
   g_autoptr (GStrvBuilder) tracks = g_strv_builder_new ();
-  g_autoptr (GPtrArray) added = g_ptr_array_new ();
 
   answer->resource_id = g_strdup (resource->id);
   answer->sdp = sdp;
@@ -430,18 +479,25 @@ new_answer (EbWebrtcRoom *room, EbResource *resource, char *sdp)
       GPtrArray *viewed = eb_whep_viewer_get_tracks (resource->viewer);
 
       for (guint i = 0; i < viewed->len; i++)
-        {
-          const char *name = g_ptr_array_index (viewed, i);
-
-          if (!g_ptr_array_find_with_equal_func (added, name, g_str_equal, NULL))
-            {
-              g_ptr_array_add (added, (gpointer)name);
-              g_strv_builder_add (tracks, name);
-            }
-        }
+        g_strv_builder_add (tracks, g_ptr_array_index (viewed, i));
     }
   answer->tracks = g_strv_builder_end (tracks);
   return answer;
+}
+
+/* The m-lines of a viewer that carry a track. */
+static guint
+count_viewed (EbWhepViewer *viewer)
+{
+  GPtrArray *viewed = eb_whep_viewer_get_tracks (viewer);
+  guint n = 0;
+
+  for (guint i = 0; i < viewed->len; i++)
+    {
+      if (*(const char *)g_ptr_array_index (viewed, i) != '\0')
+        n++;
+    }
+  return n;
 }
 
 /* Whether the answer just made may still be given; otherwise @error. */
@@ -519,6 +575,7 @@ publish_answered_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     end_resource (room, previous, "replaced by a new connection");
   eb_whip_publisher_set_gone_func (resource->publisher, publisher_gone_cb, resource);
   eb_whip_publisher_activate (resource->publisher);
+  notify_publication (room, resource, TRUE);
   start_recording (room, resource);
   g_message ("session %" G_GINT64_FORMAT ": person %" G_GINT64_FORMAT
              " publishes track %s over WebRTC",
@@ -632,15 +689,17 @@ view_answered_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   eb_whep_viewer_set_gone_func (resource->viewer, viewer_gone_cb, resource);
   eb_whep_viewer_activate (resource->viewer);
   g_message ("session %" G_GINT64_FORMAT ": person %" G_GINT64_FORMAT
-             " views %u tracks over WebRTC",
-             room->config.session_id, resource->person_id,
+             " views over WebRTC: %u of %u m-lines carry a track",
+             room->config.session_id, resource->person_id, count_viewed (resource->viewer),
              eb_whep_viewer_get_tracks (resource->viewer)->len);
   g_task_return_pointer (task, new_answer (room, resource, g_steal_pointer (&sdp)),
                          (GDestroyNotify)eb_webrtc_answer_free);
 }
 
 /* The streams a viewer may receive: every other person's live
- * publication, by first publication. */
+ * publication, by first publication, browsers' and room systems' (an SRT
+ * track's sources have an input only while its publisher is connected
+ * and its stream is parsed: the viewer skips them otherwise). */
 static GPtrArray *
 viewable_sources (EbWebrtcRoom *room, EbId person_id)
 {
@@ -650,7 +709,7 @@ viewable_sources (EbWebrtcRoom *room, EbId person_id)
     {
       EbWebrtcTrack *track = g_ptr_array_index (room->track_order, i);
 
-      if (track->person_id == person_id || track->publisher == NULL)
+      if (track->person_id == person_id || (!track->bridged && track->publisher == NULL))
         continue;
       g_ptr_array_add (sources, track->video);
       g_ptr_array_add (sources, track->audio);
@@ -874,8 +933,10 @@ eb_webrtc_room_abort (EbWebrtcRoom *room)
   g_return_if_fail (room != NULL);
 
   room->open = FALSE;
-  /* nothing is reported any more: the conference goes away */
+  /* nothing is reported any more: the conference goes away (and stops
+   * its bridges itself) */
   room->config.emit = NULL;
+  room->config.publication = NULL;
   g_queue_clear_full (&room->events, (GDestroyNotify)eb_media_event_free);
   list = list_resources (room, 0);
   for (guint i = 0; i < list->len; i++)

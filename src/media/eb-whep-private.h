@@ -34,8 +34,11 @@ typedef void (*EbWhepGoneFunc) (EbWhepViewer *viewer, const char *reason, gboole
                                 gpointer user_data);
 
 /* @sources: (element-type EbRtpSource): what the viewer may receive, in
- * order of preference (each source is sent on at most one m-line).
- * %EB_ERROR_INVALID when an m-line does not receive. */
+ * order of preference (each source is sent on at most one m-line, in
+ * the m-line's format of the same codec and profile, else of an H.264
+ * profile that decodes it: see eb_rtp_format_decodes()). Sources
+ * without an input now are skipped. %EB_ERROR_INVALID when an m-line
+ * does not receive. */
 EbWhepViewer *eb_whep_viewer_new (const char *name, const EbWebrtcIceConfig *ice,
                                   const EbOffer *offer, GPtrArray *sources, gsize queue_limit,
                                   GError **error);
@@ -53,8 +56,9 @@ void eb_whep_viewer_activate (EbWhepViewer *viewer);
 /* Unsubscribes and closes the connection (synchronously). Idempotent. */
 void eb_whep_viewer_stop (EbWhepViewer *viewer);
 
-/* (transfer none) (element-type utf8): the tracks it receives, one
- * entry per m-line that sends */
+/* (transfer none) (element-type utf8): the track each m-line of the
+ * offer carries, one entry per m-line, in order: "" for an m-line
+ * answered inactive */
 GPtrArray *eb_whep_viewer_get_tracks (EbWhepViewer *viewer);
 /* RTP packets sent to it so far. */
 guint64 eb_whep_viewer_get_packets (EbWhepViewer *viewer);

@@ -122,8 +122,33 @@ check_offer (const EbOffer *offer, GError **error)
   return TRUE;
 }
 
+/* The m-line's format that receives @sent: the first of the same codec
+ * and profile, else the first whose decoder decodes it (an H.264 profile
+ * above @sent's). */
+static EbRtpFormat *
+choose_format (const EbOfferedMedia *media, const EbRtpFormat *sent)
+{
+  for (guint i = 0; i < media->formats->len; i++)
+    {
+      EbRtpFormat *format = g_ptr_array_index (media->formats, i);
+
+      if (eb_rtp_format_can_receive (format, sent))
+        return format;
+    }
+  for (guint i = 0; i < media->formats->len; i++)
+    {
+      EbRtpFormat *format = g_ptr_array_index (media->formats, i);
+
+      if (eb_rtp_format_decodes (format, sent))
+        return format;
+    }
+  return NULL;
+}
+
 /* The first source of the m-line's kind not taken yet that the viewer
- * can decode, and the viewer's format for it. */
+ * can decode, and the viewer's format for it. A source without an input
+ * now (its publisher left, or an SRT publisher's stream not parsed yet)
+ * is skipped. */
 static EbRtpSource *
 choose_source (GPtrArray *sources, GPtrArray *taken, const EbOfferedMedia *media,
                EbRtpFormat **accepted)
@@ -132,21 +157,18 @@ choose_source (GPtrArray *sources, GPtrArray *taken, const EbOfferedMedia *media
     {
       EbRtpSource *source = g_ptr_array_index (sources, i);
       g_autoptr (EbRtpFormat) sent = NULL;
+      EbRtpFormat *format;
 
       if (eb_rtp_source_is_video (source) != media->video || g_ptr_array_find (taken, source, NULL))
         continue;
       sent = eb_rtp_source_dup_format (source);
       if (sent == NULL)
         continue;
-      for (guint j = 0; j < media->formats->len; j++)
+      format = choose_format (media, sent);
+      if (format != NULL)
         {
-          EbRtpFormat *format = g_ptr_array_index (media->formats, j);
-
-          if (eb_rtp_format_can_receive (format, sent))
-            {
-              *accepted = format;
-              return source;
-            }
+          *accepted = format;
+          return source;
         }
     }
   return NULL;
@@ -167,6 +189,8 @@ add_inactive (EbWhepViewer *viewer, const EbOfferedMedia *media, GError **error)
       return FALSE;
     }
   gst_object_unref (transceiver);
+  /* nobody's track on this m-line */
+  g_ptr_array_add (viewer->tracks, g_strdup (""));
   return TRUE;
 }
 

@@ -11,7 +11,8 @@
 #include <eboard/eb-join.h>
 
 #include "eb-service-credentials-private.h"
-#include "eb-service-private.h"
+#include "eb-service-live-private.h"
+#include "eb-service-participant-private.h"
 
 /*
  * Live sessions: going live and ending (the conference of the media
@@ -45,6 +46,8 @@ struct _EbServiceLive
   guint srt_port;
   gint64 credential_lifetime;
   char *recordings_dir;
+  /* (element-type EbIceServer): STUN and TURN servers for browsers */
+  GPtrArray *ice_servers;
   /* EbId session id -> EbLiveSession */
   GHashTable *sessions;
 };
@@ -52,6 +55,7 @@ struct _EbServiceLive
 enum
 {
   SIGNAL_SESSION_EVENT,
+  SIGNAL_ACCESS_CHANGED,
   N_SIGNALS
 };
 
@@ -72,6 +76,21 @@ eb_service_live_class_init (GObjectClass *object_class)
   signals[SIGNAL_SESSION_EVENT] = g_signal_new (
       "session-event", G_TYPE_FROM_CLASS (object_class), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 1, EB_TYPE_TIMELINE_EVENT | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  /**
+   * EbService::access-changed:
+   * @service: the service
+   * @session_id: the session concerned, or 0 for any
+   * @person_id: the person concerned, or 0 for the people of a site
+   *
+   * Emitted on the main context once a change that may take away
+   * someone's access to a session is committed: a roster entry added,
+   * changed or removed, a person or a site changed. Whoever holds open
+   * connections on someone's behalf checks them again.
+   */
+  signals[SIGNAL_ACCESS_CHANGED]
+      = g_signal_new ("access-changed", G_TYPE_FROM_CLASS (object_class), G_SIGNAL_RUN_LAST, 0,
+                      NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_INT64);
 }
 
 static EbServiceLive *
@@ -82,6 +101,7 @@ eb_service_live (EbService *self)
       self->live = g_new0 (EbServiceLive, 1);
       self->live->srt_host = g_strdup (EB_LIVE_DEFAULT_SRT_HOST);
       self->live->credential_lifetime = EB_JOIN_CREDENTIAL_DEFAULT_LIFETIME;
+      self->live->ice_servers = g_ptr_array_new_with_free_func ((GDestroyNotify)eb_ice_server_free);
       self->live->sessions = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
     }
   return self->live;
@@ -115,6 +135,7 @@ eb_service_live_dispose (EbService *self)
   eb_service_live_clear_key (live);
   g_free (live->srt_host);
   g_free (live->recordings_dir);
+  g_ptr_array_unref (live->ice_servers);
   g_hash_table_unref (live->sessions);
   g_free (live);
   self->live = NULL;
@@ -184,10 +205,45 @@ eb_service_live_origin (EbService *self, EbId session_id, gint64 fallback_us, gi
   return TRUE;
 }
 
+gboolean
+eb_service_live_get_origin (EbService *self, EbId session_id, gint64 fallback_us,
+                            gint64 *started_at_us, GError **error)
+{
+  EbId recording_id = 0;
+
+  return eb_service_live_origin (self, session_id, fallback_us, started_at_us, &recording_id,
+                                 error);
+}
+
 static void
 eb_service_emit_session_event (EbService *self, const EbTimelineEvent *event)
 {
   g_signal_emit (self, signals[SIGNAL_SESSION_EVENT], 0, event);
+}
+
+void
+eb_service_live_emit_event (EbService *self, const EbTimelineEvent *event)
+{
+  eb_service_emit_session_event (self, event);
+}
+
+void
+eb_service_live_access_changed (EbService *self, EbId session_id, EbId person_id)
+{
+  g_signal_emit (self, signals[SIGNAL_ACCESS_CHANGED], 0, (gint64)session_id, (gint64)person_id);
+}
+
+GPtrArray *
+eb_service_live_get_ice_servers (EbService *self)
+{
+  return eb_service_live (self)->ice_servers;
+}
+
+const guint8 *
+eb_service_live_get_join_key (EbService *self, gsize *length)
+{
+  *length = self->live != NULL ? self->live->join_key_length : 0;
+  return self->live != NULL ? self->live->join_key : NULL;
 }
 
 /* Stores one timeline event (in the current transaction). */
@@ -208,6 +264,15 @@ eb_service_add_timeline (EbService *self, EbId session_id, EbTimelineKind kind, 
   if (!eb_store_timeline_insert (self->store, event, error))
     return NULL;
   return g_steal_pointer (&event);
+}
+
+EbTimelineEvent *
+eb_service_live_add_event (EbService *self, EbId session_id, EbTimelineKind kind, gint64 at_us,
+                           gint64 started_at_us, EbId person_id, const char *track,
+                           const char *detail, GError **error)
+{
+  return eb_service_add_timeline (self, session_id, kind, at_us, started_at_us, person_id, track,
+                                  detail, error);
 }
 
 /* The home site of @person_id, or 0 when the person is gone. @cache
@@ -687,6 +752,7 @@ eb_service_record_media_event (EbService *self, const EbMediaEvent *event, GErro
       case EB_TIMELINE_SESSION_STARTED:
       case EB_TIMELINE_SESSION_ENDED:
       case EB_TIMELINE_SESSION_INTERRUPTED:
+      case EB_TIMELINE_CASE_CHANGED:
       default:
         break;
     }
@@ -713,6 +779,36 @@ eb_service_on_media_event (EbMediaPlane *media, EbMediaEvent *event, gpointer us
       return;
     }
   eb_service_emit_session_event (self, stored);
+}
+
+/* Adds the server @text (nullable) to the ICE servers; one that does not
+ * parse is left out. */
+static void
+eb_service_live_add_ice_server (EbServiceLive *live, const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  EbIceServer *server;
+
+  if (text == NULL || text[0] == '\0')
+    return;
+  server = eb_ice_server_parse (text, &error);
+  if (server == NULL)
+    {
+      g_warning ("an ICE server for browsers is left out: %s", error->message);
+      return;
+    }
+  g_ptr_array_add (live->ice_servers, server);
+}
+
+static void
+eb_service_live_set_ice_servers (EbServiceLive *live, const EbLiveSettings *settings)
+{
+  g_ptr_array_set_size (live->ice_servers, 0);
+  if (settings == NULL)
+    return;
+  eb_service_live_add_ice_server (live, settings->stun_server);
+  for (guint i = 0; settings->turn_servers != NULL && settings->turn_servers[i] != NULL; i++)
+    eb_service_live_add_ice_server (live, settings->turn_servers[i]);
 }
 
 /**
@@ -759,6 +855,7 @@ eb_service_set_media_plane (EbService *self, EbMediaPlane *media, const guint8 *
                                   : EB_JOIN_CREDENTIAL_DEFAULT_LIFETIME;
   g_free (live->recordings_dir);
   live->recordings_dir = settings != NULL ? g_strdup (settings->recordings_dir) : NULL;
+  eb_service_live_set_ice_servers (live, settings);
 }
 
 /**
@@ -784,6 +881,7 @@ eb_service_allow_entry (EbService *self, const EbRosterEntry *entry, gboolean *a
 {
   g_autoptr (EbPerson) person = NULL;
   g_autofree char *reason = NULL;
+  gboolean revoked = FALSE;
 
   *allowed = FALSE;
   if (entry->status == EB_INVITATION_DECLINED)
@@ -794,6 +892,18 @@ eb_service_allow_entry (EbService *self, const EbRosterEntry *entry, gboolean *a
     {
       g_info ("session %" G_GINT64_FORMAT ": person %" G_GINT64_FORMAT " may not connect: %s",
               entry->session_id, entry->person_id, reason);
+      return TRUE;
+    }
+  /* The plane checks only signatures: a member whose join was revoked
+   * stays out until a credential is issued to them again. */
+  if (!eb_service_join_is_revoked (self, entry->id, &revoked, error))
+    {
+      *allowed = FALSE;
+      return FALSE;
+    }
+  if (revoked)
+    {
+      *allowed = FALSE;
       return TRUE;
     }
   person = eb_store_person_get (self->store, entry->person_id, error);
@@ -834,6 +944,9 @@ eb_service_live_sync_participant (EbService *self, const EbSession *session, EbI
   g_autoptr (EbRosterEntry) entry = NULL;
   g_autoptr (GError) error = NULL;
 
+  /* Open connections outside the media plane (event readers) too, and in
+   * a session that is not live yet. */
+  eb_service_live_access_changed (self, session->id, person_id);
   if (self->live == NULL || self->live->media == NULL || session->state != EB_SESSION_STATE_LIVE)
     return;
   entry = eb_store_roster_find (self->store, session->id, person_id, &error);
@@ -885,6 +998,7 @@ eb_service_live_sync_people (EbService *self, EbId person_id, EbId site_id)
   GHashTableIter iter;
   gpointer key, value;
 
+  eb_service_live_access_changed (self, 0, person_id);
   if (self->live == NULL || self->live->media == NULL)
     return;
   /* the sessions first: checking may report media events */
@@ -1717,6 +1831,9 @@ eb_join_details_free (EbJoinDetails *details)
   g_free (details->publish_url);
   g_free (details->pull_streamid_template);
   g_free (details->pull_url_template);
+  if (details->join_url != NULL)
+    memset (details->join_url, 0, strlen (details->join_url));
+  g_free (details->join_url);
   g_free (details);
 }
 
@@ -1738,6 +1855,19 @@ eb_srt_url (const char *host, guint port, const char *streamid_prefix, const cha
                           passphrase);
 }
 
+/* <public_url>/join/#session=<id>&credential=<credential>: in the
+ * fragment, which browsers never send, so no server logs the credential.
+ * The credential is percent-encoded as a fragment value (its own
+ * characters never need it; a "&" or "=" would). */
+static char *
+eb_join_page_url (const char *public_url, EbId session_id, const char *credential)
+{
+  g_autofree char *encoded = g_uri_escape_string (credential, NULL, FALSE);
+
+  return g_strdup_printf ("%s/join/#session=%" G_GINT64_FORMAT "&credential=%s", public_url,
+                          session_id, encoded);
+}
+
 /**
  * eb_service_get_join_details:
  *
@@ -1757,6 +1887,7 @@ eb_service_get_join_details (EbService *self, const EbPrincipal *who, EbId sessi
   EbJoinClaims claims = { 0 };
   EbServiceLive *live;
   gboolean usable = FALSE;
+  gboolean renewed = FALSE;
 
   g_return_val_if_fail (EB_IS_SERVICE (self), NULL);
   g_return_val_if_fail (who != NULL, NULL);
@@ -1825,6 +1956,9 @@ eb_service_get_join_details (EbService *self, const EbPrincipal *who, EbId sessi
   claims.session_id = session_id;
   claims.person_id = who->person_id;
   claims.expires_at = details->expires_at;
+  claims.issued_at_us = eb_service_join_stamp_issue (self, entry->id, &renewed, error);
+  if (claims.issued_at_us == 0)
+    return NULL;
   details->credential = eb_join_credential_issue (live->join_key, live->join_key_length, &claims);
   details->passphrase
       = eb_join_session_passphrase (live->join_key, live->join_key_length, session_id);
@@ -1843,9 +1977,13 @@ eb_service_get_join_details (EbService *self, const EbPrincipal *who, EbId sessi
       = g_strconcat (pull_prefix, EB_PULL_TRACK_PLACEHOLDER, pull_suffix, NULL);
   details->pull_url_template = eb_srt_url (details->srt_host, details->srt_port, pull_prefix,
                                            pull_suffix, details->passphrase);
+  details->join_url = eb_join_page_url (self->public_url, session_id, details->credential);
   g_info ("join details of session %" G_GINT64_FORMAT " issued to person %" G_GINT64_FORMAT
           " (token %" G_GINT64_FORMAT ")",
           session_id, who->person_id, who->token_id);
+  /* the first credential after a revocation lets them in again */
+  if (renewed)
+    eb_service_live_sync_participant (self, session, who->person_id);
   return g_steal_pointer (&details);
 }
 

@@ -331,6 +331,55 @@ eb_service_remove_roster_entry (EbService *self, const EbPrincipal *who, EbId se
   return TRUE;
 }
 
+/**
+ * eb_service_revoke_join:
+ *
+ * Revokes every join credential issued so far to the member of entry
+ * @id; see eb-service.h.
+ */
+gboolean
+eb_service_revoke_join (EbService *self, const EbPrincipal *who, EbId session_id, EbId id,
+                        GError **error)
+{
+  g_autoptr (EbTransaction) tx = NULL;
+  g_autoptr (EbSession) session = NULL;
+  g_autoptr (EbRosterEntry) entry = NULL;
+  g_autofree char *detail = NULL;
+  EbAuditEntry audit = { 0 };
+
+  g_return_val_if_fail (EB_IS_SERVICE (self), FALSE);
+  g_return_val_if_fail (who != NULL, FALSE);
+
+  tx = eb_service_begin_write (self, who, "revoke join credentials", error);
+  if (tx == NULL)
+    return FALSE;
+  session = eb_service_load_session (self, who, session_id, error);
+  if (session == NULL)
+    return FALSE;
+  entry = eb_service_load_entry (self, session_id, id, error);
+  if (entry == NULL)
+    return FALSE;
+  if (!eb_store_roster_set_join_revoked (self->store, id, g_get_real_time (), error))
+    return FALSE;
+  detail = g_strdup_printf ("person %" G_GINT64_FORMAT, entry->person_id);
+  audit.token_id = who->token_id;
+  audit.person_id = who->person_id;
+  audit.action = (char *)"roster.revoke-join";
+  audit.object_type = (char *)"roster_entry";
+  audit.object_id = id;
+  audit.detail = detail;
+  if (!eb_store_audit_insert (self->store, &audit, error))
+    return FALSE;
+  if (!eb_transaction_commit (tx, error))
+    return FALSE;
+  g_info ("session %" G_GINT64_FORMAT ": the join credentials of person %" G_GINT64_FORMAT
+          " were revoked (token %" G_GINT64_FORMAT ")",
+          session_id, entry->person_id, who->token_id);
+  /* cut off at once, and kept out until a new credential is issued */
+  eb_service_live_sync_participant (self, session, entry->person_id);
+  return TRUE;
+}
+
 /* --- agenda --- */
 
 static EbAgendaItem *

@@ -203,6 +203,90 @@ eb_store_roster_delete (EbStore *self, EbId id, GError **error)
   return eb_store_delete_row (self, &eb_roster_table, id, error);
 }
 
+/* --- join credentials: revocation and issue marks (not part of the
+ * entry's representation: they change neither its version nor its
+ * updated_at) --- */
+
+/**
+ * eb_store_roster_get_join_marks:
+ * @marks: (out): the entry's marks
+ *
+ * Returns: whether entry @id exists (else EB_ERROR_NOT_FOUND)
+ */
+gboolean
+eb_store_roster_get_join_marks (EbStore *self, EbId id, EbJoinMarks *marks, GError **error)
+{
+  g_autoptr (EbCachedStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (EB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (marks != NULL, FALSE);
+
+  stmt = eb_store_prepare (self,
+                           "SELECT join_revoked_at_us, join_issued_at_us FROM roster_entries "
+                           "WHERE id = :id",
+                           error);
+  if (stmt == NULL)
+    return FALSE;
+  eb_bind_int64 (stmt, ":id", id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return eb_store_not_found (error, "roster entry", id);
+  if (rc != SQLITE_ROW)
+    {
+      eb_store_set_error (self, error, rc, "reading the join marks of a roster entry");
+      return FALSE;
+    }
+  marks->revoked_at_us = sqlite3_column_int64 (stmt, 0);
+  marks->issued_at_us = sqlite3_column_int64 (stmt, 1);
+  return TRUE;
+}
+
+static gboolean
+eb_store_roster_set_join_mark (EbStore *self, const char *sql, EbId id, gint64 at_us,
+                               GError **error)
+{
+  g_autoptr (EbCachedStmt) stmt = NULL;
+
+  g_return_val_if_fail (EB_IS_STORE (self), FALSE);
+  g_return_val_if_fail (at_us > 0, FALSE);
+
+  stmt = eb_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  eb_bind_int64 (stmt, ":id", id);
+  eb_bind_int64 (stmt, ":at_us", at_us);
+  if (!eb_store_step (self, stmt, "marking the join credentials of a roster entry", error))
+    return FALSE;
+  if (sqlite3_changes (self->db) == 0)
+    return eb_store_not_found (error, "roster entry", id);
+  return TRUE;
+}
+
+/* Revokes every join credential of the member issued at or before @at_us,
+ * and every one issued so far even if the clock went back since: the mark
+ * is at least the last issue and only moves forward. */
+gboolean
+eb_store_roster_set_join_revoked (EbStore *self, EbId id, gint64 at_us, GError **error)
+{
+  return eb_store_roster_set_join_mark (self,
+                                        "UPDATE roster_entries SET join_revoked_at_us = "
+                                        "MAX (:at_us, COALESCE (join_issued_at_us, 0), "
+                                        "COALESCE (join_revoked_at_us, 0)) WHERE id = :id",
+                                        id, at_us, error);
+}
+
+/* A join credential issued at @at_us; the mark only moves forward. */
+gboolean
+eb_store_roster_set_join_issued (EbStore *self, EbId id, gint64 at_us, GError **error)
+{
+  return eb_store_roster_set_join_mark (self,
+                                        "UPDATE roster_entries SET join_issued_at_us = "
+                                        "MAX (COALESCE (join_issued_at_us, 0), :at_us) "
+                                        "WHERE id = :id",
+                                        id, at_us, error);
+}
+
 void
 eb_person_session_free (EbPersonSession *ps)
 {

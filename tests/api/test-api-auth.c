@@ -517,6 +517,56 @@ prepare_events (Matrix *matrix, Target *target)
 }
 
 static void
+prepare_revoke_join (Matrix *matrix, Target *target)
+{
+  FreshSession fresh = fresh_session (matrix, FALSE);
+  g_autofree char *suffix
+      = g_strdup_printf ("/roster/%" G_GINT64_FORMAT "/revoke-join", fresh.entry_on);
+
+  target->path = session_path (fresh.id, suffix);
+}
+
+/* The join page's WebRTC routes, on a live session (without a media
+ * plane: the credential is checked first). */
+static void
+prepare_whip (Matrix *matrix, Target *target)
+{
+  target->path = session_path (live_session (matrix), "/whip");
+}
+
+static void
+prepare_whip_resource (Matrix *matrix, Target *target)
+{
+  target->path = session_path (live_session (matrix), "/whip/0123456789abcdef");
+}
+
+static void
+prepare_whep (Matrix *matrix, Target *target)
+{
+  target->path = session_path (live_session (matrix), "/whep");
+}
+
+static void
+prepare_whep_resource (Matrix *matrix, Target *target)
+{
+  target->path = session_path (live_session (matrix), "/whep/0123456789abcdef");
+}
+
+/* The join page's conference routes, on a live session. */
+static void
+prepare_conference (Matrix *matrix, Target *target)
+{
+  target->path = session_path (live_session (matrix), "/conference");
+}
+
+static void
+prepare_conference_case (Matrix *matrix, Target *target)
+{
+  target->path = session_path (live_session (matrix), "/conference/case");
+  target->body = g_strdup ("{\"agenda_item_id\": 1}");
+}
+
+static void
 prepare_recording (Matrix *matrix, Target *target)
 {
   g_autoptr (EbRecording) recording = NULL;
@@ -597,6 +647,7 @@ static const MatrixRow matrix_rows[] = {
   { "GET", "/api/v1/sessions/{id}/roster/{entry_id}", prepare_roster_entry, "1122242" },
   { "PATCH", "/api/v1/sessions/{id}/roster/{entry_id}", prepare_roster_entry, "1122243" },
   { "DELETE", "/api/v1/sessions/{id}/roster/{entry_id}", prepare_roster_entry, "1122333" },
+  { "POST", "/api/v1/sessions/{id}/roster/{entry_id}/revoke-join", prepare_revoke_join, "1122333" },
 
   { "GET", "/api/v1/sessions/{id}/agenda", prepare_agenda, "1122242" },
   { "POST", "/api/v1/sessions/{id}/agenda", prepare_agenda, "1122333" },
@@ -615,6 +666,13 @@ static const MatrixRow matrix_rows[] = {
   { "GET", "/api/v1/sessions/{id}/timeline", prepare_timeline, "1122242" },
   { "GET", "/api/v1/sessions/{id}/attendance", prepare_attendance, "1122242" },
   { "GET", "/api/v1/sessions/{id}/events", prepare_events, "11uuu4u" },
+  /* A join credential, never an API token. */
+  { "POST", "/api/v1/sessions/{id}/whip", prepare_whip, "1111111" },
+  { "DELETE", "/api/v1/sessions/{id}/whip/{resource}", prepare_whip_resource, "1111111" },
+  { "POST", "/api/v1/sessions/{id}/whep", prepare_whep, "1111111" },
+  { "DELETE", "/api/v1/sessions/{id}/whep/{resource}", prepare_whep_resource, "1111111" },
+  { "GET", "/api/v1/sessions/{id}/conference", prepare_conference, "1111111" },
+  { "POST", "/api/v1/sessions/{id}/conference/case", prepare_conference_case, "1111111" },
   { "GET", "/api/v1/recordings", prepare_fixed, "1122222" },
   { "GET", "/api/v1/recordings/{id}", prepare_recording, "1122242" },
 

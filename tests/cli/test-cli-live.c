@@ -185,6 +185,11 @@ test_session_flow (Fixture *f, gconstpointer data)
       assert_contains (text->out, strstr (url, "&passphrase="));
     }
     assert_line (text->out, "^Pull URL template: +srt://.*\\{track\\}");
+    /* The browser join link holds the credential in its fragment. */
+    assert_line (text->out,
+                 "^Join in a browser: +https?://[^ ]+/join/#session=[0-9]+&credential=j1\\.");
+    g_assert_true (g_str_has_suffix (json_object_get_string_member (object, "join_url"),
+                                     json_object_get_string_member (object, "credential")));
     assert_contains (text->out, hint);
     /* Only the hint on its own line: the passphrase stays in the URLs. */
     assert_line (text->out, "^Passphrase: +…");

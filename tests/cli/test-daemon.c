@@ -424,7 +424,7 @@ test_config_documented (void)
           n_keys++;
         }
     }
-  g_assert_cmpuint (n_keys, ==, 21);
+  g_assert_cmpuint (n_keys, ==, 27);
 }
 
 /* The file's settings reach the running daemon. */

@@ -9,8 +9,11 @@
 #include <glib/gstdio.h>
 #include <gst/gst.h>
 #include <gst/pbutils/pbutils.h>
+#include <gst/sdp/sdp.h>
+#include <gst/webrtc/webrtc.h>
 
 #include "eb-media-test-util.h"
+#include "eb-srt-test-util.h"
 
 char *
 eb_test_pipelines_dir (void)
@@ -187,4 +190,353 @@ eb_test_rm_rf (const char *path)
         }
     }
   g_rmdir (path);
+}
+
+/* --- in-process WebRTC clients --- */
+
+/* webrtcbin's thread */
+static void
+client_connection_state_cb (GstElement *webrtcbin, GParamSpec *pspec, EbTestClient *client)
+{
+  GstWebRTCPeerConnectionState state;
+
+  g_object_get (webrtcbin, "connection-state", &state, NULL);
+  g_mutex_lock (&client->lock);
+  if (state == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED && client->connected_at == 0)
+    client->connected_at = g_get_monotonic_time ();
+  g_mutex_unlock (&client->lock);
+}
+
+gint64
+eb_test_client_connected_for (EbTestClient *client)
+{
+  gint64 at;
+
+  g_mutex_lock (&client->lock);
+  at = client->connected_at;
+  g_mutex_unlock (&client->lock);
+  g_assert_cmpint (at, >, 0);
+  return g_get_monotonic_time () - at;
+}
+
+static gboolean
+add_loopback (GstElement *webrtcbin)
+{
+  g_autoptr (GObject) agent = NULL;
+  g_autoptr (GObject) nice = NULL;
+  gboolean added = FALSE;
+
+  g_object_get (webrtcbin, "ice-agent", &agent, NULL);
+  /* loopback only: no UPnP discovery either */
+  g_object_get (agent, "agent", &nice, NULL);
+  g_object_set (nice, "upnp", FALSE, NULL);
+  g_signal_emit_by_name (agent, "add-local-ip-address", "127.0.0.1", &added);
+  return added;
+}
+
+static GstPadProbeReturn
+count_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  g_atomic_int_inc ((gint *)user_data);
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
+count_h264_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  EbTestClient *client = user_data;
+
+  g_atomic_int_inc (&client->video_frames);
+  g_atomic_int_inc (&client->h264_frames);
+  return GST_PAD_PROBE_OK;
+}
+
+/* A viewer's received stream: depayloaded, decoded, counted. */
+static void
+client_pad_added_cb (GstElement *webrtcbin, GstPad *pad, EbTestClient *client)
+{
+  g_autoptr (GstCaps) caps = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GstPad) sink_pad = NULL;
+  g_autoptr (GstPad) count_pad = NULL;
+  const GstStructure *structure;
+  const char *encoding;
+  const char *description;
+  GstElement *bin;
+  gint *counter;
+
+  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
+    return;
+  caps = gst_pad_get_current_caps (pad);
+  g_assert_nonnull (caps);
+  structure = gst_caps_get_structure (caps, 0);
+  encoding = gst_structure_get_string (structure, "encoding-name");
+  if (g_strcmp0 (encoding, "VP8") == 0)
+    description = "rtpvp8depay ! vp8dec ! fakesink name=count sync=false";
+  else if (g_strcmp0 (encoding, "H264") == 0)
+    description = "rtph264depay ! avdec_h264 ! fakesink name=count sync=false";
+  else
+    description = "rtpopusdepay ! opusdec ! fakesink name=count sync=false";
+  counter = g_strcmp0 (encoding, "OPUS") == 0 ? &client->audio_frames : &client->video_frames;
+  bin = gst_parse_bin_from_description (description, TRUE, &error);
+  g_assert_no_error (error);
+  gst_bin_add (GST_BIN (client->pipeline), bin);
+  {
+    g_autoptr (GstElement) sink = gst_bin_get_by_name (GST_BIN (bin), "count");
+
+    count_pad = gst_element_get_static_pad (sink, "sink");
+  }
+  if (g_strcmp0 (encoding, "H264") == 0)
+    gst_pad_add_probe (count_pad, GST_PAD_PROBE_TYPE_BUFFER, count_h264_probe_cb, client, NULL);
+  else
+    gst_pad_add_probe (count_pad, GST_PAD_PROBE_TYPE_BUFFER, count_probe_cb, counter, NULL);
+  gst_element_sync_state_with_parent (bin);
+  sink_pad = gst_element_get_static_pad (bin, "sink");
+  g_assert_cmpint (gst_pad_link (pad, sink_pad), ==, GST_PAD_LINK_OK);
+}
+
+static EbTestClient *
+client_alloc (void)
+{
+  EbTestClient *client = g_new0 (EbTestClient, 1);
+
+  g_mutex_init (&client->lock);
+  return client;
+}
+
+EbTestClient *
+eb_test_client_new_publisher (const char *video)
+{
+  EbTestClient *client = client_alloc ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *description = NULL;
+  const char *encoder;
+
+  if (g_strcmp0 (video, "h264") == 0)
+    encoder = "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=1000 bitrate=300"
+              " ! video/x-h264,profile=constrained-baseline"
+              " ! rtph264pay config-interval=-1 aggregate-mode=zero-latency"
+              " ! application/x-rtp,media=video,encoding-name=H264,payload=102,"
+              "packetization-mode=(string)1";
+  else
+    encoder = "vp8enc deadline=1 cpu-used=8 keyframe-max-dist=1000 target-bitrate=300000"
+              " ! rtpvp8pay ! application/x-rtp,media=video,encoding-name=VP8,payload=96";
+  description = g_strdup_printf (
+      "webrtcbin name=webrtc bundle-policy=max-bundle"
+      " videotestsrc is-live=true pattern=ball"
+      " ! video/x-raw,width=320,height=240,framerate=15/1,format=I420 ! %s ! webrtc."
+      " audiotestsrc is-live=true wave=ticks ! audioconvert ! audioresample ! opusenc"
+      " ! rtpopuspay ! application/x-rtp,media=audio,encoding-name=OPUS,payload=111 ! webrtc.",
+      encoder);
+  client->pipeline = gst_parse_launch (description, &error);
+  g_assert_no_error (error);
+  client->webrtcbin = gst_bin_get_by_name (GST_BIN (client->pipeline), "webrtc");
+  g_assert_true (add_loopback (client->webrtcbin));
+  g_signal_connect (client->webrtcbin, "notify::connection-state",
+                    G_CALLBACK (client_connection_state_cb), client);
+  return client;
+}
+
+EbTestClient *
+eb_test_client_new_viewer_offering (guint n_video, guint n_audio, const char *video_caps)
+{
+  EbTestClient *client = client_alloc ();
+  g_autoptr (GstCaps) video = gst_caps_from_string (video_caps);
+  g_autoptr (GstCaps) audio = gst_caps_from_string (
+      "application/x-rtp,media=audio,encoding-name=OPUS,payload=111,clock-rate=48000,"
+      "encoding-params=(string)2");
+
+  g_assert_nonnull (video);
+  client->viewer = TRUE;
+  client->pipeline = gst_pipeline_new (NULL);
+  client->webrtcbin = gst_element_factory_make ("webrtcbin", NULL);
+  gst_util_set_object_arg (G_OBJECT (client->webrtcbin), "bundle-policy", "max-bundle");
+  gst_bin_add (GST_BIN (client->pipeline), gst_object_ref (client->webrtcbin));
+  g_assert_true (add_loopback (client->webrtcbin));
+  g_signal_connect (client->webrtcbin, "pad-added", G_CALLBACK (client_pad_added_cb), client);
+  for (guint i = 0; i < n_video + n_audio; i++)
+    {
+      GstWebRTCRTPTransceiver *transceiver = NULL;
+
+      g_signal_emit_by_name (client->webrtcbin, "add-transceiver",
+                             GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY,
+                             i < n_video ? video : audio, &transceiver);
+      g_assert_nonnull (transceiver);
+      gst_object_unref (transceiver);
+    }
+  return client;
+}
+
+EbTestClient *
+eb_test_client_new_viewer (guint n_video, guint n_audio)
+{
+  return eb_test_client_new_viewer_offering (
+      n_video, n_audio,
+      "application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000;"
+      "application/x-rtp,media=video,encoding-name=H264,payload=102,clock-rate=90000,"
+      "packetization-mode=(string)1,profile-level-id=(string)42e01f");
+}
+
+void
+eb_test_client_free (EbTestClient *client)
+{
+  gst_element_set_state (client->pipeline, GST_STATE_NULL);
+  g_mutex_clear (&client->lock);
+  gst_object_unref (client->webrtcbin);
+  gst_object_unref (client->pipeline);
+  g_free (client);
+}
+
+static const GstStructure *
+wait_promise (GstPromise *promise)
+{
+  g_assert_cmpint (gst_promise_wait (promise), ==, GST_PROMISE_RESULT_REPLIED);
+  return gst_promise_get_reply (promise);
+}
+
+static gboolean
+gathering_complete (gpointer data)
+{
+  GstWebRTCICEGatheringState state;
+
+  g_object_get (data, "ice-gathering-state", &state, NULL);
+  return state == GST_WEBRTC_ICE_GATHERING_STATE_COMPLETE;
+}
+
+char *
+eb_test_client_offer (EbTestClient *client)
+{
+  g_autoptr (GstPromise) promise = gst_promise_new ();
+  g_autoptr (GstPromise) set = gst_promise_new ();
+  GstWebRTCSessionDescription *offer = NULL;
+  GstWebRTCSessionDescription *local = NULL;
+  char *text;
+
+  g_assert_cmpint (gst_element_set_state (client->pipeline, GST_STATE_PLAYING), !=,
+                   GST_STATE_CHANGE_FAILURE);
+  if (!client->viewer)
+    {
+      g_autoptr (GArray) transceivers = NULL;
+
+      /* WHIP publishes only */
+      g_signal_emit_by_name (client->webrtcbin, "get-transceivers", &transceivers);
+      for (guint i = 0; i < transceivers->len; i++)
+        g_object_set (g_array_index (transceivers, GstWebRTCRTPTransceiver *, i), "direction",
+                      GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY, NULL);
+    }
+  g_signal_emit_by_name (client->webrtcbin, "create-offer", NULL, promise);
+  gst_structure_get (wait_promise (promise), "offer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &offer,
+                     NULL);
+  g_assert_nonnull (offer);
+  g_signal_emit_by_name (client->webrtcbin, "set-local-description", offer, set);
+  wait_promise (set);
+  gst_webrtc_session_description_free (offer);
+  eb_test_wait_until (gathering_complete, client->webrtcbin, EB_TEST_WAIT_SECONDS,
+                      "the client's ICE gathering");
+  g_object_get (client->webrtcbin, "local-description", &local, NULL);
+  text = gst_sdp_message_as_text (local->sdp);
+  gst_webrtc_session_description_free (local);
+  return text;
+}
+
+void
+eb_test_client_answer (EbTestClient *client, const char *text)
+{
+  g_autoptr (GstPromise) promise = gst_promise_new ();
+  GstSDPMessage *sdp = NULL;
+  GstWebRTCSessionDescription *answer;
+  const GstStructure *reply;
+
+  g_assert_cmpint (gst_sdp_message_new_from_text (text, &sdp), ==, GST_SDP_OK);
+  answer = gst_webrtc_session_description_new (GST_WEBRTC_SDP_TYPE_ANSWER, sdp);
+  g_signal_emit_by_name (client->webrtcbin, "set-remote-description", answer, promise);
+  reply = wait_promise (promise);
+  g_assert_true (reply == NULL || !gst_structure_has_field (reply, "error"));
+  gst_webrtc_session_description_free (answer);
+}
+
+gint
+eb_test_client_video_frames (EbTestClient *client)
+{
+  return g_atomic_int_get (&client->video_frames);
+}
+
+gint
+eb_test_client_audio_frames (EbTestClient *client)
+{
+  return g_atomic_int_get (&client->audio_frames);
+}
+
+gint
+eb_test_client_h264_frames (EbTestClient *client)
+{
+  return g_atomic_int_get (&client->h264_frames);
+}
+
+typedef struct
+{
+  EbTestClient *client;
+  gint video;
+  gint audio;
+} FrameWait;
+
+static gboolean
+frames_reached (gpointer data)
+{
+  FrameWait *wait = data;
+
+  return eb_test_client_video_frames (wait->client) >= wait->video
+         && eb_test_client_audio_frames (wait->client) >= wait->audio;
+}
+
+void
+eb_test_client_wait_for_frames (EbTestClient *client, gint video, gint audio)
+{
+  FrameWait wait = { client, eb_test_client_video_frames (client) + video,
+                     eb_test_client_audio_frames (client) + audio };
+
+  eb_test_wait_until (frames_reached, &wait, EB_TEST_WAIT_SECONDS, "decoded frames");
+}
+
+EbWebrtcAnswer *
+eb_test_webrtc_post (EbMediaPlane *plane, gboolean whep, EbId session_id, EbId person_id,
+                     const char *offer, GError **error)
+{
+  EbTestAsync async = { NULL };
+  EbWebrtcAnswer *answer;
+
+  if (!whep)
+    eb_media_plane_whip_publish_async (plane, session_id, person_id, offer, NULL, eb_test_async_cb,
+                                       &async);
+  else
+    eb_media_plane_whep_view_async (plane, session_id, person_id, offer, NULL, eb_test_async_cb,
+                                    &async);
+  eb_test_wait_until (eb_test_async_done, &async, EB_TEST_WAIT_SECONDS, "the answer");
+  if (!whep)
+    answer = eb_media_plane_whip_publish_finish (plane, async.result, error);
+  else
+    answer = eb_media_plane_whep_view_finish (plane, async.result, error);
+  g_object_unref (async.result);
+  return answer;
+}
+
+EbWebrtcAnswer *
+eb_test_client_connect (EbTestClient *client, EbMediaPlane *plane, EbId session_id, EbId person_id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *offer = eb_test_client_offer (client);
+  EbWebrtcAnswer *answer;
+  gint64 started = g_get_monotonic_time ();
+
+  answer = eb_test_webrtc_post (plane, client->viewer, session_id, person_id, offer, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (answer);
+  g_test_message ("%s of person %" G_GINT64_FORMAT " answered in %" G_GINT64_FORMAT " ms: %s",
+                  client->viewer ? "WHEP" : "WHIP", person_id,
+                  (g_get_monotonic_time () - started) / 1000, answer->resource_id);
+  g_assert_cmpuint (strlen (answer->resource_id), >=, 32);
+  g_assert_nonnull (strstr (answer->sdp, "a=candidate:"));
+  g_assert_nonnull (strstr (answer->sdp, "127.0.0.1"));
+  eb_test_client_answer (client, answer->sdp);
+  return answer;
 }

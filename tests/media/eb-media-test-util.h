@@ -6,11 +6,15 @@
 
 /*
  * Shared by the media tests: generated test streams (ffmpeg), an
- * independent reader of what was written (GstDiscoverer) and temporary
- * folders.
+ * independent reader of what was written (GstDiscoverer), temporary
+ * folders, and in-process WebRTC clients (webrtcbin) that publish (WHIP)
+ * and view (WHEP) on a media plane over loopback.
  */
 
 #include <glib.h>
+#include <gst/gst.h>
+
+#include <eboard/eb-media.h>
 
 /* The pipeline templates the product ships: $EB_SOURCE_ROOT/pipelines,
  * else the source tree's. */
@@ -54,3 +58,55 @@ char *eb_test_sha256_of (const char *path);
 GPtrArray *eb_test_list_files (const char *dir, const char *suffix);
 /* Removes @path and everything below it. */
 void eb_test_rm_rf (const char *path);
+
+/* --- in-process WebRTC clients --- */
+
+/* Loopback only: the clients gather ICE candidates on 127.0.0.1 alone. */
+typedef struct
+{
+  GstElement *pipeline;
+  GstElement *webrtcbin;
+  gint video_frames; /* atomic: decoded */
+  gint audio_frames; /* atomic: decoded */
+  gint h264_frames;  /* atomic: decoded, of them H.264 */
+  GMutex lock;
+  gint64 connected_at; /* guarded by lock: when the connection came up */
+  gboolean viewer;
+} EbTestClient;
+
+/* A publisher with real encoders: @video "vp8" or "h264" (constrained
+ * baseline), a keyframe only every 1000 frames (unless asked), Opus
+ * audio; 320x240 at 15 fps. */
+EbTestClient *eb_test_client_new_publisher (const char *video);
+/* A viewer: @n_video recvonly video m-lines (each offering VP8 and
+ * H.264 constrained baseline), then @n_audio Opus ones. Each received
+ * stream is depayloaded, decoded and counted. */
+EbTestClient *eb_test_client_new_viewer (guint n_video, guint n_audio);
+/* The same, each video m-line offering @video_caps (application/x-rtp
+ * structures, in order of preference). */
+EbTestClient *eb_test_client_new_viewer_offering (guint n_video, guint n_audio,
+                                                  const char *video_caps);
+void eb_test_client_free (EbTestClient *client);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EbTestClient, eb_test_client_free)
+
+/* Starts the client and returns its offer, with its candidates. */
+char *eb_test_client_offer (EbTestClient *client);
+/* Takes the plane's answer. */
+void eb_test_client_answer (EbTestClient *client, const char *sdp);
+/* How long the client has been connected (sending). */
+gint64 eb_test_client_connected_for (EbTestClient *client);
+gint eb_test_client_video_frames (EbTestClient *client);
+gint eb_test_client_audio_frames (EbTestClient *client);
+gint eb_test_client_h264_frames (EbTestClient *client);
+/* Waits (iterating the default main context) until the viewer decoded
+ * @video more video frames and @audio more audio frames than now. */
+void eb_test_client_wait_for_frames (EbTestClient *client, gint video, gint audio);
+
+/* (transfer full) (nullable): the plane's answer to a WHEP (@whep) or
+ * WHIP offer, waited for on the default main context */
+EbWebrtcAnswer *eb_test_webrtc_post (EbMediaPlane *plane, gboolean whep, EbId session_id,
+                                     EbId person_id, const char *offer, GError **error);
+/* The client offers, the plane answers (checked: a resource id, the
+ * candidates on 127.0.0.1), the client takes the answer. */
+EbWebrtcAnswer *eb_test_client_connect (EbTestClient *client, EbMediaPlane *plane, EbId session_id,
+                                        EbId person_id);

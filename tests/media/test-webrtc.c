@@ -74,328 +74,7 @@ plane_teardown (EbTestPlane *fixture, gconstpointer data)
   eb_test_plane_teardown (fixture);
 }
 
-/* --- an in-process WebRTC client --- */
-
-typedef struct
-{
-  GstElement *pipeline;
-  GstElement *webrtcbin;
-  gint video_frames; /* atomic: decoded */
-  gint audio_frames; /* atomic: decoded */
-  gint h264_frames;  /* atomic: decoded, of them H.264 */
-  GMutex lock;
-  gint64 connected_at; /* guarded by lock: when the connection came up */
-  gboolean viewer;
-} Client;
-
-/* webrtcbin's thread */
-static void
-client_connection_state_cb (GstElement *webrtcbin, GParamSpec *pspec, Client *client)
-{
-  GstWebRTCPeerConnectionState state;
-
-  g_object_get (webrtcbin, "connection-state", &state, NULL);
-  g_mutex_lock (&client->lock);
-  if (state == GST_WEBRTC_PEER_CONNECTION_STATE_CONNECTED && client->connected_at == 0)
-    client->connected_at = g_get_monotonic_time ();
-  g_mutex_unlock (&client->lock);
-}
-
-/* How long the client has been connected (sending). */
-static gint64
-client_connected_for (Client *client)
-{
-  gint64 at;
-
-  g_mutex_lock (&client->lock);
-  at = client->connected_at;
-  g_mutex_unlock (&client->lock);
-  g_assert_cmpint (at, >, 0);
-  return g_get_monotonic_time () - at;
-}
-
-static gboolean
-add_loopback (GstElement *webrtcbin)
-{
-  g_autoptr (GObject) agent = NULL;
-  gboolean added = FALSE;
-
-  g_autoptr (GObject) nice = NULL;
-
-  g_object_get (webrtcbin, "ice-agent", &agent, NULL);
-  /* loopback only: no UPnP discovery either */
-  g_object_get (agent, "agent", &nice, NULL);
-  g_object_set (nice, "upnp", FALSE, NULL);
-  g_signal_emit_by_name (agent, "add-local-ip-address", "127.0.0.1", &added);
-  return added;
-}
-
-static GstPadProbeReturn
-count_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
-{
-  g_atomic_int_inc ((gint *)user_data);
-  return GST_PAD_PROBE_OK;
-}
-
-static GstPadProbeReturn
-count_h264_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
-{
-  Client *client = user_data;
-
-  g_atomic_int_inc (&client->video_frames);
-  g_atomic_int_inc (&client->h264_frames);
-  return GST_PAD_PROBE_OK;
-}
-
-/* A viewer's received stream: depayloaded, decoded, counted. */
-static void
-client_pad_added_cb (GstElement *webrtcbin, GstPad *pad, Client *client)
-{
-  g_autoptr (GstCaps) caps = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GstPad) sink_pad = NULL;
-  g_autoptr (GstPad) count_pad = NULL;
-  const GstStructure *structure;
-  const char *encoding;
-  const char *description;
-  GstElement *bin;
-  gint *counter;
-
-  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
-    return;
-  caps = gst_pad_get_current_caps (pad);
-  g_assert_nonnull (caps);
-  structure = gst_caps_get_structure (caps, 0);
-  encoding = gst_structure_get_string (structure, "encoding-name");
-  if (g_strcmp0 (encoding, "VP8") == 0)
-    description = "rtpvp8depay ! vp8dec ! fakesink name=count sync=false";
-  else if (g_strcmp0 (encoding, "H264") == 0)
-    description = "rtph264depay ! avdec_h264 ! fakesink name=count sync=false";
-  else
-    description = "rtpopusdepay ! opusdec ! fakesink name=count sync=false";
-  counter = g_strcmp0 (encoding, "OPUS") == 0 ? &client->audio_frames : &client->video_frames;
-  bin = gst_parse_bin_from_description (description, TRUE, &error);
-  g_assert_no_error (error);
-  gst_bin_add (GST_BIN (client->pipeline), bin);
-  {
-    g_autoptr (GstElement) sink = gst_bin_get_by_name (GST_BIN (bin), "count");
-
-    count_pad = gst_element_get_static_pad (sink, "sink");
-  }
-  if (g_strcmp0 (encoding, "H264") == 0)
-    gst_pad_add_probe (count_pad, GST_PAD_PROBE_TYPE_BUFFER, count_h264_probe_cb, client, NULL);
-  else
-    gst_pad_add_probe (count_pad, GST_PAD_PROBE_TYPE_BUFFER, count_probe_cb, counter, NULL);
-  gst_element_sync_state_with_parent (bin);
-  sink_pad = gst_element_get_static_pad (bin, "sink");
-  g_assert_cmpint (gst_pad_link (pad, sink_pad), ==, GST_PAD_LINK_OK);
-}
-
-static Client *
-client_alloc (void)
-{
-  Client *client = g_new0 (Client, 1);
-
-  g_mutex_init (&client->lock);
-  return client;
-}
-
-/* A publisher with real encoders: @video "vp8" or "h264", a keyframe only
- * every 1000 frames (unless asked), Opus audio. */
-static Client *
-client_new_publisher (const char *video)
-{
-  Client *client = client_alloc ();
-  g_autoptr (GError) error = NULL;
-  g_autofree char *description = NULL;
-  const char *encoder;
-
-  if (g_strcmp0 (video, "h264") == 0)
-    encoder = "x264enc tune=zerolatency speed-preset=ultrafast key-int-max=1000 bitrate=300"
-              " ! video/x-h264,profile=constrained-baseline"
-              " ! rtph264pay config-interval=-1 aggregate-mode=zero-latency"
-              " ! application/x-rtp,media=video,encoding-name=H264,payload=102,"
-              "packetization-mode=(string)1";
-  else
-    encoder = "vp8enc deadline=1 cpu-used=8 keyframe-max-dist=1000 target-bitrate=300000"
-              " ! rtpvp8pay ! application/x-rtp,media=video,encoding-name=VP8,payload=96";
-  description = g_strdup_printf (
-      "webrtcbin name=webrtc bundle-policy=max-bundle"
-      " videotestsrc is-live=true pattern=ball"
-      " ! video/x-raw,width=320,height=240,framerate=15/1,format=I420 ! %s ! webrtc."
-      " audiotestsrc is-live=true wave=ticks ! audioconvert ! audioresample ! opusenc"
-      " ! rtpopuspay ! application/x-rtp,media=audio,encoding-name=OPUS,payload=111 ! webrtc.",
-      encoder);
-  client->pipeline = gst_parse_launch (description, &error);
-  g_assert_no_error (error);
-  client->webrtcbin = gst_bin_get_by_name (GST_BIN (client->pipeline), "webrtc");
-  g_assert_true (add_loopback (client->webrtcbin));
-  g_signal_connect (client->webrtcbin, "notify::connection-state",
-                    G_CALLBACK (client_connection_state_cb), client);
-  return client;
-}
-
-/* A viewer: @n_video recvonly video m-lines (each offering VP8 and
- * H.264), then @n_audio Opus ones. */
-static Client *
-client_new_viewer (guint n_video, guint n_audio)
-{
-  Client *client = client_alloc ();
-  g_autoptr (GstCaps) video = gst_caps_from_string (
-      "application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000;"
-      "application/x-rtp,media=video,encoding-name=H264,payload=102,clock-rate=90000,"
-      "packetization-mode=(string)1,profile-level-id=(string)42e01f");
-  g_autoptr (GstCaps) audio = gst_caps_from_string (
-      "application/x-rtp,media=audio,encoding-name=OPUS,payload=111,clock-rate=48000,"
-      "encoding-params=(string)2");
-
-  client->viewer = TRUE;
-  client->pipeline = gst_pipeline_new (NULL);
-  client->webrtcbin = gst_element_factory_make ("webrtcbin", NULL);
-  gst_util_set_object_arg (G_OBJECT (client->webrtcbin), "bundle-policy", "max-bundle");
-  gst_bin_add (GST_BIN (client->pipeline), gst_object_ref (client->webrtcbin));
-  g_assert_true (add_loopback (client->webrtcbin));
-  g_signal_connect (client->webrtcbin, "pad-added", G_CALLBACK (client_pad_added_cb), client);
-  for (guint i = 0; i < n_video + n_audio; i++)
-    {
-      GstWebRTCRTPTransceiver *transceiver = NULL;
-
-      g_signal_emit_by_name (client->webrtcbin, "add-transceiver",
-                             GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY,
-                             i < n_video ? video : audio, &transceiver);
-      g_assert_nonnull (transceiver);
-      gst_object_unref (transceiver);
-    }
-  return client;
-}
-
-static void
-client_free (Client *client)
-{
-  gst_element_set_state (client->pipeline, GST_STATE_NULL);
-  g_mutex_clear (&client->lock);
-  gst_object_unref (client->webrtcbin);
-  gst_object_unref (client->pipeline);
-  g_free (client);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Client, client_free)
-
-static const GstStructure *
-wait_promise (GstPromise *promise)
-{
-  g_assert_cmpint (gst_promise_wait (promise), ==, GST_PROMISE_RESULT_REPLIED);
-  return gst_promise_get_reply (promise);
-}
-
-static gboolean
-gathering_complete (gpointer data)
-{
-  GstWebRTCICEGatheringState state;
-
-  g_object_get (data, "ice-gathering-state", &state, NULL);
-  return state == GST_WEBRTC_ICE_GATHERING_STATE_COMPLETE;
-}
-
-/* Starts the client and returns its offer, with its candidates. */
-static char *
-client_offer (Client *client)
-{
-  g_autoptr (GstPromise) promise = gst_promise_new ();
-  g_autoptr (GstPromise) set = gst_promise_new ();
-  GstWebRTCSessionDescription *offer = NULL;
-  GstWebRTCSessionDescription *local = NULL;
-  char *text;
-
-  g_assert_cmpint (gst_element_set_state (client->pipeline, GST_STATE_PLAYING), !=,
-                   GST_STATE_CHANGE_FAILURE);
-  if (!client->viewer)
-    {
-      g_autoptr (GArray) transceivers = NULL;
-
-      /* WHIP publishes only */
-      g_signal_emit_by_name (client->webrtcbin, "get-transceivers", &transceivers);
-      for (guint i = 0; i < transceivers->len; i++)
-        g_object_set (g_array_index (transceivers, GstWebRTCRTPTransceiver *, i), "direction",
-                      GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY, NULL);
-    }
-  g_signal_emit_by_name (client->webrtcbin, "create-offer", NULL, promise);
-  gst_structure_get (wait_promise (promise), "offer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &offer,
-                     NULL);
-  g_assert_nonnull (offer);
-  g_signal_emit_by_name (client->webrtcbin, "set-local-description", offer, set);
-  wait_promise (set);
-  gst_webrtc_session_description_free (offer);
-  eb_test_wait_until (gathering_complete, client->webrtcbin, EB_TEST_WAIT_SECONDS,
-                      "the client's ICE gathering");
-  g_object_get (client->webrtcbin, "local-description", &local, NULL);
-  text = gst_sdp_message_as_text (local->sdp);
-  gst_webrtc_session_description_free (local);
-  return text;
-}
-
-static void
-client_answer (Client *client, const char *text)
-{
-  g_autoptr (GstPromise) promise = gst_promise_new ();
-  GstSDPMessage *sdp = NULL;
-  GstWebRTCSessionDescription *answer;
-  const GstStructure *reply;
-
-  g_assert_cmpint (gst_sdp_message_new_from_text (text, &sdp), ==, GST_SDP_OK);
-  answer = gst_webrtc_session_description_new (GST_WEBRTC_SDP_TYPE_ANSWER, sdp);
-  g_signal_emit_by_name (client->webrtcbin, "set-remote-description", answer, promise);
-  reply = wait_promise (promise);
-  g_assert_true (reply == NULL || !gst_structure_has_field (reply, "error"));
-  gst_webrtc_session_description_free (answer);
-}
-
-static gint
-client_video_frames (Client *client)
-{
-  return g_atomic_int_get (&client->video_frames);
-}
-
-static gint
-client_audio_frames (Client *client)
-{
-  return g_atomic_int_get (&client->audio_frames);
-}
-
-static gint
-client_h264_frames (Client *client)
-{
-  return g_atomic_int_get (&client->h264_frames);
-}
-
-typedef struct
-{
-  Client *client;
-  gint video;
-  gint audio;
-} FrameWait;
-
-static gboolean
-frames_reached (gpointer data)
-{
-  FrameWait *wait = data;
-
-  return client_video_frames (wait->client) >= wait->video
-         && client_audio_frames (wait->client) >= wait->audio;
-}
-
-/* Waits until the viewer decoded @video more video frames and @audio
- * more audio frames than now. */
-static void
-wait_for_frames (Client *client, gint video, gint audio)
-{
-  FrameWait wait
-      = { client, client_video_frames (client) + video, client_audio_frames (client) + audio };
-
-  eb_test_wait_until (frames_reached, &wait, EB_TEST_WAIT_SECONDS, "decoded frames");
-}
-
-/* --- WHIP and WHEP --- */
+/* --- WHIP and WHEP (clients: eb-media-test-util.h) --- */
 
 typedef enum
 {
@@ -408,44 +87,15 @@ static EbWebrtcAnswer *
 post (EbTestPlane *fixture, Endpoint endpoint, EbId session_id, EbId person_id, const char *offer,
       GError **error)
 {
-  EbTestAsync async = { NULL };
-  EbWebrtcAnswer *answer;
-
-  if (endpoint == WHIP)
-    eb_media_plane_whip_publish_async (fixture->plane, session_id, person_id, offer, NULL,
-                                       eb_test_async_cb, &async);
-  else
-    eb_media_plane_whep_view_async (fixture->plane, session_id, person_id, offer, NULL,
-                                    eb_test_async_cb, &async);
-  eb_test_wait_until (eb_test_async_done, &async, EB_TEST_WAIT_SECONDS, "the answer");
-  if (endpoint == WHIP)
-    answer = eb_media_plane_whip_publish_finish (fixture->plane, async.result, error);
-  else
-    answer = eb_media_plane_whep_view_finish (fixture->plane, async.result, error);
-  g_object_unref (async.result);
-  return answer;
+  return eb_test_webrtc_post (fixture->plane, endpoint == WHEP, session_id, person_id, offer,
+                              error);
 }
 
 /* The client offers, the plane answers, the client takes the answer. */
 static EbWebrtcAnswer *
-connect_client (EbTestPlane *fixture, Client *client, EbId person_id)
+connect_client (EbTestPlane *fixture, EbTestClient *client, EbId person_id)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *offer = client_offer (client);
-  EbWebrtcAnswer *answer;
-  gint64 started = g_get_monotonic_time ();
-
-  answer = post (fixture, client->viewer ? WHEP : WHIP, SESSION, person_id, offer, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (answer);
-  g_test_message ("%s of person %" G_GINT64_FORMAT " answered in %" G_GINT64_FORMAT " ms: %s",
-                  client->viewer ? "WHEP" : "WHIP", person_id,
-                  (g_get_monotonic_time () - started) / 1000, answer->resource_id);
-  g_assert_cmpuint (strlen (answer->resource_id), >=, 32);
-  g_assert_nonnull (strstr (answer->sdp, "a=candidate:"));
-  g_assert_nonnull (strstr (answer->sdp, "127.0.0.1"));
-  client_answer (client, answer->sdp);
-  return answer;
+  return eb_test_client_connect (client, fixture->plane, SESSION, person_id);
 }
 
 /* --- reading recordings back --- */
@@ -660,8 +310,8 @@ static void
 test_webrtc_publish_view (EbTestPlane *fixture, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (Client) publisher = client_new_publisher ("vp8");
-  g_autoptr (Client) viewer = client_new_viewer (1, 1);
+  g_autoptr (EbTestClient) publisher = eb_test_client_new_publisher ("vp8");
+  g_autoptr (EbTestClient) viewer = eb_test_client_new_viewer (1, 1);
   g_autoptr (EbWebrtcAnswer) published = NULL;
   g_autoptr (EbWebrtcAnswer) viewing = NULL;
   g_autoptr (EbRecordingManifest) manifest = NULL;
@@ -675,21 +325,23 @@ test_webrtc_publish_view (EbTestPlane *fixture, gconstpointer data)
 
   view_started = g_get_monotonic_time ();
   viewing = connect_client (fixture, viewer, 8);
-  g_assert_cmpuint (g_strv_length (viewing->tracks), ==, 1);
+  /* one entry per m-line: its video and its audio */
+  g_assert_cmpuint (g_strv_length (viewing->tracks), ==, 2);
   g_assert_cmpstr (viewing->tracks[0], ==, "p7-webrtc");
+  g_assert_cmpstr (viewing->tracks[1], ==, "p7-webrtc");
   /* the picture starts at once: the publisher is asked for a keyframe
    * (it sends one only every 1000 frames on its own) */
-  wait_for_frames (viewer, 1, 1);
+  eb_test_client_wait_for_frames (viewer, 1, 1);
   g_test_message ("first frame at the viewer %" G_GINT64_FORMAT " ms after its offer",
                   (g_get_monotonic_time () - view_started) / 1000);
   g_assert_cmpint (g_get_monotonic_time () - view_started, <, 10 * G_USEC_PER_SEC);
-  wait_for_frames (viewer, 30, 50);
+  eb_test_client_wait_for_frames (viewer, 30, 50);
 
   /* segments close as they go */
   eb_test_wait_for_events (fixture, EB_MEDIA_EVENT_SEGMENT_CLOSED, 7, 1);
   eb_test_run_for (1000);
 
-  sent = client_connected_for (publisher);
+  sent = eb_test_client_connected_for (publisher);
   manifest = eb_test_close_conference (fixture, SESSION, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (manifest->tracks->len, ==, 1);
@@ -746,10 +398,10 @@ edit_sdp (const char *text, const char *needle, const char *replacement)
 static void
 test_webrtc_refused (EbTestPlane *fixture, gconstpointer data)
 {
-  g_autoptr (Client) publisher = client_new_publisher ("vp8");
-  g_autoptr (Client) viewer = client_new_viewer (1, 1);
-  g_autofree char *offer = client_offer (publisher);
-  g_autofree char *view_offer = client_offer (viewer);
+  g_autoptr (EbTestClient) publisher = eb_test_client_new_publisher ("vp8");
+  g_autoptr (EbTestClient) viewer = eb_test_client_new_viewer (1, 1);
+  g_autofree char *offer = eb_test_client_offer (publisher);
+  g_autofree char *view_offer = eb_test_client_offer (viewer);
   g_autofree char *vp9 = edit_sdp (offer, "VP8/90000", "VP9/90000");
   g_autofree char *no_fingerprint = edit_sdp (offer, "a=fingerprint:", NULL);
   g_autofree char *no_ice = edit_sdp (offer, "a=ice-pwd:", NULL);
@@ -801,18 +453,18 @@ test_webrtc_refused (EbTestPlane *fixture, gconstpointer data)
   /* and the conference takes a good offer */
   answer = post (fixture, WHIP, SESSION, 7, offer, &error);
   g_assert_no_error (error);
-  client_answer (publisher, answer->sdp);
+  eb_test_client_answer (publisher, answer->sdp);
   eb_test_wait_for_events (fixture, EB_MEDIA_EVENT_TRACK_STARTED, 7, 1);
 }
 
 static gboolean
 both_codecs_decoded (gpointer data)
 {
-  Client *viewer = data;
-  gint h264_frames = client_h264_frames (viewer);
+  EbTestClient *viewer = data;
+  gint h264_frames = eb_test_client_h264_frames (viewer);
 
-  return h264_frames >= 20 && client_video_frames (viewer) - h264_frames >= 20
-         && client_audio_frames (viewer) >= 100;
+  return h264_frames >= 20 && eb_test_client_video_frames (viewer) - h264_frames >= 20
+         && eb_test_client_audio_frames (viewer) >= 100;
 }
 
 /* A viewer of a conference where nobody publishes yet is answered with
@@ -821,10 +473,13 @@ static void
 test_webrtc_view_empty (EbTestPlane *fixture, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (Client) viewer = client_new_viewer (1, 1);
+  g_autoptr (EbTestClient) viewer = eb_test_client_new_viewer (1, 1);
   g_autoptr (EbWebrtcAnswer) answer = connect_client (fixture, viewer, 8);
 
-  g_assert_cmpuint (g_strv_length (answer->tracks), ==, 0);
+  /* both m-lines inactive */
+  g_assert_cmpuint (g_strv_length (answer->tracks), ==, 2);
+  g_assert_cmpstr (answer->tracks[0], ==, "");
+  g_assert_cmpstr (answer->tracks[1], ==, "");
   g_assert_nonnull (strstr (answer->sdp, "a=inactive"));
   g_assert_null (strstr (answer->sdp, "a=sendonly"));
   eb_test_wait_for_events (fixture, EB_MEDIA_EVENT_PARTICIPANT_JOINED, 8, 1);
@@ -842,9 +497,9 @@ static void
 test_webrtc_two_codecs (EbTestPlane *fixture, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (Client) vp8 = client_new_publisher ("vp8");
-  g_autoptr (Client) h264 = client_new_publisher ("h264");
-  g_autoptr (Client) viewer = client_new_viewer (2, 2);
+  g_autoptr (EbTestClient) vp8 = eb_test_client_new_publisher ("vp8");
+  g_autoptr (EbTestClient) h264 = eb_test_client_new_publisher ("h264");
+  g_autoptr (EbTestClient) viewer = eb_test_client_new_viewer (2, 2);
   g_autoptr (EbWebrtcAnswer) a7 = NULL;
   g_autoptr (EbWebrtcAnswer) a9 = NULL;
   g_autoptr (EbWebrtcAnswer) a8 = NULL;
@@ -856,17 +511,20 @@ test_webrtc_two_codecs (EbTestPlane *fixture, gconstpointer data)
   a9 = connect_client (fixture, h264, 9);
   g_assert_cmpstr (a9->tracks[0], ==, "p9-webrtc");
   a8 = connect_client (fixture, viewer, 8);
-  g_assert_cmpuint (g_strv_length (a8->tracks), ==, 2);
+  /* one entry per m-line, in the offer's order */
+  g_assert_cmpuint (g_strv_length (a8->tracks), ==, 4);
   g_assert_cmpstr (a8->tracks[0], ==, "p7-webrtc");
   g_assert_cmpstr (a8->tracks[1], ==, "p9-webrtc");
+  g_assert_cmpstr (a8->tracks[2], ==, "p7-webrtc");
+  g_assert_cmpstr (a8->tracks[3], ==, "p9-webrtc");
   eb_test_wait_until (both_codecs_decoded, viewer, EB_TEST_WAIT_SECONDS, "VP8 and H.264 frames");
   g_test_message ("decoded %d VP8 and %d H.264 frames",
-                  client_video_frames (viewer) - client_h264_frames (viewer),
-                  client_h264_frames (viewer));
+                  eb_test_client_video_frames (viewer) - eb_test_client_h264_frames (viewer),
+                  eb_test_client_h264_frames (viewer));
   eb_test_wait_for_events (fixture, EB_MEDIA_EVENT_SEGMENT_CLOSED, 9, 1);
 
-  sent7 = client_connected_for (vp8);
-  sent9 = client_connected_for (h264);
+  sent7 = eb_test_client_connected_for (vp8);
+  sent9 = eb_test_client_connected_for (h264);
   manifest = eb_test_close_conference (fixture, SESSION, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (manifest->tracks->len, ==, 2);
@@ -883,9 +541,9 @@ static void
 test_webrtc_replace (EbTestPlane *fixture, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (Client) first = client_new_publisher ("vp8");
-  g_autoptr (Client) second = client_new_publisher ("vp8");
-  g_autoptr (Client) viewer = client_new_viewer (1, 1);
+  g_autoptr (EbTestClient) first = eb_test_client_new_publisher ("vp8");
+  g_autoptr (EbTestClient) second = eb_test_client_new_publisher ("vp8");
+  g_autoptr (EbTestClient) viewer = eb_test_client_new_viewer (1, 1);
   g_autoptr (EbWebrtcAnswer) a1 = NULL;
   g_autoptr (EbWebrtcAnswer) a2 = NULL;
   g_autoptr (EbWebrtcAnswer) a8 = NULL;
@@ -894,7 +552,7 @@ test_webrtc_replace (EbTestPlane *fixture, gconstpointer data)
 
   a1 = connect_client (fixture, first, 7);
   a8 = connect_client (fixture, viewer, 8);
-  wait_for_frames (viewer, 20, 20);
+  eb_test_client_wait_for_frames (viewer, 20, 20);
   eb_test_wait_for_events (fixture, EB_MEDIA_EVENT_SEGMENT_CLOSED, 7, 1);
 
   a2 = connect_client (fixture, second, 7);
@@ -912,7 +570,7 @@ test_webrtc_replace (EbTestPlane *fixture, gconstpointer data)
   gst_element_set_state (first->pipeline, GST_STATE_NULL);
 
   /* the viewer sees the new connection without asking */
-  wait_for_frames (viewer, 30, 30);
+  eb_test_client_wait_for_frames (viewer, 30, 30);
   eb_test_wait_for_events (fixture, EB_MEDIA_EVENT_SEGMENT_CLOSED, 7, 3);
 
   /* someone else cannot end it; its owner can */
@@ -940,9 +598,9 @@ static void
 test_webrtc_viewer_vanishes (EbTestPlane *fixture, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (Client) publisher = client_new_publisher ("vp8");
-  g_autoptr (Client) gone = client_new_viewer (1, 1);
-  g_autoptr (Client) staying = client_new_viewer (1, 1);
+  g_autoptr (EbTestClient) publisher = eb_test_client_new_publisher ("vp8");
+  g_autoptr (EbTestClient) gone = eb_test_client_new_viewer (1, 1);
+  g_autoptr (EbTestClient) staying = eb_test_client_new_viewer (1, 1);
   g_autoptr (EbWebrtcAnswer) a7 = NULL;
   g_autoptr (EbWebrtcAnswer) a8 = NULL;
   g_autoptr (EbWebrtcAnswer) a9 = NULL;
@@ -951,13 +609,13 @@ test_webrtc_viewer_vanishes (EbTestPlane *fixture, gconstpointer data)
   a7 = connect_client (fixture, publisher, 7);
   a8 = connect_client (fixture, gone, 8);
   a9 = connect_client (fixture, staying, 9);
-  wait_for_frames (gone, 10, 10);
-  wait_for_frames (staying, 10, 10);
+  eb_test_client_wait_for_frames (gone, 10, 10);
+  eb_test_client_wait_for_frames (staying, 10, 10);
 
   gst_element_set_state (gone->pipeline, GST_STATE_NULL);
   assert_refused (fixture, WHEP, SESSION, 8, "v=0\r\nm=video\r\n", EB_ERROR_INVALID, NULL);
   segments = eb_test_count_events (fixture, EB_MEDIA_EVENT_SEGMENT_CLOSED, 7);
-  wait_for_frames (staying, 45, 100);
+  eb_test_client_wait_for_frames (staying, 45, 100);
   eb_test_wait_for_events (fixture, EB_MEDIA_EVENT_SEGMENT_CLOSED, 7, segments + 1);
   g_assert_cmpuint (eb_test_count_events (fixture, EB_MEDIA_EVENT_TRACK_STOPPED, 7), ==, 0);
   g_assert_cmpuint (eb_test_count_events (fixture, EB_MEDIA_EVENT_RECORDING_FAILED, 0), ==, 0);
@@ -967,7 +625,7 @@ test_webrtc_viewer_vanishes (EbTestPlane *fixture, gconstpointer data)
     g_assert_error (error, EB_ERROR, EB_ERROR_NOT_FOUND);
   g_clear_error (&error);
   eb_test_wait_for_events (fixture, EB_MEDIA_EVENT_PARTICIPANT_LEFT, 8, 1);
-  wait_for_frames (staying, 15, 15);
+  eb_test_client_wait_for_frames (staying, 15, 15);
   g_assert_cmpuint (eb_test_count_events (fixture, EB_MEDIA_EVENT_PARTICIPANT_LEFT, 8), ==, 1);
   g_assert_cmpuint (eb_test_count_events (fixture, EB_MEDIA_EVENT_PARTICIPANT_LEFT, 9), ==, 0);
 }
@@ -979,9 +637,9 @@ static void
 test_webrtc_publisher_vanishes (EbTestPlane *fixture, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (Client) gone = client_new_publisher ("vp8");
-  g_autoptr (Client) staying = client_new_publisher ("vp8");
-  g_autoptr (Client) viewer = client_new_viewer (2, 2);
+  g_autoptr (EbTestClient) gone = eb_test_client_new_publisher ("vp8");
+  g_autoptr (EbTestClient) staying = eb_test_client_new_publisher ("vp8");
+  g_autoptr (EbTestClient) viewer = eb_test_client_new_viewer (2, 2);
   g_autoptr (EbWebrtcAnswer) a7 = NULL;
   g_autoptr (EbWebrtcAnswer) a9 = NULL;
   g_autoptr (EbWebrtcAnswer) a8 = NULL;
@@ -992,8 +650,8 @@ test_webrtc_publisher_vanishes (EbTestPlane *fixture, gconstpointer data)
   a7 = connect_client (fixture, gone, 7);
   a9 = connect_client (fixture, staying, 9);
   a8 = connect_client (fixture, viewer, 8);
-  g_assert_cmpuint (g_strv_length (a8->tracks), ==, 2);
-  wait_for_frames (viewer, 20, 20);
+  g_assert_cmpuint (g_strv_length (a8->tracks), ==, 4);
+  eb_test_client_wait_for_frames (viewer, 20, 20);
 
   gst_element_set_state (gone->pipeline, GST_STATE_NULL);
   vanished = g_get_monotonic_time ();
@@ -1002,7 +660,7 @@ test_webrtc_publisher_vanishes (EbTestPlane *fixture, gconstpointer data)
                   (g_get_monotonic_time () - vanished) / 1000);
   eb_test_wait_for_events (fixture, EB_MEDIA_EVENT_PARTICIPANT_LEFT, 7, 1);
   segments = eb_test_count_events (fixture, EB_MEDIA_EVENT_SEGMENT_CLOSED, 9);
-  wait_for_frames (viewer, 20, 20);
+  eb_test_client_wait_for_frames (viewer, 20, 20);
   eb_test_wait_for_events (fixture, EB_MEDIA_EVENT_SEGMENT_CLOSED, 9, segments + 1);
   g_assert_cmpuint (eb_test_count_events (fixture, EB_MEDIA_EVENT_TRACK_STOPPED, 9), ==, 0);
   g_assert_cmpuint (eb_test_count_events (fixture, EB_MEDIA_EVENT_PARTICIPANT_LEFT, 8), ==, 0);
@@ -1024,8 +682,8 @@ viewer_left (gpointer data)
 static void
 test_webrtc_viewer_gone_noticed (EbTestPlane *fixture, gconstpointer data)
 {
-  g_autoptr (Client) publisher = NULL;
-  g_autoptr (Client) gone = NULL;
+  g_autoptr (EbTestClient) publisher = NULL;
+  g_autoptr (EbTestClient) gone = NULL;
   g_autoptr (EbWebrtcAnswer) a7 = NULL;
   g_autoptr (EbWebrtcAnswer) a8 = NULL;
   gint64 vanished;
@@ -1035,11 +693,11 @@ test_webrtc_viewer_gone_noticed (EbTestPlane *fixture, gconstpointer data)
       g_test_skip ("takes a minute: run with -m slow");
       return;
     }
-  publisher = client_new_publisher ("vp8");
-  gone = client_new_viewer (1, 1);
+  publisher = eb_test_client_new_publisher ("vp8");
+  gone = eb_test_client_new_viewer (1, 1);
   a7 = connect_client (fixture, publisher, 7);
   a8 = connect_client (fixture, gone, 8);
-  wait_for_frames (gone, 10, 10);
+  eb_test_client_wait_for_frames (gone, 10, 10);
   gst_element_set_state (gone->pipeline, GST_STATE_NULL);
   vanished = g_get_monotonic_time ();
   eb_test_wait_until (viewer_left, fixture, 90, "the vanished viewer to be noticed");
@@ -1053,9 +711,9 @@ static void
 test_webrtc_revoke (EbTestPlane *fixture, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (Client) publisher = client_new_publisher ("vp8");
-  g_autoptr (Client) viewer = client_new_viewer (1, 1);
-  g_autoptr (Client) again = client_new_publisher ("vp8");
+  g_autoptr (EbTestClient) publisher = eb_test_client_new_publisher ("vp8");
+  g_autoptr (EbTestClient) viewer = eb_test_client_new_viewer (1, 1);
+  g_autoptr (EbTestClient) again = eb_test_client_new_publisher ("vp8");
   g_autoptr (EbWebrtcAnswer) a7 = NULL;
   g_autoptr (EbWebrtcAnswer) a8 = NULL;
   g_autofree char *offer = NULL;
@@ -1064,7 +722,7 @@ test_webrtc_revoke (EbTestPlane *fixture, gconstpointer data)
 
   a7 = connect_client (fixture, publisher, 7);
   a8 = connect_client (fixture, viewer, 8);
-  wait_for_frames (viewer, 10, 10);
+  eb_test_client_wait_for_frames (viewer, 10, 10);
 
   /* the viewer first: its stream stops within a second */
   revoked = g_get_monotonic_time ();
@@ -1072,9 +730,9 @@ test_webrtc_revoke (EbTestPlane *fixture, gconstpointer data)
   eb_test_wait_for_events (fixture, EB_MEDIA_EVENT_PARTICIPANT_LEFT, 8, 1);
   g_assert_cmpint (g_get_monotonic_time () - revoked, <, G_USEC_PER_SEC);
   eb_test_run_for (1000);
-  frames = client_video_frames (viewer);
+  frames = eb_test_client_video_frames (viewer);
   eb_test_run_for (1500);
-  g_assert_cmpint (client_video_frames (viewer), ==, frames);
+  g_assert_cmpint (eb_test_client_video_frames (viewer), ==, frames);
   g_assert_false (
       eb_media_plane_webrtc_delete (fixture->plane, SESSION, 8, a8->resource_id, &error));
   g_assert_error (error, EB_ERROR, EB_ERROR_NOT_FOUND);
@@ -1088,7 +746,7 @@ test_webrtc_revoke (EbTestPlane *fixture, gconstpointer data)
   g_assert_cmpint (g_get_monotonic_time () - revoked, <, G_USEC_PER_SEC);
 
   /* and cannot come back */
-  offer = client_offer (again);
+  offer = eb_test_client_offer (again);
   assert_refused (fixture, WHIP, SESSION, 7, offer, EB_ERROR_FORBIDDEN, "may not join");
 }
 

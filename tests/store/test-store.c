@@ -60,6 +60,15 @@ read_file_bytes (const char *path)
   return g_bytes_new_take (contents, length);
 }
 
+/* The last of the built-in migrations (data/sql/), and the numbers of
+ * the next two as their file names start. */
+#define BUILTIN_SCHEMA_VERSION 6
+#define NEXT_MIGRATION "007"
+#define AFTER_NEXT_MIGRATION "008"
+/* Beyond it: a folder of migrations that goes further. */
+#define FOLDER_SCHEMA_VERSION 9
+G_STATIC_ASSERT (FOLDER_SCHEMA_VERSION > BUILTIN_SCHEMA_VERSION);
+
 static void
 write_file (const char *dir, const char *name, const char *contents)
 {
@@ -87,17 +96,36 @@ make_migrations_dir (const char *parent)
   return dir;
 }
 
-/* Copies the shipped migration @name into @dir. */
+/* Copies every shipped migration but the first (up to
+ * BUILTIN_SCHEMA_VERSION) into @dir. */
 static void
-copy_shipped_migration (const char *dir, const char *name)
+copy_shipped_migrations_after_first (const char *dir)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *source = g_build_filename (EB_SOURCE_DATADIR, "sql", name, NULL);
-  g_autofree char *contents = NULL;
+  g_autofree char *sql_dir = g_build_filename (EB_SOURCE_DATADIR, "sql", NULL);
+  g_autoptr (GDir) folder = g_dir_open (sql_dir, 0, &error);
+  const char *name;
+  guint copied = 0;
 
-  g_file_get_contents (source, &contents, NULL, &error);
   g_assert_no_error (error);
-  write_file (dir, name, contents);
+  while ((name = g_dir_read_name (folder)) != NULL)
+    {
+      g_autofree char *source = NULL;
+      g_autofree char *contents = NULL;
+      guint64 number;
+
+      if (!g_ascii_isdigit (name[0]) || !g_str_has_suffix (name, ".sql"))
+        continue;
+      number = g_ascii_strtoull (name, NULL, 10);
+      if (number < 2)
+        continue;
+      source = g_build_filename (sql_dir, name, NULL);
+      g_file_get_contents (source, &contents, NULL, &error);
+      g_assert_no_error (error);
+      write_file (dir, name, contents);
+      copied++;
+    }
+  g_assert_cmpuint (copied, ==, BUILTIN_SCHEMA_VERSION - 1);
 }
 
 /* --- migrations --- */
@@ -113,8 +141,8 @@ test_migrations_fresh (Fixture *f, gconstpointer data)
   g_autofree char *wal = g_strconcat (f->path, "-wal", NULL);
   GStatBuf st;
 
-  g_assert_cmpint (eb_store_get_schema_version (f->store), ==, 4);
-  g_assert_cmpint (test_raw_int (f->path, "PRAGMA user_version"), ==, 4);
+  g_assert_cmpint (eb_store_get_schema_version (f->store), ==, BUILTIN_SCHEMA_VERSION);
+  g_assert_cmpint (test_raw_int (f->path, "PRAGMA user_version"), ==, BUILTIN_SCHEMA_VERSION);
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
     {
       g_autofree char *sql = g_strdup_printf (
@@ -162,7 +190,7 @@ test_migrations_reopen (Fixture *f, gconstpointer data)
       g_clear_object (&f->store);
       f->store = eb_store_open (f->path, NULL, &error);
       g_assert_no_error (error);
-      g_assert_cmpint (eb_store_get_schema_version (f->store), ==, 4);
+      g_assert_cmpint (eb_store_get_schema_version (f->store), ==, BUILTIN_SCHEMA_VERSION);
       again = eb_store_site_get (f->store, site->id, &error);
       g_assert_no_error (error);
       g_assert_cmpstr (again->code, ==, "ABC");
@@ -209,18 +237,22 @@ test_migrations_folder (Fixture *f, gconstpointer data)
   write_file (dir, "002-extra.sql",
               "CREATE TABLE extra (x INTEGER);\n"
               "ALTER TABLE sites ADD COLUMN note TEXT;\n");
-  write_file (dir, "003-more.sql", "CREATE TABLE more (x INTEGER);\n");
-  write_file (dir, "004-most.sql", "CREATE TABLE most (x INTEGER);\n");
-  write_file (dir, "005-last.sql", "CREATE TABLE last (x INTEGER);\n");
+  for (guint n = 3; n <= FOLDER_SCHEMA_VERSION; n++)
+    {
+      g_autofree char *name = g_strdup_printf ("%03u-more.sql", n);
+      g_autofree char *sql = g_strdup_printf ("CREATE TABLE more%u (x INTEGER);\n", n);
+
+      write_file (dir, name, sql);
+    }
   store = eb_store_open (path, dir, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (eb_store_get_schema_version (store), ==, 5);
+  g_assert_cmpint (eb_store_get_schema_version (store), ==, FOLDER_SCHEMA_VERSION);
   g_clear_object (&store);
-  g_assert_cmpint (test_raw_int (path, "PRAGMA user_version"), ==, 5);
+  g_assert_cmpint (test_raw_int (path, "PRAGMA user_version"), ==, FOLDER_SCHEMA_VERSION);
   g_assert_cmpint (test_raw_int (path, "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'extra'"),
                    ==, 1);
 
-  /* The built-in migrations stop at 4: this file is now too new for them. */
+  /* The built-in migrations stop before: this file is now too new for them. */
   store = eb_store_open (path, NULL, &error);
   g_assert_null (store);
   g_assert_error (error, EB_ERROR, EB_ERROR_FAILED);
@@ -242,12 +274,10 @@ test_migrations_broken (Fixture *f, gconstpointer data)
   g_clear_object (&f->store);
   before = read_file_bytes (f->path);
   /* The folder holds the shipped migrations the database already has. */
-  copy_shipped_migration (dir, "002-live.sql");
-  copy_shipped_migration (dir, "003-series-start.sql");
-  copy_shipped_migration (dir, "004-calendar-feeds.sql");
+  copy_shipped_migrations_after_first (dir);
 
   /* A migration that fails half-way through. */
-  write_file (dir, "005-broken.sql",
+  write_file (dir, NEXT_MIGRATION "-broken.sql",
               "CREATE TABLE half (x INTEGER);\n"
               "UPDATE sites SET name = 'changed';\n"
               "INSERT INTO nowhere VALUES (1);\n");
@@ -255,34 +285,38 @@ test_migrations_broken (Fixture *f, gconstpointer data)
   g_assert_null (store);
   g_assert_error (error, EB_ERROR, EB_ERROR_FAILED);
   g_test_message ("%s", error->message);
-  g_assert_nonnull (strstr (error->message, "005-broken.sql"));
+  g_assert_nonnull (strstr (error->message, NEXT_MIGRATION "-broken.sql"));
   g_assert_nonnull (strstr (error->message, "no such table: nowhere"));
   g_clear_error (&error);
   after = read_file_bytes (f->path);
   g_assert_true (g_bytes_equal (before, after));
-  g_assert_cmpint (test_raw_int (f->path, "PRAGMA user_version"), ==, 4);
+  g_assert_cmpint (test_raw_int (f->path, "PRAGMA user_version"), ==, BUILTIN_SCHEMA_VERSION);
   g_assert_cmpint (test_raw_int (f->path, "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'half'"),
                    ==, 0);
   g_assert_cmpint (test_raw_int (f->path, "SELECT COUNT(*) FROM sites WHERE name = 'changed'"), ==,
                    0);
 
   /* A gap in the numbering. */
-  file = g_build_filename (dir, "005-broken.sql", NULL);
+  file = g_build_filename (dir, NEXT_MIGRATION "-broken.sql", NULL);
   g_assert_cmpint (g_unlink (file), ==, 0);
-  write_file (dir, "006-later.sql", "CREATE TABLE later (x INTEGER);");
+  write_file (dir, AFTER_NEXT_MIGRATION "-later.sql", "CREATE TABLE later (x INTEGER);");
   store = eb_store_open (f->path, dir, &error);
   g_assert_null (store);
   g_assert_error (error, EB_ERROR, EB_ERROR_FAILED);
-  g_assert_nonnull (strstr (error->message, "migration 005 is missing"));
+  g_assert_nonnull (strstr (error->message, "migration " NEXT_MIGRATION " is missing"));
   g_clear_error (&error);
 
   /* Two migrations with one number. */
-  write_file (dir, "005-a.sql", "CREATE TABLE a (x INTEGER);");
-  write_file (dir, "005-b.sql", "CREATE TABLE b (x INTEGER);");
+  write_file (dir, NEXT_MIGRATION "-a.sql", "CREATE TABLE a (x INTEGER);");
+  write_file (dir, NEXT_MIGRATION "-b.sql", "CREATE TABLE b (x INTEGER);");
   store = eb_store_open (f->path, dir, &error);
   g_assert_null (store);
   g_assert_error (error, EB_ERROR, EB_ERROR_FAILED);
-  g_assert_nonnull (strstr (error->message, "number 5"));
+  {
+    g_autofree char *twins = g_strdup_printf ("number %u", BUILTIN_SCHEMA_VERSION + 1);
+
+    g_assert_nonnull (strstr (error->message, twins));
+  }
   g_clear_error (&error);
 
   /* No folder at all. */
@@ -298,7 +332,7 @@ test_migrations_broken (Fixture *f, gconstpointer data)
   /* And the database is still fine for the built-in migrations. */
   f->store = eb_store_open (f->path, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (eb_store_get_schema_version (f->store), ==, 4);
+  g_assert_cmpint (eb_store_get_schema_version (f->store), ==, BUILTIN_SCHEMA_VERSION);
   g_assert_cmpint (test_raw_int (f->path, "SELECT COUNT(*) FROM sites WHERE code = 'KEEP'"), ==, 1);
 }
 

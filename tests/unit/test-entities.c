@@ -13,6 +13,7 @@
 #include <eboard/eb-session.h>
 #include <eboard/eb-site.h>
 #include <eboard/eb-specialty.h>
+#include <eboard/eb-timeline.h>
 
 /* Asserts that @error is @code and that its violations name exactly
  * @fields (rule, field pairs in order). */
@@ -627,10 +628,48 @@ test_agenda_validate (void)
   }
 }
 
+/* Every timeline kind has one API name that reads back as itself; the
+ * chair's move to another case is case-changed. */
+static void
+test_timeline_kinds (void)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (EbTimelineEvent) event = eb_timeline_event_new ();
+  g_autoptr (EbTimelineEvent) copy = NULL;
+  EbTimelineKind kind;
+
+  for (guint value = 0; value <= EB_TIMELINE_CASE_CHANGED; value++)
+    {
+      const char *name = eb_timeline_kind_to_string ((EbTimelineKind)value);
+
+      g_assert_nonnull (name);
+      g_assert_false (g_hash_table_contains (seen, name));
+      g_hash_table_add (seen, (gpointer)name);
+      g_assert_true (eb_timeline_kind_from_string (name, &kind));
+      g_assert_cmpint (kind, ==, value);
+    }
+  g_assert_cmpstr (eb_timeline_kind_to_string (EB_TIMELINE_CASE_CHANGED), ==, "case-changed");
+  g_assert_true (eb_timeline_kind_from_string ("case-changed", &kind));
+  g_assert_cmpint (kind, ==, EB_TIMELINE_CASE_CHANGED);
+  g_assert_null (eb_timeline_kind_to_string ((EbTimelineKind)(EB_TIMELINE_CASE_CHANGED + 1)));
+  g_assert_false (eb_timeline_kind_from_string ("case_changed", NULL));
+  g_assert_false (eb_timeline_kind_from_string ("Case-Changed", NULL));
+
+  event->kind = EB_TIMELINE_CASE_CHANGED;
+  event->person_id = 12;
+  event->detail = g_strdup ("31");
+  copy = eb_timeline_event_copy (event);
+  g_assert_cmpint (copy->kind, ==, EB_TIMELINE_CASE_CHANGED);
+  g_assert_cmpstr (copy->detail, ==, "31");
+  g_assert_true (copy->detail != event->detail);
+  g_assert_null (copy->track);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_add_func ("/eboard/core/entities/timeline-kinds", test_timeline_kinds);
   g_test_add_func ("/eboard/core/entities/site-copy", test_site_copy);
   g_test_add_func ("/eboard/core/entities/person-copy", test_person_copy);
   g_test_add_func ("/eboard/core/entities/session-copy", test_session_copy);

@@ -15,11 +15,14 @@ static const guint8 key[EB_JOIN_KEY_LENGTH] = {
 };
 
 #define NOW G_GINT64_CONSTANT (1780000000)
+/* a fixed issue time (microseconds), a little before NOW */
+#define ISSUED G_GINT64_CONSTANT (1779999990123456)
+#define ISSUED_TEXT "1779999990123456"
 
 static char *
 issue (EbId session_id, EbId person_id, gint64 expires_at)
 {
-  EbJoinClaims claims = { session_id, person_id, expires_at };
+  EbJoinClaims claims = { session_id, person_id, expires_at, ISSUED };
 
   return eb_join_credential_issue (key, sizeof key, &claims);
 }
@@ -50,7 +53,7 @@ test_join_valid (void)
   g_autoptr (GError) error = NULL;
   EbJoinClaims claims = { 0 };
 
-  g_assert_true (g_str_has_prefix (credential, "j1.12.345.1780003600."));
+  g_assert_true (g_str_has_prefix (credential, "j1.12.345.1780003600." ISSUED_TEXT "."));
   /* short enough for a streamid with room to spare */
   g_assert_cmpuint (strlen (credential), <, 100);
   /* only characters that need no escaping in a streamid */
@@ -62,6 +65,7 @@ test_join_valid (void)
   g_assert_cmpint (claims.session_id, ==, 12);
   g_assert_cmpint (claims.person_id, ==, 345);
   g_assert_cmpint (claims.expires_at, ==, NOW + 3600);
+  g_assert_cmpint (claims.issued_at_us, ==, ISSUED);
 
   /* The claims are optional; the last valid second is the expiry. */
   g_assert_true (eb_join_credential_verify (key, sizeof key, credential, NOW + 3600, NULL, &error));
@@ -99,15 +103,15 @@ test_join_forged_signature (void)
   {
     g_autofree char *other = issue (13, 345, NOW + 60);
     g_autofree char *spliced
-        = g_strconcat ("j1.12.345.", strrchr (other, '.') - strlen ("1780000060"), NULL);
+        = g_strconcat ("j1.12.345.1780000060." ISSUED_TEXT, strrchr (other, '.'), NULL);
 
-    g_assert_true (g_str_has_prefix (spliced, "j1.12.345.1780000060."));
+    g_assert_true (g_str_has_prefix (spliced, "j1.12.345.1780000060." ISSUED_TEXT "."));
     assert_refused (key, spliced, NOW, "signature");
   }
 
   /* A MAC of all zeros, well formed. */
   {
-    g_autofree char *zeros = g_strconcat ("j1.12.345.1780000060.",
+    g_autofree char *zeros = g_strconcat ("j1.12.345.1780000060." ISSUED_TEXT ".",
                                           "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", NULL);
 
     assert_refused (key, zeros, NOW, "signature");
@@ -120,10 +124,11 @@ test_join_altered_claims (void)
   g_autofree char *credential = issue (12, 345, NOW + 60);
   const char *mac = strrchr (credential, '.') + 1;
   const char *const altered[] = {
-    "j1.13.345.1780000060.", /* another session */
-    "j1.12.346.1780000060.", /* another person */
-    "j1.12.345.1780099999.", /* a later expiry */
-    "j1.21.345.1780000060.", /* digits moved */
+    "j1.13.345.1780000060." ISSUED_TEXT ".",  /* another session */
+    "j1.12.346.1780000060." ISSUED_TEXT ".",  /* another person */
+    "j1.12.345.1780099999." ISSUED_TEXT ".",  /* a later expiry */
+    "j1.12.345.1780000060.1780000000000000.", /* issued later (after a revocation) */
+    "j1.21.345.1780000060." ISSUED_TEXT ".",  /* digits moved */
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (altered); i++)
@@ -166,6 +171,11 @@ test_join_garbage (void)
     "j1.12.345.1780000060.AAAA+AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
     "j1.12.345.1780000060.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
     "j1.12.345.1780000060",
+    "j1.12.345.1780000060." ISSUED_TEXT,
+    /* the form without an issue time, no longer issued */
+    "j1.12.345.1780000060.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    "j1.12.345.1780000060.0.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+    "j1.12.345.1780000060." ISSUED_TEXT ".1.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
     "j1.12 .345.1780000060.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
     "eb_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
     "#!::r=session/12,m=publish",
@@ -182,6 +192,64 @@ test_join_garbage (void)
       g_test_message ("garbage %u", i);
       assert_refused (key, garbage[i], NOW, "malformed");
     }
+}
+
+/* The issue time: kept to the microsecond, now when not given, signed
+ * like the other claims, and the longest credential still fits an SRT
+ * streamid. */
+static void
+test_join_issued_at (void)
+{
+  g_autoptr (GError) error = NULL;
+  EbJoinClaims claims = { 12, 345, NOW + 60, 0 };
+  EbJoinClaims read = { 0 };
+  gint64 before = g_get_real_time ();
+  g_autofree char *now_issued = eb_join_credential_issue (key, sizeof key, &claims);
+  gint64 after = g_get_real_time ();
+  g_autofree char *earlier = NULL;
+  g_autofree char *later = NULL;
+
+  g_assert_true (eb_join_credential_verify (key, sizeof key, now_issued, NOW, &read, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (read.issued_at_us, >=, before);
+  g_assert_cmpint (read.issued_at_us, <=, after);
+
+  /* one microsecond apart: two different credentials, each read back */
+  claims.issued_at_us = ISSUED;
+  earlier = eb_join_credential_issue (key, sizeof key, &claims);
+  claims.issued_at_us = ISSUED + 1;
+  later = eb_join_credential_issue (key, sizeof key, &claims);
+  g_assert_cmpstr (earlier, !=, later);
+  g_assert_true (eb_join_credential_verify (key, sizeof key, earlier, NOW, &read, &error));
+  g_assert_cmpint (read.issued_at_us, ==, ISSUED);
+  g_assert_true (eb_join_credential_verify (key, sizeof key, later, NOW, &read, &error));
+  g_assert_cmpint (read.issued_at_us, ==, ISSUED + 1);
+  g_assert_no_error (error);
+
+  /* an earlier credential made to look later is refused */
+  {
+    g_autofree char *mac = g_strdup (strrchr (earlier, '.'));
+    g_autofree char *moved
+        = g_strconcat ("j1.12.345.1780000060." G_STRINGIFY (1779999990123457), mac, NULL);
+
+    assert_refused (key, moved, NOW, "signature");
+  }
+
+  /* the largest numbers: still short enough for a pull streamid, with
+   * room for a long track name */
+  {
+    EbJoinClaims largest = { G_MAXINT64, G_MAXINT64, G_MAXINT64, G_MAXINT64 };
+    g_autofree char *credential = eb_join_credential_issue (key, sizeof key, &largest);
+    g_autofree char *stream_id = g_strdup_printf (
+        "#!::r=session/%" G_GINT64_FORMAT "/track/p%" G_GINT64_FORMAT "-webrtc,m=request,t=%s",
+        largest.session_id, largest.person_id, credential);
+
+    g_assert_cmpuint (strlen (credential), ==, 3 + 4 * 20 + 43);
+    g_assert_cmpuint (strlen (stream_id), <, 512 - 64);
+    g_assert_true (eb_join_credential_verify (key, sizeof key, credential, NOW, &read, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (read.issued_at_us, ==, G_MAXINT64);
+  }
 }
 
 static void
@@ -222,6 +290,7 @@ main (int argc, char **argv)
   g_test_add_func ("/eboard/core/join/altered-claims", test_join_altered_claims);
   g_test_add_func ("/eboard/core/join/wrong-key", test_join_wrong_key);
   g_test_add_func ("/eboard/core/join/garbage", test_join_garbage);
+  g_test_add_func ("/eboard/core/join/issued-at", test_join_issued_at);
   g_test_add_func ("/eboard/core/join/passphrase", test_join_passphrase);
   return g_test_run ();
 }

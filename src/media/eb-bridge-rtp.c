@@ -1,0 +1,464 @@
+/*
+ * Copyright 2026 The eboard authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "eboard-media"
+
+#include "eb-config.h"
+
+#include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
+
+#include <eboard/eb-error.h>
+
+#include "eb-bridge-rtp-private.h"
+
+#define EB_RTP_BRIDGE_DEMUX "bridge-srt-demux"
+#define EB_RTP_BRIDGE_PAY_H264 "bridge-srt-pay-h264"
+#define EB_RTP_BRIDGE_PAY_OPUS "bridge-srt-pay-opus"
+/* Bytes queued in the appsrc before new input is dropped. */
+#define EB_RTP_BRIDGE_MAX_BYTES (2 * 1024 * 1024)
+#define EB_RTP_BRIDGE_DROP_LOG_INTERVAL_US (5 * G_USEC_PER_SEC)
+
+/* One bridged stream: a payloader's output feeding a source. */
+typedef struct
+{
+  EbRtpBridge *bridge;
+  EbRtpSource *source;
+  gboolean linked; /* the demuxer's streaming thread */
+  /* the bridge's lock */
+  GstCaps *caps;     /* of the input attached */
+  guint generation;  /* 0: not attached */
+  gboolean unusable; /* its caps were not a format viewers take */
+} EbBridgeOutput;
+
+struct _EbRtpBridge
+{
+  char *track;
+  GMainContext *context;
+  GstElement *pipeline;
+  GstElement *bin; /* the template's: the demuxer and the streams */
+  GstElement *appsrc;
+  GstElement *demux;
+  char *pay_h264;
+  char *pay_opus;
+  EbBridgeOutput video;
+  EbBridgeOutput audio;
+  GSource *bus_source;
+
+  GMutex lock;
+  gboolean running;
+  guint64 max_bytes;
+  guint64 dropped;
+  gint64 last_drop_log;
+};
+
+static GHashTable *
+demux_values (void)
+{
+  GHashTable *values = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+
+  g_hash_table_insert (values, (gpointer) "max_bytes",
+                       g_strdup_printf ("%u", (guint)EB_RTP_BRIDGE_MAX_BYTES));
+  return values;
+}
+
+/* The "bridge-srt-demux" template's named elements. */
+static gboolean
+find_elements (GstElement *bin, GstElement **appsrc, GstElement **demux, GError **error)
+{
+  g_autoptr (GstElement) src = gst_bin_get_by_name (GST_BIN (bin), "src");
+  g_autoptr (GstElement) dmx = gst_bin_get_by_name (GST_BIN (bin), "demux");
+
+  if (src == NULL || !GST_IS_APP_SRC (src))
+    {
+      g_set_error_literal (error, EB_ERROR, EB_ERROR_INVALID,
+                           "pipeline template " EB_RTP_BRIDGE_DEMUX
+                           ": needs an appsrc named \"src\"");
+      return FALSE;
+    }
+  if (dmx == NULL || g_signal_lookup ("pad-added", G_OBJECT_TYPE (dmx)) == 0)
+    {
+      g_set_error_literal (error, EB_ERROR, EB_ERROR_INVALID,
+                           "pipeline template " EB_RTP_BRIDGE_DEMUX
+                           ": needs a demuxer named \"demux\"");
+      return FALSE;
+    }
+  if (appsrc != NULL)
+    *appsrc = g_steal_pointer (&src);
+  if (demux != NULL)
+    *demux = g_steal_pointer (&dmx);
+  return TRUE;
+}
+
+gboolean
+eb_rtp_bridge_check_templates (EbPipelineTemplates *templates, GError **error)
+{
+  const char *const fragments[] = { EB_RTP_BRIDGE_PAY_H264, EB_RTP_BRIDGE_PAY_OPUS };
+  g_autoptr (GHashTable) values = demux_values ();
+  GstElement *bin;
+  gboolean ok;
+
+  g_return_val_if_fail (templates != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (fragments); i++)
+    {
+      g_autofree char *description
+          = eb_pipeline_templates_expand (templates, fragments[i], NULL, error);
+
+      if (description == NULL)
+        return FALSE;
+    }
+  bin = eb_pipeline_templates_instantiate (templates, EB_RTP_BRIDGE_DEMUX, values, error);
+  if (bin == NULL)
+    return FALSE;
+  gst_object_ref_sink (bin);
+  ok = find_elements (bin, NULL, NULL, error);
+  gst_object_unref (bin);
+  return ok;
+}
+
+/* --- the streams (streaming threads) --- */
+
+/* (transfer full) (nullable): the format of a payloader's @caps, if
+ * viewers take it (H.264 with its profile, Opus) */
+static EbRtpFormat *
+format_from_caps (GstCaps *caps)
+{
+  const GstStructure *structure = gst_caps_get_structure (caps, 0);
+  const char *encoding = gst_structure_get_string (structure, "encoding-name");
+  g_autoptr (EbRtpFormat) format = g_new0 (EbRtpFormat, 1);
+  gint pt = 0;
+  gint clock_rate = 0;
+
+  if (encoding == NULL || !gst_structure_get_int (structure, "payload", &pt)
+      || !gst_structure_get_int (structure, "clock-rate", &clock_rate))
+    return NULL;
+  format->pt = (guint)pt;
+  format->clock_rate = (guint)clock_rate;
+  if (g_ascii_strcasecmp (encoding, "H264") == 0)
+    {
+      /* h264parse's name of the SPS's profile, which the payloader
+       * passes on */
+      format->h264_profile = g_strdup (gst_structure_get_string (structure, "profile"));
+      if (format->h264_profile == NULL)
+        return NULL;
+      format->codec = EB_RTP_CODEC_H264;
+      format->video = TRUE;
+    }
+  else if (g_ascii_strcasecmp (encoding, "OPUS") == 0)
+    format->codec = EB_RTP_CODEC_OPUS;
+  else
+    return NULL;
+  format->caps = gst_caps_ref (caps);
+  return g_steal_pointer (&format);
+}
+
+/* With the bridge's lock held: the generation to push @caps' packets
+ * with (0: none), attaching the output's source to a new input when the
+ * caps change (a new stream for every viewer, from its next keyframe). */
+static guint
+ensure_attached (EbBridgeOutput *output, GstCaps *caps)
+{
+  g_autoptr (EbRtpFormat) format = NULL;
+
+  if (caps == NULL || !output->bridge->running)
+    return 0;
+  if (output->caps != NULL && gst_caps_is_equal (output->caps, caps))
+    return output->unusable ? 0 : output->generation;
+  gst_caps_replace (&output->caps, caps);
+  format = format_from_caps (caps);
+  output->unusable = format == NULL;
+  if (format == NULL)
+    {
+      g_autofree char *text = gst_caps_to_string (caps);
+
+      g_message ("track %s: its stream %s is not bridged to browsers", output->bridge->track, text);
+      if (output->generation != 0)
+        eb_rtp_source_detach (output->source, output->generation);
+      output->generation = 0;
+      return 0;
+    }
+  /* an SRT encoder cannot be asked for a keyframe */
+  output->generation = eb_rtp_source_attach (output->source, format, NULL, NULL, NULL);
+  return output->generation;
+}
+
+/* A payloader's packet: forwarded to the source's viewers. */
+static GstFlowReturn
+new_sample_cb (GstAppSink *appsink, gpointer user_data)
+{
+  EbBridgeOutput *output = user_data;
+  EbRtpBridge *bridge = output->bridge;
+  g_autoptr (GstSample) sample = gst_app_sink_pull_sample (appsink);
+  GstBuffer *buffer;
+  guint generation;
+
+  if (sample == NULL)
+    return GST_FLOW_EOS;
+  buffer = gst_sample_get_buffer (sample);
+  g_mutex_lock (&bridge->lock);
+  generation = ensure_attached (output, gst_sample_get_caps (sample));
+  g_mutex_unlock (&bridge->lock);
+  if (generation != 0 && buffer != NULL)
+    eb_rtp_source_push (output->source, generation, buffer);
+  return GST_FLOW_OK;
+}
+
+/* Streaming thread: a stream that is not bridged (a second video, AAC,
+ * data) is taken and dropped, so that the demuxer never stops on it. */
+static void
+link_to_fakesink (EbRtpBridge *bridge, GstPad *pad)
+{
+  GstElement *sink = gst_element_factory_make ("fakesink", NULL);
+  g_autoptr (GstPad) sinkpad = NULL;
+
+  g_object_set (sink, "sync", FALSE, "async", FALSE, "enable-last-sample", FALSE, NULL);
+  gst_bin_add (GST_BIN (bridge->bin), sink);
+  sinkpad = gst_element_get_static_pad (sink, "sink");
+  gst_element_sync_state_with_parent (sink);
+  if (gst_pad_link (pad, sinkpad) != GST_PAD_LINK_OK)
+    g_message ("track %s: cannot drop the stream of %s", bridge->track, GST_PAD_NAME (pad));
+}
+
+/* Streaming thread: demuxer pad -> payloader fragment -> appsink. */
+static gboolean
+link_output (EbRtpBridge *bridge, GstPad *pad, const char *description, EbBridgeOutput *output)
+{
+  GstAppSinkCallbacks callbacks = { .new_sample = new_sample_cb };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GstPad) fragment_sink = NULL;
+  g_autoptr (GstPad) fragment_src = NULL;
+  g_autoptr (GstPad) appsink_pad = NULL;
+  GstElement *fragment;
+  GstElement *appsink;
+
+  fragment = gst_parse_bin_from_description (description, TRUE, &error);
+  if (fragment == NULL)
+    {
+      g_message ("track %s: cannot bridge its stream to browsers: %s", bridge->track,
+                 error->message);
+      return FALSE;
+    }
+  appsink = gst_element_factory_make ("appsink", NULL);
+  g_object_set (appsink, "sync", FALSE, "async", FALSE, "enable-last-sample", FALSE, NULL);
+  gst_app_sink_set_callbacks (GST_APP_SINK (appsink), &callbacks, output, NULL);
+  gst_bin_add_many (GST_BIN (bridge->bin), fragment, appsink, NULL);
+  fragment_sink = gst_element_get_static_pad (fragment, "sink");
+  fragment_src = gst_element_get_static_pad (fragment, "src");
+  appsink_pad = gst_element_get_static_pad (appsink, "sink");
+  if (fragment_sink == NULL || fragment_src == NULL
+      || gst_pad_link (fragment_src, appsink_pad) != GST_PAD_LINK_OK)
+    {
+      g_message ("track %s: the browser bridge's fragment %s does not link", bridge->track,
+                 description);
+      return FALSE;
+    }
+  gst_element_sync_state_with_parent (appsink);
+  gst_element_sync_state_with_parent (fragment);
+  if (gst_pad_link (pad, fragment_sink) != GST_PAD_LINK_OK)
+    {
+      g_message ("track %s: cannot bridge its stream %s to browsers", bridge->track,
+                 GST_PAD_NAME (pad));
+      return FALSE;
+    }
+  output->linked = TRUE;
+  return TRUE;
+}
+
+static void
+demux_pad_added_cb (GstElement *demux, GstPad *pad, EbRtpBridge *bridge)
+{
+  g_autoptr (GstCaps) caps = gst_pad_get_current_caps (pad);
+  const char *name;
+
+  if (caps == NULL)
+    caps = gst_pad_query_caps (pad, NULL);
+  name = caps != NULL && !gst_caps_is_empty (caps)
+             ? gst_structure_get_name (gst_caps_get_structure (caps, 0))
+             : "";
+  if (g_str_equal (name, "video/x-h264") && !bridge->video.linked
+      && link_output (bridge, pad, bridge->pay_h264, &bridge->video))
+    return;
+  if (g_str_equal (name, "audio/x-opus") && !bridge->audio.linked
+      && link_output (bridge, pad, bridge->pay_opus, &bridge->audio))
+    return;
+  if (g_str_equal (name, "audio/mpeg"))
+    g_message ("track %s: its AAC audio cannot reach browsers without re-encoding: WHEP viewers "
+               "get its video only",
+               bridge->track);
+  else if (g_str_has_prefix (name, "video/") || g_str_has_prefix (name, "audio/"))
+    g_message ("track %s: its %s stream is not bridged to browsers", bridge->track, name);
+  link_to_fakesink (bridge, pad);
+}
+
+/* --- life cycle (main context) --- */
+
+static void
+detach_output (EbBridgeOutput *output)
+{
+  if (output->generation != 0)
+    eb_rtp_source_detach (output->source, output->generation);
+  output->generation = 0;
+}
+
+static gboolean
+bus_cb (GstBus *bus, GstMessage *message, gpointer user_data)
+{
+  EbRtpBridge *bridge = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (GST_MESSAGE_TYPE (message) != GST_MESSAGE_ERROR)
+    return G_SOURCE_CONTINUE;
+  gst_message_parse_error (message, &error, NULL);
+  /* the recording and the SRT viewers of the track go on */
+  g_message ("track %s: its bridge to browsers stopped: %s: %s", bridge->track,
+             GST_MESSAGE_SRC_NAME (message), error->message);
+  g_clear_pointer (&bridge->bus_source, g_source_unref);
+  eb_rtp_bridge_stop (bridge);
+  return G_SOURCE_REMOVE;
+}
+
+EbRtpBridge *
+eb_rtp_bridge_new (EbPipelineTemplates *templates, const char *track, EbRtpSource *video,
+                   EbRtpSource *audio, GError **error)
+{
+  g_autoptr (EbRtpBridge) bridge = NULL;
+  g_autoptr (GHashTable) values = demux_values ();
+  GstElement *bin;
+
+  g_return_val_if_fail (templates != NULL && track != NULL, NULL);
+  g_return_val_if_fail (video != NULL && audio != NULL, NULL);
+
+  bridge = g_new0 (EbRtpBridge, 1);
+  g_mutex_init (&bridge->lock);
+  bridge->track = g_strdup (track);
+  bridge->context = g_main_context_ref_thread_default ();
+  bridge->video.bridge = bridge;
+  bridge->video.source = eb_rtp_source_ref (video);
+  bridge->audio.bridge = bridge;
+  bridge->audio.source = eb_rtp_source_ref (audio);
+  bridge->pay_h264 = eb_pipeline_templates_expand (templates, EB_RTP_BRIDGE_PAY_H264, NULL, error);
+  if (bridge->pay_h264 == NULL)
+    return NULL;
+  bridge->pay_opus = eb_pipeline_templates_expand (templates, EB_RTP_BRIDGE_PAY_OPUS, NULL, error);
+  if (bridge->pay_opus == NULL)
+    return NULL;
+
+  bin = eb_pipeline_templates_instantiate (templates, EB_RTP_BRIDGE_DEMUX, values, error);
+  if (bin == NULL)
+    return NULL;
+  bridge->bin = gst_object_ref_sink (bin);
+  bridge->pipeline = gst_pipeline_new (NULL);
+  gst_object_ref_sink (bridge->pipeline);
+  gst_bin_add (GST_BIN (bridge->pipeline), bin);
+  if (!find_elements (bin, &bridge->appsrc, &bridge->demux, error))
+    return NULL;
+  g_object_get (bridge->appsrc, "max-bytes", &bridge->max_bytes, NULL);
+  g_signal_connect (bridge->demux, "pad-added", G_CALLBACK (demux_pad_added_cb), bridge);
+  return g_steal_pointer (&bridge);
+}
+
+gboolean
+eb_rtp_bridge_start (EbRtpBridge *bridge, GError **error)
+{
+  g_autoptr (GstBus) bus = NULL;
+
+  g_return_val_if_fail (bridge != NULL, FALSE);
+
+  bus = gst_element_get_bus (bridge->pipeline);
+  bridge->bus_source = gst_bus_create_watch (bus);
+  /* destroyed in stop at the latest */
+  g_source_set_callback (bridge->bus_source, (GSourceFunc)(void (*) (void))bus_cb, bridge, NULL);
+  g_source_attach (bridge->bus_source, bridge->context);
+  g_mutex_lock (&bridge->lock);
+  bridge->running = TRUE;
+  g_mutex_unlock (&bridge->lock);
+  if (gst_element_set_state (bridge->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+    {
+      g_set_error (error, EB_ERROR, EB_ERROR_FAILED,
+                   "track %s: the bridge to browsers cannot start", bridge->track);
+      eb_rtp_bridge_stop (bridge);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* With the lock held. */
+static void
+count_dropped (EbRtpBridge *bridge, gsize length)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  bridge->dropped += length;
+  if (bridge->last_drop_log != 0
+      && now - bridge->last_drop_log < EB_RTP_BRIDGE_DROP_LOG_INTERVAL_US)
+    return;
+  bridge->last_drop_log = now;
+  g_message ("track %s: the bridge to browsers cannot keep up; %" G_GUINT64_FORMAT
+             " bytes dropped so far",
+             bridge->track, bridge->dropped);
+}
+
+void
+eb_rtp_bridge_push (EbRtpBridge *bridge, const guint8 *data, gsize length)
+{
+  g_return_if_fail (bridge != NULL);
+
+  if (length == 0)
+    return;
+  g_mutex_lock (&bridge->lock);
+  if (bridge->running)
+    {
+      GstAppSrc *appsrc = GST_APP_SRC (bridge->appsrc);
+
+      if (bridge->max_bytes > 0
+          && gst_app_src_get_current_level_bytes (appsrc) + length > bridge->max_bytes)
+        count_dropped (bridge, length);
+      else
+        gst_app_src_push_buffer (appsrc, gst_buffer_new_memdup (data, length));
+    }
+  g_mutex_unlock (&bridge->lock);
+}
+
+void
+eb_rtp_bridge_stop (EbRtpBridge *bridge)
+{
+  g_return_if_fail (bridge != NULL);
+
+  g_mutex_lock (&bridge->lock);
+  bridge->running = FALSE;
+  g_mutex_unlock (&bridge->lock);
+  if (bridge->bus_source != NULL)
+    {
+      g_source_destroy (bridge->bus_source);
+      g_clear_pointer (&bridge->bus_source, g_source_unref);
+    }
+  /* no streaming thread runs after this */
+  if (bridge->pipeline != NULL)
+    gst_element_set_state (bridge->pipeline, GST_STATE_NULL);
+  detach_output (&bridge->video);
+  detach_output (&bridge->audio);
+}
+
+void
+eb_rtp_bridge_free (EbRtpBridge *bridge)
+{
+  if (bridge == NULL)
+    return;
+  eb_rtp_bridge_stop (bridge);
+  g_clear_object (&bridge->appsrc);
+  g_clear_object (&bridge->demux);
+  g_clear_object (&bridge->bin);
+  g_clear_object (&bridge->pipeline);
+  gst_clear_caps (&bridge->video.caps);
+  gst_clear_caps (&bridge->audio.caps);
+  g_clear_pointer (&bridge->video.source, eb_rtp_source_unref);
+  g_clear_pointer (&bridge->audio.source, eb_rtp_source_unref);
+  g_main_context_unref (bridge->context);
+  g_free (bridge->pay_h264);
+  g_free (bridge->pay_opus);
+  g_free (bridge->track);
+  g_mutex_clear (&bridge->lock);
+  g_free (bridge);
+}
