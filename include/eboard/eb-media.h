@@ -171,9 +171,14 @@ guint eb_media_plane_get_srt_port (EbMediaPlane *self);
 gboolean eb_media_plane_open_conference (EbMediaPlane *self, EbId session_id, gint64 started_at,
                                          GError **error);
 /* Who may connect (roster members); revoking cuts their connections
- * (SRT and WebRTC). */
+ * (SRT and WebRTC). An SRT caller's join credential issued at or before
+ * @not_issued_before_us (Unix microseconds; 0: none) is refused like one
+ * of a person not allowed: the plane verifies SRT credentials itself,
+ * so the caller passes the person's last revocation here (WebRTC
+ * credentials are checked by the caller of the WHIP and WHEP calls). */
 void eb_media_plane_allow_participant (EbMediaPlane *self, EbId session_id, EbId person_id,
-                                       const char *display_name, gboolean is_chair);
+                                       const char *display_name, gboolean is_chair,
+                                       gint64 not_issued_before_us);
 void eb_media_plane_revoke_participant (EbMediaPlane *self, EbId session_id, EbId person_id);
 /* Stops every input, finalises every recording segment (EOS), writes the
  * manifest. */

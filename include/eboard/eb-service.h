@@ -294,6 +294,9 @@ EbSession *eb_service_end_session_finish (EbService *self, GAsyncResult *result,
  *   `<public_url>/join/#session=<id>&credential=<credential>` (the
  *   credential percent-encoded, in the fragment so that no server ever
  *   logs it)
+ * @media_note: what does not cross between room systems (SRT) and
+ *   browsers (WebRTC) without re-encoding, which the media plane never
+ *   does, and how room encoders should be set for browsers to show them
  *
  * What one roster member needs to publish to and pull from a session.
  */
@@ -311,6 +314,7 @@ typedef struct
   char *pull_streamid_template;
   char *pull_url_template;
   char *join_url;
+  char *media_note;
 } EbJoinDetails;
 
 void eb_join_details_free (EbJoinDetails *details);
@@ -529,9 +533,9 @@ gboolean eb_service_authenticate_participant (EbService *self, const char *crede
  * issued so far to the member of roster entry @entry_id of @session_id
  * stops working at once, and while the session is live their media
  * connections (SRT, WHIP, WHEP) are cut. Their next join details
- * (eb_service_get_join_details()) carry a credential that works, and let
- * them into the media plane again. Audited ("roster.revoke-join"). Any
- * session state. */
+ * (eb_service_get_join_details()) carry a credential that works, also
+ * for the media plane; the revoked ones never open it again. Audited
+ * ("roster.revoke-join"). Any session state. */
 gboolean eb_service_revoke_join (EbService *self, const EbPrincipal *who, EbId session_id,
                                  EbId entry_id, GError **error);
 

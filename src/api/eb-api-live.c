@@ -36,33 +36,16 @@ eb_api_session_start (EbApiRequest *req)
 /* One end in progress, while its message is paused. */
 typedef struct
 {
-  SoupServerMessage *msg;
+  EbApiPaused *paused;
   GCancellable *cancellable;
-  gulong finished_id;
   EbId session_id;
-  /* The message finished (its client went away) before the answer. */
-  gboolean finished;
 } EbApiEnd;
 
 static void
 eb_api_end_free (EbApiEnd *end)
 {
-  if (end->finished_id != 0)
-    g_signal_handler_disconnect (end->msg, end->finished_id);
-  g_clear_object (&end->msg);
   g_clear_object (&end->cancellable);
   g_free (end);
-}
-
-static void
-eb_api_end_finished_cb (SoupServerMessage *msg, gpointer user_data)
-{
-  EbApiEnd *end = user_data;
-
-  end->finished = TRUE;
-  g_debug ("session %" G_GINT64_FORMAT ": the client left before the end completed",
-           end->session_id);
-  g_cancellable_cancel (end->cancellable);
 }
 
 static void
@@ -72,27 +55,27 @@ eb_api_end_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (EbSession) session = NULL;
   g_autoptr (EbRecording) recording = NULL;
   g_autoptr (GError) error = NULL;
-  EbApiRequest req = { 0 };
+  EbApiRequest *req;
 
   session = eb_service_end_session_finish (EB_SERVICE (source), result, &recording, &error);
-  if (end->finished)
+  req = eb_api_paused_request (end->paused);
+  if (req == NULL)
     {
-      /* Nobody to answer. */
+      /* Nobody to answer. An end under way completes all the same (the
+       * service only drops the result of a cancelled one). */
       if (session == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_info ("session %" G_GINT64_FORMAT ": end failed after its client left: %s",
                 end->session_id, error->message);
-      eb_api_end_free (end);
-      return;
+      else
+        g_info ("session %" G_GINT64_FORMAT ": the client left before the end was answered",
+                end->session_id);
     }
-  g_clear_signal_handler (&end->finished_id, end->msg);
-  req.service = EB_SERVICE (source);
-  req.msg = end->msg;
-  if (session == NULL)
-    eb_api_reply_error (&req, error);
+  else if (session == NULL)
+    eb_api_reply_error (req, error);
   else
-    eb_api_reply_entity (&req, SOUP_STATUS_OK, eb_session_end_to_json (session, recording),
+    eb_api_reply_entity (req, SOUP_STATUS_OK, eb_session_end_to_json (session, recording),
                          session->version);
-  soup_server_message_unpause (end->msg);
+  eb_api_paused_resume (end->paused);
   eb_api_end_free (end);
 }
 
@@ -105,17 +88,9 @@ eb_api_session_end (EbApiRequest *req)
   if (!eb_api_read_if_match (req, &if_match))
     return;
   end = g_new0 (EbApiEnd, 1);
-  end->msg = g_object_ref (req->msg);
   end->cancellable = g_cancellable_new ();
   end->session_id = req->ids[0];
-  end->finished_id
-      = g_signal_connect (req->msg, "finished", G_CALLBACK (eb_api_end_finished_cb), end);
-  /* A provisional status, replaced by the answer before the message is
-   * unpaused: libsoup treats a message its handler left without a status
-   * as a WebSocket handshake, and the router as a handler that forgot to
-   * answer. */
-  soup_server_message_set_status (req->msg, SOUP_STATUS_ACCEPTED, NULL);
-  soup_server_message_pause (req->msg);
+  end->paused = eb_api_pause (req, end->cancellable);
   eb_service_end_session_async (req->service, &req->principal, req->ids[0], if_match,
                                 end->cancellable, eb_api_end_done_cb, end);
 }

@@ -112,4 +112,29 @@ gboolean eb_api_parse_id (const char *text, EbId *id);
 /* (transfer full): the request body as received. */
 GBytes *eb_api_request_body (EbApiRequest *req);
 
+/* --- answers that wait --- */
+
+/**
+ * EbApiPaused:
+ *
+ * A request whose answer comes later, its message paused meanwhile. Its
+ * client may go away before the answer: libsoup emits "finished" for a
+ * message it drops, but reads nothing from the connection of a paused
+ * message, so a client that closes its connection is noticed by
+ * watching the socket (and by looking at it once more when the answer is
+ * ready). Such a request is answered with status 499 for the request log.
+ */
+typedef struct _EbApiPaused EbApiPaused;
+
+/* Pauses @req's message, with a provisional status that the answer
+ * replaces. @cancellable: (nullable): cancelled when the client goes
+ * away before the answer. */
+EbApiPaused *eb_api_pause (EbApiRequest *req, GCancellable *cancellable);
+/* Once the answer is ready: (nullable) (transfer none) the request to
+ * answer, or %NULL when its client went away (nobody reads an answer). */
+EbApiRequest *eb_api_paused_request (EbApiPaused *paused);
+/* Sends the answer given to eb_api_paused_request()'s request (or the
+ * 499 of a client that left) and frees @paused. */
+void eb_api_paused_resume (EbApiPaused *paused);
+
 G_END_DECLS

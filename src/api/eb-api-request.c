@@ -6,8 +6,10 @@
 
 #include "eb-config.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "eb-api-request-private.h"
 #include "eb-json-codec-private.h"
@@ -424,4 +426,180 @@ eb_api_query_bool (EbApiRequest *req, const char *name, gint *out)
       return FALSE;
     }
   return TRUE;
+}
+
+/* --- answers that wait --- */
+
+/* What the request log shows for a client that closed its connection
+ * before the answer (as nginx logs it). */
+#define EB_STATUS_CLIENT_CLOSED 499
+
+struct _EbApiPaused
+{
+  EbApiRequest req; /* its service and message only */
+  GCancellable *cancellable;
+  gulong finished_id;
+  /* watches the connection: libsoup reads nothing while paused */
+  GSource *socket_source;
+  /* libsoup dropped the message before the answer */
+  gboolean finished;
+  /* the client closed its connection before the answer */
+  gboolean gone;
+};
+
+typedef enum
+{
+  EB_API_PEER_THERE,
+  EB_API_PEER_GONE,
+  /* bytes wait (a pipelined request): a client that stays and one that
+   * sent more before leaving cannot be told apart */
+  EB_API_PEER_UNKNOWN,
+} EbApiPeer;
+
+/* Looks at @socket without reading from it (and without blocking). */
+static EbApiPeer
+eb_api_peek_peer (GSocket *socket)
+{
+  char byte;
+  gssize n;
+
+  if (g_socket_is_closed (socket))
+    return EB_API_PEER_GONE;
+  if (g_socket_condition_check (socket, G_IO_IN | G_IO_HUP | G_IO_ERR) == 0)
+    return EB_API_PEER_THERE;
+  n = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n > 0)
+    return EB_API_PEER_UNKNOWN;
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    return EB_API_PEER_THERE;
+  /* the end of the stream, or a reset */
+  return EB_API_PEER_GONE;
+}
+
+static void
+eb_api_paused_stop_watching (EbApiPaused *paused)
+{
+  if (paused->socket_source == NULL)
+    return;
+  g_source_destroy (paused->socket_source);
+  g_clear_pointer (&paused->socket_source, g_source_unref);
+}
+
+static void
+eb_api_paused_client_left (EbApiPaused *paused)
+{
+  if (paused->cancellable != NULL)
+    g_cancellable_cancel (paused->cancellable);
+}
+
+static void
+eb_api_paused_finished_cb (SoupServerMessage *msg, gpointer user_data)
+{
+  EbApiPaused *paused = user_data;
+
+  paused->finished = TRUE;
+  eb_api_paused_stop_watching (paused);
+  eb_api_paused_client_left (paused);
+}
+
+static gboolean
+eb_api_paused_socket_cb (GSocket *socket, GIOCondition condition, gpointer user_data)
+{
+  EbApiPaused *paused = user_data;
+  EbApiPeer peer = eb_api_peek_peer (socket);
+
+  if (peer == EB_API_PEER_THERE)
+    return G_SOURCE_CONTINUE;
+  /* the source is destroyed on return */
+  g_clear_pointer (&paused->socket_source, g_source_unref);
+  if (peer == EB_API_PEER_GONE)
+    {
+      paused->gone = TRUE;
+      eb_api_paused_client_left (paused);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+EbApiPaused *
+eb_api_pause (EbApiRequest *req, GCancellable *cancellable)
+{
+  EbApiPaused *paused = g_new0 (EbApiPaused, 1);
+  GSocket *socket = soup_server_message_get_socket (req->msg);
+
+  paused->req.service = g_object_ref (req->service);
+  paused->req.msg = g_object_ref (req->msg);
+  paused->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  paused->finished_id
+      = g_signal_connect (req->msg, "finished", G_CALLBACK (eb_api_paused_finished_cb), paused);
+  /* A provisional status, replaced by the answer before the message is
+   * unpaused: libsoup treats a message its handler left without a status
+   * as a WebSocket handshake, and the router as a handler that forgot to
+   * answer. */
+  soup_server_message_set_status (req->msg, SOUP_STATUS_ACCEPTED, NULL);
+  soup_server_message_pause (req->msg);
+  if (socket != NULL)
+    {
+      paused->socket_source = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+      g_source_set_callback (paused->socket_source,
+                             (GSourceFunc)(void (*) (void))eb_api_paused_socket_cb, paused, NULL);
+      g_source_attach (paused->socket_source, g_main_context_get_thread_default ());
+    }
+  return paused;
+}
+
+EbApiRequest *
+eb_api_paused_request (EbApiPaused *paused)
+{
+  /* the watch may not have run since the client left */
+  if (paused->socket_source != NULL)
+    {
+      GSocket *socket = soup_server_message_get_socket (paused->req.msg);
+
+      eb_api_paused_stop_watching (paused);
+      if (socket != NULL && eb_api_peek_peer (socket) == EB_API_PEER_GONE)
+        paused->gone = TRUE;
+    }
+  if (paused->finished || paused->gone)
+    return NULL;
+  return &paused->req;
+}
+
+static void
+eb_api_paused_free (EbApiPaused *paused)
+{
+  eb_api_paused_stop_watching (paused);
+  g_clear_signal_handler (&paused->finished_id, paused->req.msg);
+  g_clear_object (&paused->req.msg);
+  g_clear_object (&paused->req.service);
+  g_clear_object (&paused->cancellable);
+  g_free (paused);
+}
+
+/* Nobody reads this answer: it is a status for the request log, without
+ * a body, so that it takes a single write. The closed connection still
+ * takes that one; a second would fail, and libsoup would then log the
+ * request as a server error (500). */
+static void
+eb_api_reply_client_closed (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  soup_server_message_set_response (msg, NULL, SOUP_MEMORY_STATIC, NULL, 0);
+  soup_message_headers_set_content_length (headers, 0);
+  soup_message_headers_replace (headers, "Connection", "close");
+  soup_server_message_set_status (msg, EB_STATUS_CLIENT_CLOSED, "Client Closed Request");
+}
+
+void
+eb_api_paused_resume (EbApiPaused *paused)
+{
+  eb_api_paused_stop_watching (paused);
+  if (!paused->finished)
+    {
+      g_clear_signal_handler (&paused->finished_id, paused->req.msg);
+      if (paused->gone)
+        eb_api_reply_client_closed (paused->req.msg);
+      soup_server_message_unpause (paused->req.msg);
+    }
+  eb_api_paused_free (paused);
 }

@@ -36,89 +36,13 @@ eb_api_webrtc_segment (EbApiWebrtcKind kind)
   return kind == EB_API_WHIP ? "whip" : "whep";
 }
 
-/* What the request log shows for a client that closed its connection
- * before the answer (as nginx logs it). */
-#define EB_STATUS_CLIENT_CLOSED 499
-
 /* One WHIP or WHEP POST, while its message is paused. */
 typedef struct
 {
   EbApiWebrtcKind kind;
-  EbService *service;
-  SoupServerMessage *msg;
-  gulong finished_id;
-  /* watches the connection: libsoup reads nothing while paused */
-  GSource *socket_source;
+  EbApiPaused *paused;
   EbParticipant participant;
-  /* The message finished (libsoup dropped it) before the answer. */
-  gboolean finished;
-  /* The client closed its connection before the answer. */
-  gboolean gone;
 } EbApiWebrtc;
-
-static void
-eb_api_webrtc_stop_watching (EbApiWebrtc *call)
-{
-  if (call->socket_source == NULL)
-    return;
-  g_source_destroy (call->socket_source);
-  g_clear_pointer (&call->socket_source, g_source_unref);
-}
-
-static void
-eb_api_webrtc_free (EbApiWebrtc *call)
-{
-  eb_api_webrtc_stop_watching (call);
-  if (call->finished_id != 0)
-    g_signal_handler_disconnect (call->msg, call->finished_id);
-  g_clear_object (&call->msg);
-  g_clear_object (&call->service);
-  g_free (call);
-}
-
-static void
-eb_api_webrtc_finished_cb (SoupServerMessage *msg, gpointer user_data)
-{
-  EbApiWebrtc *call = user_data;
-
-  call->finished = TRUE;
-}
-
-/* The connection became readable while the message waits: the end of
- * the stream means the client left. Anything else (a pipelined request)
- * cannot be told apart, so the watch stops. */
-static gboolean
-eb_api_webrtc_socket_cb (GSocket *socket, GIOCondition condition, gpointer user_data)
-{
-  EbApiWebrtc *call = user_data;
-  g_autoptr (GError) error = NULL;
-  char byte;
-  GInputVector vector = { &byte, 1 };
-  gint flags = G_SOCKET_MSG_PEEK;
-  gssize n;
-
-  n = g_socket_receive_message (socket, NULL, &vector, 1, NULL, NULL, &flags, NULL, &error);
-  if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
-    return G_SOURCE_CONTINUE;
-  if (n <= 0)
-    call->gone = TRUE;
-  /* the source is destroyed on return */
-  g_clear_pointer (&call->socket_source, g_source_unref);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-eb_api_webrtc_watch (EbApiWebrtc *call)
-{
-  GSocket *socket = soup_server_message_get_socket (call->msg);
-
-  if (socket == NULL)
-    return;
-  call->socket_source = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
-  g_source_set_callback (call->socket_source, (GSourceFunc)(void (*) (void))eb_api_webrtc_socket_cb,
-                         call, NULL);
-  g_source_attach (call->socket_source, g_main_context_get_thread_default ());
-}
 
 /* (transfer full): the SDP offer of the request body, or %NULL after
  * answering 415 (not application/sdp) or 400 (empty, a NUL byte, not
@@ -173,29 +97,42 @@ eb_api_tracks_header (const EbWebrtcAnswer *answer)
 }
 
 static void
-eb_api_webrtc_reply (EbApiWebrtc *call, const EbWebrtcAnswer *answer, const GError *error)
+eb_api_webrtc_reply (EbApiWebrtc *call, EbApiRequest *req, const EbWebrtcAnswer *answer,
+                     const GError *error)
 {
-  EbApiRequest req = { 0 };
-
-  req.service = call->service;
-  req.msg = call->msg;
   if (answer == NULL)
     {
-      eb_api_reply_error (&req, error);
+      eb_api_reply_error (req, error);
       return;
     }
-  eb_api_set_location (&req, "/api/v1/sessions/%" G_GINT64_FORMAT "/%s/%s",
+  eb_api_set_location (req, "/api/v1/sessions/%" G_GINT64_FORMAT "/%s/%s",
                        call->participant.session_id, eb_api_webrtc_segment (call->kind),
                        answer->resource_id);
   if (call->kind == EB_API_WHEP)
     {
       g_autofree char *tracks = eb_api_tracks_header (answer);
 
-      eb_api_set_header (&req, EB_TRACKS_HEADER, tracks);
+      eb_api_set_header (req, EB_TRACKS_HEADER, tracks);
     }
   /* the answer holds the connection's ICE credentials */
-  eb_api_set_header (&req, "Cache-Control", "no-store");
-  eb_api_reply_text (&req, SOUP_STATUS_CREATED, EB_SDP_CONTENT_TYPE, g_strdup (answer->sdp));
+  eb_api_set_header (req, "Cache-Control", "no-store");
+  eb_api_reply_text (req, SOUP_STATUS_CREATED, EB_SDP_CONTENT_TYPE, g_strdup (answer->sdp));
+}
+
+/* The client left before the answer: nobody learns the resource, so it
+ * must not live on. */
+static void
+eb_api_webrtc_forget (EbApiWebrtc *call, EbService *service, const EbWebrtcAnswer *answer)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (answer != NULL
+      && !eb_service_webrtc_delete (service, &call->participant, answer->resource_id, &error))
+    g_debug ("session %" G_GINT64_FORMAT ": ending an unanswered WebRTC connection: %s",
+             call->participant.session_id, error->message);
+  g_info ("session %" G_GINT64_FORMAT ": person %" G_GINT64_FORMAT " left before the %s answer",
+          call->participant.session_id, call->participant.person_id,
+          eb_api_webrtc_segment (call->kind));
 }
 
 static void
@@ -205,44 +142,19 @@ eb_api_webrtc_done_cb (GObject *source, GAsyncResult *result, gpointer user_data
   EbService *service = EB_SERVICE (source);
   g_autoptr (EbWebrtcAnswer) answer = NULL;
   g_autoptr (GError) error = NULL;
+  EbApiRequest *req;
 
   if (call->kind == EB_API_WHIP)
     answer = eb_service_whip_publish_finish (service, result, &error);
   else
     answer = eb_service_whep_view_finish (service, result, &error);
-  eb_api_webrtc_stop_watching (call);
-  if (call->finished || call->gone)
-    {
-      g_autoptr (GError) delete_error = NULL;
-
-      /* Nobody learns the resource: it must not live on. */
-      if (answer != NULL
-          && !eb_service_webrtc_delete (service, &call->participant, answer->resource_id,
-                                        &delete_error))
-        g_debug ("session %" G_GINT64_FORMAT ": ending an unanswered WebRTC connection: %s",
-                 call->participant.session_id, delete_error->message);
-      g_info ("session %" G_GINT64_FORMAT ": person %" G_GINT64_FORMAT " left before the %s answer",
-              call->participant.session_id, call->participant.person_id,
-              eb_api_webrtc_segment (call->kind));
-    }
-  if (call->finished)
-    {
-      eb_api_webrtc_free (call);
-      return;
-    }
-  g_clear_signal_handler (&call->finished_id, call->msg);
-  if (call->gone)
-    {
-      EbApiRequest req = { .service = call->service, .msg = call->msg };
-
-      /* libsoup finishes the message once it finds the connection gone */
-      eb_api_reply_problem (&req, EB_STATUS_CLIENT_CLOSED,
-                            "the client closed its connection before the answer", NULL);
-    }
+  req = eb_api_paused_request (call->paused);
+  if (req == NULL)
+    eb_api_webrtc_forget (call, service, answer);
   else
-    eb_api_webrtc_reply (call, answer, error);
-  soup_server_message_unpause (call->msg);
-  eb_api_webrtc_free (call);
+    eb_api_webrtc_reply (call, req, answer, error);
+  eb_api_paused_resume (call->paused);
+  g_free (call);
 }
 
 static void
@@ -255,18 +167,10 @@ eb_api_webrtc_create (EbApiRequest *req, EbApiWebrtcKind kind)
     return;
   call = g_new0 (EbApiWebrtc, 1);
   call->kind = kind;
-  call->service = g_object_ref (req->service);
-  call->msg = g_object_ref (req->msg);
   call->participant = req->participant;
-  call->finished_id
-      = g_signal_connect (req->msg, "finished", G_CALLBACK (eb_api_webrtc_finished_cb), call);
-  /* A provisional status, replaced by the answer before the message is
-   * unpaused (see eb_api_session_end()). */
-  soup_server_message_set_status (req->msg, SOUP_STATUS_ACCEPTED, NULL);
-  soup_server_message_pause (req->msg);
-  eb_api_webrtc_watch (call);
+  call->paused = eb_api_pause (req, NULL);
   /* Not cancelled when the client goes away: the answer then comes back
-   * and its connection is ended at once (see eb_api_webrtc_done_cb()). */
+   * and its connection is ended at once (see eb_api_webrtc_forget()). */
   if (kind == EB_API_WHIP)
     eb_service_whip_publish_async (req->service, &req->participant, offer, NULL,
                                    eb_api_webrtc_done_cb, call);

@@ -90,6 +90,7 @@ eb_join_details_to_json (const EbJoinDetails *details)
   eb_json_add_nullable_string (builder, "credential", details->credential);
   eb_json_add_instant (builder, "expires_at", details->expires_at);
   eb_json_add_nullable_string (builder, "join_url", details->join_url);
+  eb_json_add_nullable_string (builder, "media_note", details->media_note);
 
   json_builder_set_member_name (builder, "srt");
   json_builder_begin_object (builder);

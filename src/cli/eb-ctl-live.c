@@ -369,12 +369,50 @@ format_codec_list (JsonObject *media, const char *member)
   return g_strdup (text->len > 0 ? text->str : "-");
 }
 
+/* (transfer full): @text ("-" when %NULL) in lines of at most @width
+ * columns where the words allow, each line after the first indented by
+ * @indent columns. */
+static char *
+format_wrapped (const char *text, guint indent, guint width)
+{
+  g_auto (GStrv) words = NULL;
+  g_autoptr (GString) wrapped = g_string_new (NULL);
+  guint column = indent;
+
+  if (text == NULL || *text == '\0')
+    return g_strdup ("-");
+  words = g_strsplit (text, " ", -1);
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      guint length = (guint)g_utf8_strlen (words[i], -1);
+
+      if (*words[i] == '\0')
+        continue;
+      if (wrapped->len > 0 && column + 1 + length > width)
+        {
+          g_string_append_c (wrapped, '\n');
+          for (guint j = 0; j < indent; j++)
+            g_string_append_c (wrapped, ' ');
+          column = indent;
+        }
+      else if (wrapped->len > 0)
+        {
+          g_string_append_c (wrapped, ' ');
+          column++;
+        }
+      g_string_append (wrapped, words[i]);
+      column += length;
+    }
+  return g_string_free (g_steal_pointer (&wrapped), FALSE);
+}
+
 static gboolean
 join (EbCtl *ctl, GStrv *args, GError **error)
 {
   g_autofree char *path = NULL;
   g_autoptr (EbCtlReply) reply = NULL;
   g_autofree char *expires = NULL, *hint = NULL, *video = NULL, *audio = NULL;
+  g_autofree char *note = NULL;
   JsonObject *details, *srt, *media;
   gint64 session_id = 0, port = 0;
 
@@ -405,6 +443,7 @@ join (EbCtl *ctl, GStrv *args, GError **error)
   hint = format_passphrase_hint (string_member (srt, "passphrase"));
   video = format_codec_list (media, "video_codecs");
   audio = format_codec_list (media, "audio_codecs");
+  note = format_wrapped (string_member (details, "media_note"), 20, 78);
   printf ("Session:            %" G_GINT64_FORMAT "\n", session_id);
   printf ("Expires:            %s\n", expires);
   printf ("Join in a browser:  %s\n",
@@ -420,6 +459,7 @@ join (EbCtl *ctl, GStrv *args, GError **error)
   printf ("                    replace {track} with a track (p<person>-srt) or chair\n");
   printf ("Send:               MPEG-TS with %s video and %s audio, as is (never re-encoded)\n",
           video, audio);
+  printf ("Rooms and browsers: %s\n", note);
   printf ("\nThe link and the URLs hold your credential (the SRT URLs also the session "
           "passphrase): keep them private.\n");
   return TRUE;

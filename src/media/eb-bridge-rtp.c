@@ -6,11 +6,11 @@
 
 #include "eb-config.h"
 
-#include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
 
 #include <eboard/eb-error.h>
 
+#include "eb-bridge-pipeline-private.h"
 #include "eb-bridge-rtp-private.h"
 
 #define EB_RTP_BRIDGE_DEMUX "bridge-srt-demux"
@@ -34,17 +34,13 @@ typedef struct
 
 struct _EbRtpBridge
 {
-  char *track;
-  GMainContext *context;
-  GstElement *pipeline;
-  GstElement *bin; /* the template's: the demuxer and the streams */
+  EbBridgePipeline pipe; /* its bin: the demuxer and the streams */
   GstElement *appsrc;
   GstElement *demux;
   char *pay_h264;
   char *pay_opus;
   EbBridgeOutput video;
   EbBridgeOutput audio;
-  GSource *bus_source;
 
   GMutex lock;
   gboolean running;
@@ -91,31 +87,20 @@ find_elements (GstElement *bin, GstElement **appsrc, GstElement **demux, GError 
   return TRUE;
 }
 
+static gboolean
+has_elements (GstElement *bin, GError **error)
+{
+  return find_elements (bin, NULL, NULL, error);
+}
+
 gboolean
 eb_rtp_bridge_check_templates (EbPipelineTemplates *templates, GError **error)
 {
-  const char *const fragments[] = { EB_RTP_BRIDGE_PAY_H264, EB_RTP_BRIDGE_PAY_OPUS };
+  const char *const fragments[] = { EB_RTP_BRIDGE_PAY_H264, EB_RTP_BRIDGE_PAY_OPUS, NULL };
   g_autoptr (GHashTable) values = demux_values ();
-  GstElement *bin;
-  gboolean ok;
 
-  g_return_val_if_fail (templates != NULL, FALSE);
-
-  for (guint i = 0; i < G_N_ELEMENTS (fragments); i++)
-    {
-      g_autofree char *description
-          = eb_pipeline_templates_expand (templates, fragments[i], NULL, error);
-
-      if (description == NULL)
-        return FALSE;
-    }
-  bin = eb_pipeline_templates_instantiate (templates, EB_RTP_BRIDGE_DEMUX, values, error);
-  if (bin == NULL)
-    return FALSE;
-  gst_object_ref_sink (bin);
-  ok = find_elements (bin, NULL, NULL, error);
-  gst_object_unref (bin);
-  return ok;
+  return eb_bridge_check_templates (templates, fragments, EB_RTP_BRIDGE_DEMUX, values, has_elements,
+                                    error);
 }
 
 /* --- the streams (streaming threads) --- */
@@ -173,7 +158,8 @@ ensure_attached (EbBridgeOutput *output, GstCaps *caps)
     {
       g_autofree char *text = gst_caps_to_string (caps);
 
-      g_message ("track %s: its stream %s is not bridged to browsers", output->bridge->track, text);
+      g_message ("track %s: its stream %s is not bridged to browsers", output->bridge->pipe.track,
+                 text);
       if (output->generation != 0)
         eb_rtp_source_detach (output->source, output->generation);
       output->generation = 0;
@@ -214,11 +200,11 @@ link_to_fakesink (EbRtpBridge *bridge, GstPad *pad)
   g_autoptr (GstPad) sinkpad = NULL;
 
   g_object_set (sink, "sync", FALSE, "async", FALSE, "enable-last-sample", FALSE, NULL);
-  gst_bin_add (GST_BIN (bridge->bin), sink);
+  gst_bin_add (GST_BIN (bridge->pipe.bin), sink);
   sinkpad = gst_element_get_static_pad (sink, "sink");
   gst_element_sync_state_with_parent (sink);
   if (gst_pad_link (pad, sinkpad) != GST_PAD_LINK_OK)
-    g_message ("track %s: cannot drop the stream of %s", bridge->track, GST_PAD_NAME (pad));
+    g_message ("track %s: cannot drop the stream of %s", bridge->pipe.track, GST_PAD_NAME (pad));
 }
 
 /* Streaming thread: demuxer pad -> payloader fragment -> appsink. */
@@ -236,21 +222,19 @@ link_output (EbRtpBridge *bridge, GstPad *pad, const char *description, EbBridge
   fragment = gst_parse_bin_from_description (description, TRUE, &error);
   if (fragment == NULL)
     {
-      g_message ("track %s: cannot bridge its stream to browsers: %s", bridge->track,
+      g_message ("track %s: cannot bridge its stream to browsers: %s", bridge->pipe.track,
                  error->message);
       return FALSE;
     }
-  appsink = gst_element_factory_make ("appsink", NULL);
-  g_object_set (appsink, "sync", FALSE, "async", FALSE, "enable-last-sample", FALSE, NULL);
-  gst_app_sink_set_callbacks (GST_APP_SINK (appsink), &callbacks, output, NULL);
-  gst_bin_add_many (GST_BIN (bridge->bin), fragment, appsink, NULL);
+  appsink = eb_bridge_appsink_new (&callbacks, output);
+  gst_bin_add_many (GST_BIN (bridge->pipe.bin), fragment, appsink, NULL);
   fragment_sink = gst_element_get_static_pad (fragment, "sink");
   fragment_src = gst_element_get_static_pad (fragment, "src");
   appsink_pad = gst_element_get_static_pad (appsink, "sink");
   if (fragment_sink == NULL || fragment_src == NULL
       || gst_pad_link (fragment_src, appsink_pad) != GST_PAD_LINK_OK)
     {
-      g_message ("track %s: the browser bridge's fragment %s does not link", bridge->track,
+      g_message ("track %s: the browser bridge's fragment %s does not link", bridge->pipe.track,
                  description);
       return FALSE;
     }
@@ -258,7 +242,7 @@ link_output (EbRtpBridge *bridge, GstPad *pad, const char *description, EbBridge
   gst_element_sync_state_with_parent (fragment);
   if (gst_pad_link (pad, fragment_sink) != GST_PAD_LINK_OK)
     {
-      g_message ("track %s: cannot bridge its stream %s to browsers", bridge->track,
+      g_message ("track %s: cannot bridge its stream %s to browsers", bridge->pipe.track,
                  GST_PAD_NAME (pad));
       return FALSE;
     }
@@ -286,9 +270,9 @@ demux_pad_added_cb (GstElement *demux, GstPad *pad, EbRtpBridge *bridge)
   if (g_str_equal (name, "audio/mpeg"))
     g_message ("track %s: its AAC audio cannot reach browsers without re-encoding: WHEP viewers "
                "get its video only",
-               bridge->track);
+               bridge->pipe.track);
   else if (g_str_has_prefix (name, "video/") || g_str_has_prefix (name, "audio/"))
-    g_message ("track %s: its %s stream is not bridged to browsers", bridge->track, name);
+    g_message ("track %s: its %s stream is not bridged to browsers", bridge->pipe.track, name);
   link_to_fakesink (bridge, pad);
 }
 
@@ -302,21 +286,11 @@ detach_output (EbBridgeOutput *output)
   output->generation = 0;
 }
 
-static gboolean
-bus_cb (GstBus *bus, GstMessage *message, gpointer user_data)
+/* An error stopped the pipeline. */
+static void
+stop_cb (gpointer bridge)
 {
-  EbRtpBridge *bridge = user_data;
-  g_autoptr (GError) error = NULL;
-
-  if (GST_MESSAGE_TYPE (message) != GST_MESSAGE_ERROR)
-    return G_SOURCE_CONTINUE;
-  gst_message_parse_error (message, &error, NULL);
-  /* the recording and the SRT viewers of the track go on */
-  g_message ("track %s: its bridge to browsers stopped: %s: %s", bridge->track,
-             GST_MESSAGE_SRC_NAME (message), error->message);
-  g_clear_pointer (&bridge->bus_source, g_source_unref);
   eb_rtp_bridge_stop (bridge);
-  return G_SOURCE_REMOVE;
 }
 
 EbRtpBridge *
@@ -325,15 +299,12 @@ eb_rtp_bridge_new (EbPipelineTemplates *templates, const char *track, EbRtpSourc
 {
   g_autoptr (EbRtpBridge) bridge = NULL;
   g_autoptr (GHashTable) values = demux_values ();
-  GstElement *bin;
 
   g_return_val_if_fail (templates != NULL && track != NULL, NULL);
   g_return_val_if_fail (video != NULL && audio != NULL, NULL);
 
   bridge = g_new0 (EbRtpBridge, 1);
   g_mutex_init (&bridge->lock);
-  bridge->track = g_strdup (track);
-  bridge->context = g_main_context_ref_thread_default ();
   bridge->video.bridge = bridge;
   bridge->video.source = eb_rtp_source_ref (video);
   bridge->audio.bridge = bridge;
@@ -345,14 +316,9 @@ eb_rtp_bridge_new (EbPipelineTemplates *templates, const char *track, EbRtpSourc
   if (bridge->pay_opus == NULL)
     return NULL;
 
-  bin = eb_pipeline_templates_instantiate (templates, EB_RTP_BRIDGE_DEMUX, values, error);
-  if (bin == NULL)
-    return NULL;
-  bridge->bin = gst_object_ref_sink (bin);
-  bridge->pipeline = gst_pipeline_new (NULL);
-  gst_object_ref_sink (bridge->pipeline);
-  gst_bin_add (GST_BIN (bridge->pipeline), bin);
-  if (!find_elements (bin, &bridge->appsrc, &bridge->demux, error))
+  if (!eb_bridge_pipeline_init (&bridge->pipe, templates, EB_RTP_BRIDGE_DEMUX, values, track,
+                                "to browsers", stop_cb, bridge, error)
+      || !find_elements (bridge->pipe.bin, &bridge->appsrc, &bridge->demux, error))
     return NULL;
   g_object_get (bridge->appsrc, "max-bytes", &bridge->max_bytes, NULL);
   g_signal_connect (bridge->demux, "pad-added", G_CALLBACK (demux_pad_added_cb), bridge);
@@ -362,22 +328,13 @@ eb_rtp_bridge_new (EbPipelineTemplates *templates, const char *track, EbRtpSourc
 gboolean
 eb_rtp_bridge_start (EbRtpBridge *bridge, GError **error)
 {
-  g_autoptr (GstBus) bus = NULL;
-
   g_return_val_if_fail (bridge != NULL, FALSE);
 
-  bus = gst_element_get_bus (bridge->pipeline);
-  bridge->bus_source = gst_bus_create_watch (bus);
-  /* destroyed in stop at the latest */
-  g_source_set_callback (bridge->bus_source, (GSourceFunc)(void (*) (void))bus_cb, bridge, NULL);
-  g_source_attach (bridge->bus_source, bridge->context);
   g_mutex_lock (&bridge->lock);
   bridge->running = TRUE;
   g_mutex_unlock (&bridge->lock);
-  if (gst_element_set_state (bridge->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+  if (!eb_bridge_pipeline_play (&bridge->pipe, error))
     {
-      g_set_error (error, EB_ERROR, EB_ERROR_FAILED,
-                   "track %s: the bridge to browsers cannot start", bridge->track);
       eb_rtp_bridge_stop (bridge);
       return FALSE;
     }
@@ -397,7 +354,7 @@ count_dropped (EbRtpBridge *bridge, gsize length)
   bridge->last_drop_log = now;
   g_message ("track %s: the bridge to browsers cannot keep up; %" G_GUINT64_FORMAT
              " bytes dropped so far",
-             bridge->track, bridge->dropped);
+             bridge->pipe.track, bridge->dropped);
 }
 
 void
@@ -429,14 +386,7 @@ eb_rtp_bridge_stop (EbRtpBridge *bridge)
   g_mutex_lock (&bridge->lock);
   bridge->running = FALSE;
   g_mutex_unlock (&bridge->lock);
-  if (bridge->bus_source != NULL)
-    {
-      g_source_destroy (bridge->bus_source);
-      g_clear_pointer (&bridge->bus_source, g_source_unref);
-    }
-  /* no streaming thread runs after this */
-  if (bridge->pipeline != NULL)
-    gst_element_set_state (bridge->pipeline, GST_STATE_NULL);
+  eb_bridge_pipeline_stop (&bridge->pipe);
   detach_output (&bridge->video);
   detach_output (&bridge->audio);
 }
@@ -449,16 +399,13 @@ eb_rtp_bridge_free (EbRtpBridge *bridge)
   eb_rtp_bridge_stop (bridge);
   g_clear_object (&bridge->appsrc);
   g_clear_object (&bridge->demux);
-  g_clear_object (&bridge->bin);
-  g_clear_object (&bridge->pipeline);
+  eb_bridge_pipeline_clear (&bridge->pipe);
   gst_clear_caps (&bridge->video.caps);
   gst_clear_caps (&bridge->audio.caps);
   g_clear_pointer (&bridge->video.source, eb_rtp_source_unref);
   g_clear_pointer (&bridge->audio.source, eb_rtp_source_unref);
-  g_main_context_unref (bridge->context);
   g_free (bridge->pay_h264);
   g_free (bridge->pay_opus);
-  g_free (bridge->track);
   g_mutex_clear (&bridge->lock);
   g_free (bridge);
 }

@@ -6,11 +6,11 @@
 
 #include "eb-config.h"
 
-#include <gst/app/gstappsink.h>
 #include <gst/app/gstappsrc.h>
 
 #include <eboard/eb-error.h>
 
+#include "eb-bridge-pipeline-private.h"
 #include "eb-bridge-ts-private.h"
 
 #define EB_TS_BRIDGE_MUX "bridge-webrtc-mux"
@@ -26,15 +26,11 @@ typedef struct
 
 struct _EbTsBridge
 {
-  char *track;
-  GMainContext *context;
-  GstElement *pipeline;
-  GstElement *bin; /* the template's: the muxer, the inputs */
+  EbBridgePipeline pipe; /* its bin: the muxer, the inputs */
   GstElement *mux;
   GPtrArray *inputs; /* EbTsInput */
   EbTsBridgeOutputFunc output;
   gpointer user_data;
-  GSource *bus_source;
   gboolean started;
 };
 
@@ -83,30 +79,20 @@ find_mux (GstElement *bin, GError **error)
   return g_steal_pointer (&mux);
 }
 
+static gboolean
+has_mux (GstElement *bin, GError **error)
+{
+  g_autoptr (GstElement) mux = find_mux (bin, error);
+
+  return mux != NULL;
+}
+
 gboolean
 eb_ts_bridge_check_templates (EbPipelineTemplates *templates, GError **error)
 {
-  const char *const fragments[] = { EB_TS_BRIDGE_DEPAY_H264, EB_TS_BRIDGE_DEPAY_OPUS };
-  g_autoptr (GstElement) mux = NULL;
-  GstElement *bin;
+  const char *const fragments[] = { EB_TS_BRIDGE_DEPAY_H264, EB_TS_BRIDGE_DEPAY_OPUS, NULL };
 
-  g_return_val_if_fail (templates != NULL, FALSE);
-
-  for (guint i = 0; i < G_N_ELEMENTS (fragments); i++)
-    {
-      g_autofree char *description
-          = eb_pipeline_templates_expand (templates, fragments[i], NULL, error);
-
-      if (description == NULL)
-        return FALSE;
-    }
-  bin = eb_pipeline_templates_instantiate (templates, EB_TS_BRIDGE_MUX, NULL, error);
-  if (bin == NULL)
-    return FALSE;
-  gst_object_ref_sink (bin);
-  mux = find_mux (bin, error);
-  gst_object_unref (bin);
-  return mux != NULL;
+  return eb_bridge_check_templates (templates, fragments, EB_TS_BRIDGE_MUX, NULL, has_mux, error);
 }
 
 /* --- streaming threads --- */
@@ -171,7 +157,7 @@ add_input (EbTsBridge *bridge, EbRtpSource *source, const char *description, gsi
   appsrc = gst_element_factory_make ("appsrc", NULL);
   g_object_set (appsrc, "is-live", TRUE, "do-timestamp", TRUE, "format", GST_FORMAT_TIME, "block",
                 FALSE, "caps", caps, NULL);
-  gst_bin_add_many (GST_BIN (bridge->bin), appsrc, fragment, NULL);
+  gst_bin_add_many (GST_BIN (bridge->pipe.bin), appsrc, fragment, NULL);
   src = gst_element_get_static_pad (appsrc, "src");
   fragment_sink = gst_element_get_static_pad (fragment, "sink");
   fragment_src = gst_element_get_static_pad (fragment, "src");
@@ -184,7 +170,7 @@ add_input (EbTsBridge *bridge, EbRtpSource *source, const char *description, gsi
   if (!linked)
     {
       g_set_error (error, EB_ERROR, EB_ERROR_FAILED,
-                   "track %s: the bridge to SRT viewers cannot link %s", bridge->track,
+                   "track %s: the bridge to SRT viewers cannot link %s", bridge->pipe.track,
                    description);
       return FALSE;
     }
@@ -192,26 +178,16 @@ add_input (EbTsBridge *bridge, EbRtpSource *source, const char *description, gsi
   input = g_new0 (EbTsInput, 1);
   input->source = eb_rtp_source_ref (source);
   input->sink = eb_rtp_sink_new (appsrc, format, ssrc, queue_limit, sink_dropped_cb,
-                                 g_strdup (bridge->track), g_free);
+                                 g_strdup (bridge->pipe.track), g_free);
   g_ptr_array_add (bridge->inputs, input);
   return TRUE;
 }
 
-static gboolean
-bus_cb (GstBus *bus, GstMessage *message, gpointer user_data)
+/* An error stopped the pipeline. */
+static void
+stop_cb (gpointer bridge)
 {
-  EbTsBridge *bridge = user_data;
-  g_autoptr (GError) error = NULL;
-
-  if (GST_MESSAGE_TYPE (message) != GST_MESSAGE_ERROR)
-    return G_SOURCE_CONTINUE;
-  gst_message_parse_error (message, &error, NULL);
-  /* the publisher, its recording and its WHEP viewers go on */
-  g_message ("track %s: its bridge to SRT viewers stopped: %s: %s", bridge->track,
-             GST_MESSAGE_SRC_NAME (message), error->message);
-  g_clear_pointer (&bridge->bus_source, g_source_unref);
   eb_ts_bridge_stop (bridge);
-  return G_SOURCE_REMOVE;
 }
 
 EbTsBridge *
@@ -224,7 +200,6 @@ eb_ts_bridge_new (EbPipelineTemplates *templates, const char *track, EbRtpSource
   g_autofree char *depay_opus = NULL;
   GstAppSinkCallbacks callbacks = { .new_sample = new_sample_cb };
   GstElement *appsink;
-  GstElement *bin;
 
   g_return_val_if_fail (templates != NULL && track != NULL && output != NULL, NULL);
 
@@ -236,28 +211,20 @@ eb_ts_bridge_new (EbPipelineTemplates *templates, const char *track, EbRtpSource
     return NULL;
 
   bridge = g_new0 (EbTsBridge, 1);
-  bridge->track = g_strdup (track);
-  bridge->context = g_main_context_ref_thread_default ();
   bridge->inputs = g_ptr_array_new_with_free_func ((GDestroyNotify)eb_ts_input_free);
   bridge->output = output;
   bridge->user_data = user_data;
-  bin = eb_pipeline_templates_instantiate (templates, EB_TS_BRIDGE_MUX, NULL, error);
-  if (bin == NULL)
+  if (!eb_bridge_pipeline_init (&bridge->pipe, templates, EB_TS_BRIDGE_MUX, NULL, track,
+                                "to SRT viewers", stop_cb, bridge, error))
     return NULL;
-  bridge->bin = gst_object_ref_sink (bin);
-  bridge->pipeline = gst_pipeline_new (NULL);
-  gst_object_ref_sink (bridge->pipeline);
-  gst_bin_add (GST_BIN (bridge->pipeline), bin);
-  bridge->mux = find_mux (bin, error);
+  bridge->mux = find_mux (bridge->pipe.bin, error);
   if (bridge->mux == NULL)
     return NULL;
 
   /* the muxer's output, through the bin's ghost pad */
-  appsink = gst_element_factory_make ("appsink", NULL);
-  g_object_set (appsink, "sync", FALSE, "async", FALSE, "enable-last-sample", FALSE, NULL);
-  gst_app_sink_set_callbacks (GST_APP_SINK (appsink), &callbacks, bridge, NULL);
-  gst_bin_add (GST_BIN (bridge->pipeline), appsink);
-  if (!gst_element_link (bin, appsink))
+  appsink = eb_bridge_appsink_new (&callbacks, bridge);
+  gst_bin_add (GST_BIN (bridge->pipe.pipeline), appsink);
+  if (!gst_element_link (bridge->pipe.bin, appsink))
     {
       g_set_error_literal (error, EB_ERROR, EB_ERROR_INVALID,
                            "pipeline template " EB_TS_BRIDGE_MUX ": its output does not link");
@@ -278,19 +245,10 @@ eb_ts_bridge_new (EbPipelineTemplates *templates, const char *track, EbRtpSource
 gboolean
 eb_ts_bridge_start (EbTsBridge *bridge, GError **error)
 {
-  g_autoptr (GstBus) bus = NULL;
-
   g_return_val_if_fail (bridge != NULL, FALSE);
 
-  bus = gst_element_get_bus (bridge->pipeline);
-  bridge->bus_source = gst_bus_create_watch (bus);
-  /* destroyed in stop at the latest */
-  g_source_set_callback (bridge->bus_source, (GSourceFunc)(void (*) (void))bus_cb, bridge, NULL);
-  g_source_attach (bridge->bus_source, bridge->context);
-  if (gst_element_set_state (bridge->pipeline, GST_STATE_PLAYING) == GST_STATE_CHANGE_FAILURE)
+  if (!eb_bridge_pipeline_play (&bridge->pipe, error))
     {
-      g_set_error (error, EB_ERROR, EB_ERROR_FAILED,
-                   "track %s: the bridge to SRT viewers cannot start", bridge->track);
       eb_ts_bridge_stop (bridge);
       return FALSE;
     }
@@ -317,14 +275,7 @@ eb_ts_bridge_stop (EbTsBridge *bridge)
       eb_rtp_source_remove_sink (input->source, input->sink);
     }
   bridge->started = FALSE;
-  if (bridge->bus_source != NULL)
-    {
-      g_source_destroy (bridge->bus_source);
-      g_clear_pointer (&bridge->bus_source, g_source_unref);
-    }
-  /* no streaming thread runs after this */
-  if (bridge->pipeline != NULL)
-    gst_element_set_state (bridge->pipeline, GST_STATE_NULL);
+  eb_bridge_pipeline_stop (&bridge->pipe);
 }
 
 void
@@ -335,9 +286,6 @@ eb_ts_bridge_free (EbTsBridge *bridge)
   eb_ts_bridge_stop (bridge);
   g_ptr_array_unref (bridge->inputs);
   g_clear_object (&bridge->mux);
-  g_clear_object (&bridge->bin);
-  g_clear_object (&bridge->pipeline);
-  g_main_context_unref (bridge->context);
-  g_free (bridge->track);
+  eb_bridge_pipeline_clear (&bridge->pipe);
   g_free (bridge);
 }

@@ -30,7 +30,7 @@ typedef struct
   EbId person_id;
   char *display_name;
   gboolean is_chair;
-} EbParticipant;
+} EbConferenceMember;
 
 struct _EbConference
 {
@@ -45,7 +45,7 @@ struct _EbConference
 
   GMutex lock;
   gboolean open;
-  GHashTable *participants; /* EbId* -> EbParticipant */
+  GHashTable *participants; /* EbId* -> EbConferenceMember */
   GHashTable *tracks;       /* name -> EbTrack */
   GPtrArray *track_order;   /* EbTrack, by first publication */
   GHashTable *viewers;      /* EbId* -> its SRT viewers (GUINT_TO_POINTER) */
@@ -114,10 +114,10 @@ struct _EbPublisher
 };
 
 static void
-eb_participant_free (EbParticipant *participant)
+eb_conference_member_free (EbConferenceMember *member)
 {
-  g_free (participant->display_name);
-  g_free (participant);
+  g_free (member->display_name);
+  g_free (member);
 }
 
 /* Conferences not yet freed. */
@@ -550,7 +550,7 @@ eb_conference_new (EbId session_id, gint64 started_at, const char *directory,
   g_mutex_init (&self->lock);
   self->open = TRUE;
   self->participants = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
-                                              (GDestroyNotify)eb_participant_free);
+                                              (GDestroyNotify)eb_conference_member_free);
   self->tracks = g_hash_table_new (g_str_hash, g_str_equal);
   self->viewers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->track_order = g_ptr_array_new_with_free_func ((GDestroyNotify)eb_track_unref);
@@ -652,13 +652,13 @@ void
 eb_conference_allow_participant (EbConference *self, EbId person_id, const char *display_name,
                                  gboolean is_chair)
 {
-  EbParticipant *participant = g_new0 (EbParticipant, 1);
+  EbConferenceMember *member = g_new0 (EbConferenceMember, 1);
 
-  participant->person_id = person_id;
-  participant->display_name = g_strdup (display_name);
-  participant->is_chair = is_chair;
+  member->person_id = person_id;
+  member->display_name = g_strdup (display_name);
+  member->is_chair = is_chair;
   g_mutex_lock (&self->lock);
-  g_hash_table_replace (self->participants, &participant->person_id, participant);
+  g_hash_table_replace (self->participants, &member->person_id, member);
   g_mutex_unlock (&self->lock);
 }
 
@@ -738,7 +738,7 @@ eb_conference_find_track (EbConference *self, const char *name)
       g_hash_table_iter_init (&iter, self->participants);
       while (g_hash_table_iter_next (&iter, NULL, &value))
         {
-          EbParticipant *participant = value;
+          EbConferenceMember *participant = value;
 
           if (participant->is_chair)
             {

@@ -56,6 +56,8 @@ typedef struct
   EbStreamMode mode;
   EbId session_id;
   EbId person_id;
+  gint64 issued_at_us;  /* of its join credential */
+  gint64 authorized_at; /* monotonic: when its checks began */
   char *peer;
   char *track_name; /* request: as named ("chair" resolved at accept) */
   EbConference *conference;
@@ -87,6 +89,9 @@ struct _EbMediaPlane
 
   GMutex lock;
   GHashTable *conferences; /* EbId* -> EbConference */
+  /* EbMemberKey* -> gint64*: a participant's credentials issued at or
+   * before it are refused */
+  GHashTable *credential_floors;
 
   /* a leaf lock: the conferences' bridges reach the network thread */
   GMutex network_lock;
@@ -235,6 +240,85 @@ lookup_conference (EbMediaPlane *self, EbId session_id)
   return conference;
 }
 
+/* --- which credentials of a participant still open a conference --- */
+
+typedef struct
+{
+  EbId session_id;
+  EbId person_id;
+} EbMemberKey;
+
+static guint
+eb_member_key_hash (gconstpointer key)
+{
+  const EbMemberKey *member = key;
+
+  return g_int64_hash (&member->session_id) * 31 + g_int64_hash (&member->person_id);
+}
+
+static gboolean
+eb_member_key_equal (gconstpointer a, gconstpointer b)
+{
+  const EbMemberKey *first = a;
+  const EbMemberKey *second = b;
+
+  return first->session_id == second->session_id && first->person_id == second->person_id;
+}
+
+/* Any thread. */
+static void
+set_credential_floor (EbMediaPlane *self, EbId session_id, EbId person_id,
+                      gint64 not_issued_before_us)
+{
+  EbMemberKey *key = g_new (EbMemberKey, 1);
+  gint64 *floor_us = g_new (gint64, 1);
+
+  key->session_id = session_id;
+  key->person_id = person_id;
+  *floor_us = not_issued_before_us;
+  g_mutex_lock (&self->lock);
+  g_hash_table_replace (self->credential_floors, key, floor_us);
+  g_mutex_unlock (&self->lock);
+}
+
+/* Any thread. */
+static void
+clear_credential_floor (EbMediaPlane *self, EbId session_id, EbId person_id)
+{
+  EbMemberKey key = { session_id, person_id };
+
+  g_mutex_lock (&self->lock);
+  g_hash_table_remove (self->credential_floors, &key);
+  g_mutex_unlock (&self->lock);
+}
+
+static gboolean
+credential_floor_of_session (gpointer key, gpointer value, gpointer user_data)
+{
+  const EbMemberKey *member = key;
+  const EbId *session_id = user_data;
+
+  return member->session_id == *session_id;
+}
+
+/* Any thread: whether a credential of @person_id issued at
+ * @issued_at_us is still accepted in @session_id (one issued at or
+ * before the floor given to eb_media_plane_allow_participant() is not;
+ * nor any of someone not allowed). */
+static gboolean
+credential_is_current (EbMediaPlane *self, EbId session_id, EbId person_id, gint64 issued_at_us)
+{
+  EbMemberKey key = { session_id, person_id };
+  const gint64 *floor_us;
+  gboolean current;
+
+  g_mutex_lock (&self->lock);
+  floor_us = g_hash_table_lookup (self->credential_floors, &key);
+  current = floor_us != NULL && issued_at_us > *floor_us;
+  g_mutex_unlock (&self->lock);
+  return current;
+}
+
 /* --- refused callers --- */
 
 typedef struct
@@ -357,6 +441,7 @@ authorize_cb (const char *stream_id, const char *peer, char **passphrase, int *r
   EbJoinClaims claims = { 0 };
   gsize key_length = 0;
   const guint8 *key = g_bytes_get_data (self->credential_key, &key_length);
+  gint64 authorized_at = g_get_monotonic_time ();
 
   parsed = eb_stream_id_parse (stream_id, reject_code, &error);
   if (parsed == NULL)
@@ -395,11 +480,23 @@ authorize_cb (const char *stream_id, const char *peer, char **passphrase, int *r
       refuse_caller (self, peer, parsed->session_id, claims.person_id, reason);
       return NULL;
     }
+  /* the caller learns no more than an unknown person would */
+  if (!credential_is_current (self, parsed->session_id, claims.person_id, claims.issued_at_us))
+    {
+      *reject_code = SRT_REJX_FORBIDDEN;
+      reason = g_strdup_printf ("this join credential of person %" G_GINT64_FORMAT
+                                " for session %" G_GINT64_FORMAT " was revoked",
+                                claims.person_id, parsed->session_id);
+      refuse_caller (self, peer, parsed->session_id, claims.person_id, reason);
+      return NULL;
+    }
 
   connection = g_new0 (EbConnection, 1);
   connection->mode = parsed->mode;
   connection->session_id = parsed->session_id;
   connection->person_id = claims.person_id;
+  connection->issued_at_us = claims.issued_at_us;
+  connection->authorized_at = authorized_at;
   connection->peer = g_strdup (peer);
   connection->socket = SRT_INVALID_SOCK;
   if (parsed->mode == EB_STREAM_MODE_REQUEST)
@@ -577,8 +674,11 @@ accepted_cb (gpointer data, SRTSOCKET socket, gpointer user_data)
   connection->socket = socket;
   connection->accepted_at = g_get_monotonic_time ();
   g_ptr_array_add (self->connections, connection);
-  /* revoked or closed while the handshake was completing */
-  if (!eb_conference_is_allowed (connection->conference, connection->person_id))
+  /* revoked (and maybe let in again, with newer credentials only) or
+   * closed while the handshake was completing */
+  if (!eb_conference_is_allowed (connection->conference, connection->person_id)
+      || !credential_is_current (self, connection->session_id, connection->person_id,
+                                 connection->issued_at_us))
     {
       eb_srt_server_close (self->server, socket, "no longer allowed");
       return;
@@ -710,6 +810,7 @@ typedef struct
   EbMediaPlane *plane; /* the plane outlives its server's invocations */
   EbId session_id;
   EbId person_id;         /* 0: everyone */
+  gint64 requested_at;    /* monotonic */
   EbPublisher *publisher; /* only this one, when set */
   char *reason;
   GTask *task; /* closing the conference: continue once closed */
@@ -755,6 +856,10 @@ close_matching (EbSrtServer *server, gpointer data)
         continue;
       if (request->person_id != 0 && connection->person_id != request->person_id)
         continue;
+      /* A person's connections checked after the request saw it (a
+       * revoked participant let in again with newer credentials only). */
+      if (request->person_id != 0 && connection->authorized_at > request->requested_at)
+        continue;
       if (request->publisher != NULL && connection->publisher != request->publisher)
         continue;
       eb_srt_server_close (server, connection->socket, request->reason);
@@ -780,6 +885,7 @@ request_close (EbMediaPlane *self, EbId session_id, EbId person_id, EbPublisher 
   request->plane = self;
   request->session_id = session_id;
   request->person_id = person_id;
+  request->requested_at = g_get_monotonic_time ();
   request->publisher = publisher != NULL ? eb_publisher_ref (publisher) : NULL;
   request->reason = g_strdup (reason);
   request->task = task != NULL ? g_object_ref (task) : NULL;
@@ -895,6 +1001,7 @@ eb_media_plane_dispose (GObject *object)
   while (g_hash_table_iter_next (&iter, NULL, &value))
     eb_conference_abort (value);
   g_hash_table_remove_all (self->conferences);
+  g_hash_table_remove_all (self->credential_floors);
   g_mutex_unlock (&self->lock);
 
   G_OBJECT_CLASS (eb_media_plane_parent_class)->dispose (object);
@@ -909,6 +1016,7 @@ eb_media_plane_finalize (GObject *object)
   g_clear_pointer (&self->templates, eb_pipeline_templates_free);
   g_clear_pointer (&self->credential_key, g_bytes_unref);
   g_clear_pointer (&self->conferences, g_hash_table_unref);
+  g_clear_pointer (&self->credential_floors, g_hash_table_unref);
   g_clear_pointer (&self->connections, g_ptr_array_unref);
   g_clear_pointer (&self->refusal_log, g_hash_table_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
@@ -950,6 +1058,8 @@ eb_media_plane_init (EbMediaPlane *self)
   self->shared->plane = self;
   self->conferences = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                              (GDestroyNotify)eb_conference_unref);
+  self->credential_floors
+      = g_hash_table_new_full (eb_member_key_hash, eb_member_key_equal, g_free, g_free);
   self->connections = g_ptr_array_new ();
   self->refusal_log = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->relay_callbacks.send = relay_send_cb;
@@ -1064,6 +1174,8 @@ eb_media_plane_start (EbMediaPlane *self, GError **error)
 
   if (self->server != NULL)
     return TRUE;
+  if (!eb_webrtc_prepare_dtls (error))
+    return FALSE;
   server = eb_srt_server_new (self->srt_address, self->srt_port, &callbacks, self, error);
   if (server == NULL)
     return FALSE;
@@ -1158,13 +1270,19 @@ eb_media_plane_open_conference (EbMediaPlane *self, EbId session_id, gint64 star
  * eb_media_plane_allow_participant:
  * @display_name: (nullable): for logs and events
  * @is_chair: whether the "chair" track of the session is this person's
+ * @not_issued_before_us: Unix microseconds: SRT callers presenting a
+ *   join credential of @person_id issued at or before it are refused as
+ *   if @person_id were not allowed (0: none is)
  *
  * Lets @person_id connect to the conference of @session_id (a roster
- * member). Does nothing when the session has no live conference.
+ * member), or changes how they may. Does nothing when the session has
+ * no live conference. Raising @not_issued_before_us does not close the
+ * connections made with older credentials: revoke first for that.
  */
 void
 eb_media_plane_allow_participant (EbMediaPlane *self, EbId session_id, EbId person_id,
-                                  const char *display_name, gboolean is_chair)
+                                  const char *display_name, gboolean is_chair,
+                                  gint64 not_issued_before_us)
 {
   g_autoptr (EbConference) conference = NULL;
 
@@ -1179,6 +1297,8 @@ eb_media_plane_allow_participant (EbMediaPlane *self, EbId session_id, EbId pers
                session_id, person_id);
       return;
     }
+  /* the floor first: a caller let in meanwhile is checked against it */
+  set_credential_floor (self, session_id, person_id, not_issued_before_us);
   eb_conference_allow_participant (conference, person_id, display_name, is_chair);
 }
 
@@ -1199,6 +1319,7 @@ eb_media_plane_revoke_participant (EbMediaPlane *self, EbId session_id, EbId per
   if (conference == NULL)
     return;
   eb_conference_revoke_participant (conference, person_id);
+  clear_credential_floor (self, session_id, person_id);
   eb_webrtc_room_revoke (eb_conference_get_webrtc_room (conference), person_id);
   request_close (self, session_id, person_id, NULL, "the participant was revoked", NULL);
 }
@@ -1438,6 +1559,7 @@ eb_media_plane_close_conference_async (EbMediaPlane *self, EbId session_id,
   g_mutex_lock (&self->lock);
   g_hash_table_steal_extended (self->conferences, &session_id, (gpointer *)&key,
                                (gpointer *)&conference);
+  g_hash_table_foreach_remove (self->credential_floors, credential_floor_of_session, &session_id);
   g_mutex_unlock (&self->lock);
   if (conference == NULL)
     {

@@ -367,7 +367,7 @@ eb_recorder_new (EbPipelineTemplates *templates, const char *directory, const ch
 
   self->pipeline = gst_pipeline_new (track_name);
   gst_object_ref_sink (self->pipeline);
-  gst_bin_add (GST_BIN (self->pipeline), gst_object_ref (self->bin));
+  gst_bin_add (GST_BIN (self->pipeline), self->bin);
   {
     g_autoptr (GstPad) input = gst_element_get_static_pad (self->appsrc, "src");
 

@@ -55,6 +55,12 @@ typedef struct _EbWebrtcPeer EbWebrtcPeer;
  * after eb_webrtc_peer_close(). */
 typedef void (*EbWebrtcPeerGoneFunc) (EbWebrtcPeer *peer, const char *reason, gpointer user_data);
 
+/* Loads GStreamer's DTLS elements and makes the process's DTLS
+ * certificate (an RSA key: most of a second on a small machine), so
+ * that the first answer does not spend its ICE gathering time on it.
+ * Once per process; EB_ERROR_UNAVAILABLE without the dtls plugin. */
+gboolean eb_webrtc_prepare_dtls (GError **error);
+
 EbWebrtcPeer *eb_webrtc_peer_new (const char *name, const EbWebrtcIceConfig *ice, GError **error);
 EbWebrtcPeer *eb_webrtc_peer_ref (EbWebrtcPeer *peer);
 void eb_webrtc_peer_unref (EbWebrtcPeer *peer);

@@ -71,6 +71,29 @@ eb_webrtc_ice_config_free (EbWebrtcIceConfig *config)
   g_free (config);
 }
 
+gboolean
+eb_webrtc_prepare_dtls (GError **error)
+{
+  /* 1: ready, 2: no dtls plugin */
+  static gsize outcome = 0;
+
+  if (g_once_init_enter (&outcome))
+    {
+      /* The dtls plugin makes its certificate when the first element of
+       * it is made, and keeps it for the life of the process. */
+      GstElement *decoder = gst_element_factory_make ("dtlsdec", NULL);
+
+      if (decoder != NULL)
+        gst_object_unref (gst_object_ref_sink (decoder));
+      g_once_init_leave (&outcome, decoder != NULL ? 1 : 2);
+    }
+  if (outcome == 1)
+    return TRUE;
+  g_set_error_literal (error, EB_ERROR, EB_ERROR_UNAVAILABLE,
+                       "WebRTC needs GStreamer's dtls plugin (gstreamer1.0-plugins-bad)");
+  return FALSE;
+}
+
 static gboolean
 configure_ice (GstElement *webrtcbin, const EbWebrtcIceConfig *ice, GError **error)
 {

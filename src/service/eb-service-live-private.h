@@ -28,6 +28,12 @@ EbTimelineEvent *eb_service_live_add_event (EbService *self, EbId session_id, Eb
 /* Emits "session-event" for a stored (and committed) event. */
 void eb_service_live_emit_event (EbService *self, const EbTimelineEvent *event);
 
+/* After a revocation of @person_id's join credentials committed: when
+ * @session is live, cuts their media connections, then lets them in
+ * again (as eb_service_live_sync_participant() does) with only the
+ * credentials issued since; event readers are checked again either way. */
+void eb_service_live_cut_participant (EbService *self, const EbSession *session, EbId person_id);
+
 /* Emits "access-changed" (see eb-service.h). */
 void eb_service_live_access_changed (EbService *self, EbId session_id, EbId person_id);
 

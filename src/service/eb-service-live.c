@@ -873,15 +873,16 @@ eb_service_get_media_plane (EbService *self)
 /* Lets a roster member's encoder in when they may join: an invitation
  * not declined, and a person whose credentials still work (they exist,
  * are active, and their home site is neither suspended nor withdrawn: see
- * eb_service_check_person_usable()). @allowed: (out): whether they were
- * let in. */
+ * eb_service_check_person_usable()), with only the credentials issued
+ * after their last revocation (eb_service_join_floor()). @allowed: (out):
+ * whether they were let in. */
 static gboolean
 eb_service_allow_entry (EbService *self, const EbRosterEntry *entry, gboolean *allowed,
                         GError **error)
 {
   g_autoptr (EbPerson) person = NULL;
   g_autofree char *reason = NULL;
-  gboolean revoked = FALSE;
+  gint64 not_issued_before_us = 0;
 
   *allowed = FALSE;
   if (entry->status == EB_INVITATION_DECLINED)
@@ -894,17 +895,12 @@ eb_service_allow_entry (EbService *self, const EbRosterEntry *entry, gboolean *a
               entry->session_id, entry->person_id, reason);
       return TRUE;
     }
-  /* The plane checks only signatures: a member whose join was revoked
-   * stays out until a credential is issued to them again. */
-  if (!eb_service_join_is_revoked (self, entry->id, &revoked, error))
+  /* The plane verifies SRT credentials itself: it is told which are
+   * revoked. */
+  if (!eb_service_join_floor (self, entry, &not_issued_before_us, error))
     {
       *allowed = FALSE;
       return FALSE;
-    }
-  if (revoked)
-    {
-      *allowed = FALSE;
-      return TRUE;
     }
   person = eb_store_person_get (self->store, entry->person_id, error);
   if (person == NULL)
@@ -913,7 +909,8 @@ eb_service_allow_entry (EbService *self, const EbRosterEntry *entry, gboolean *a
       return FALSE;
     }
   eb_media_plane_allow_participant (self->live->media, entry->session_id, entry->person_id,
-                                    person->name, entry->role == EB_ROSTER_ROLE_CHAIR);
+                                    person->name, entry->role == EB_ROSTER_ROLE_CHAIR,
+                                    not_issued_before_us);
   return TRUE;
 }
 
@@ -955,6 +952,16 @@ eb_service_live_sync_participant (EbService *self, const EbSession *session, EbI
                ": cannot read the roster entry of person %" G_GINT64_FORMAT ": %s",
                session->id, person_id, error->message);
   eb_service_live_sync_member (self, session->id, person_id, entry);
+}
+
+void
+eb_service_live_cut_participant (EbService *self, const EbSession *session, EbId person_id)
+{
+  /* letting them in again does not close what their revoked
+   * credentials opened */
+  if (self->live != NULL && self->live->media != NULL && session->state == EB_SESSION_STATE_LIVE)
+    eb_media_plane_revoke_participant (self->live->media, session->id, person_id);
+  eb_service_live_sync_participant (self, session, person_id);
 }
 
 /* The members of the roster of @session_id that are @person_id or whose
@@ -1834,10 +1841,22 @@ eb_join_details_free (EbJoinDetails *details)
   if (details->join_url != NULL)
     memset (details->join_url, 0, strlen (details->join_url));
   g_free (details->join_url);
+  g_free (details->media_note);
   g_free (details);
 }
 
 #define EB_PULL_TRACK_PLACEHOLDER "{track}"
+
+/* What the media plane cannot bridge without re-encoding (it never
+ * re-encodes), and what browsers need from a room encoder: a WHEP
+ * viewer's picture starts at a keyframe (an SRT encoder cannot be asked
+ * for one), and WebRTC decoders expect no B-frames. */
+#define EB_JOIN_MEDIA_NOTE                                                                         \
+  "Room systems and browsers see and hear each other, except where that would need "               \
+  "re-encoding: a room system's AAC audio is not heard in browsers (send Opus to be heard "        \
+  "there), and a browser publishing VP8 video cannot be pulled over SRT (publish H.264). "         \
+  "Browsers show a room system's picture from its next keyframe: set room encoders to a "          \
+  "keyframe every 1-2 s and to no B-frames."
 
 /* srt://HOST:PORT?streamid=<@streamid_prefix encoded>[{track}<@suffix
  * encoded>]&passphrase=...&pbkeylen=16 */
@@ -1887,7 +1906,6 @@ eb_service_get_join_details (EbService *self, const EbPrincipal *who, EbId sessi
   EbJoinClaims claims = { 0 };
   EbServiceLive *live;
   gboolean usable = FALSE;
-  gboolean renewed = FALSE;
 
   g_return_val_if_fail (EB_IS_SERVICE (self), NULL);
   g_return_val_if_fail (who != NULL, NULL);
@@ -1956,7 +1974,7 @@ eb_service_get_join_details (EbService *self, const EbPrincipal *who, EbId sessi
   claims.session_id = session_id;
   claims.person_id = who->person_id;
   claims.expires_at = details->expires_at;
-  claims.issued_at_us = eb_service_join_stamp_issue (self, entry->id, &renewed, error);
+  claims.issued_at_us = eb_service_join_stamp_issue (self, entry, error);
   if (claims.issued_at_us == 0)
     return NULL;
   details->credential = eb_join_credential_issue (live->join_key, live->join_key_length, &claims);
@@ -1978,12 +1996,10 @@ eb_service_get_join_details (EbService *self, const EbPrincipal *who, EbId sessi
   details->pull_url_template = eb_srt_url (details->srt_host, details->srt_port, pull_prefix,
                                            pull_suffix, details->passphrase);
   details->join_url = eb_join_page_url (self->public_url, session_id, details->credential);
+  details->media_note = g_strdup (EB_JOIN_MEDIA_NOTE);
   g_info ("join details of session %" G_GINT64_FORMAT " issued to person %" G_GINT64_FORMAT
           " (token %" G_GINT64_FORMAT ")",
           session_id, who->person_id, who->token_id);
-  /* the first credential after a revocation lets them in again */
-  if (renewed)
-    eb_service_live_sync_participant (self, session, who->person_id);
   return g_steal_pointer (&details);
 }
 

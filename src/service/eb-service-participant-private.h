@@ -15,25 +15,23 @@ G_BEGIN_DECLS
  *
  * A credential carries the microsecond it was issued at. Revoking a
  * roster member's join (eb_service_revoke_join()) marks the entry: every
- * credential issued at or before the mark is refused. The media plane
- * checks only a credential's signature and its list of participants, so
- * a revoked member stays off that list until a credential is issued to
- * them again.
+ * credential issued at or before the mark is refused, and so is one
+ * issued before the entry existed (the person was taken off the roster
+ * and put back). The HTTP routes check this on every use; the media
+ * plane verifies SRT credentials itself, and is given the same floor
+ * when it lets a member in (eb_media_plane_allow_participant()).
  */
 
-/* Whether the member of roster entry @entry_id had their join revoked
- * and holds no credential issued since (then the media plane must not
- * let them in). %FALSE only for a failure. */
-gboolean eb_service_join_is_revoked (EbService *self, EbId entry_id, gboolean *revoked,
-                                     GError **error);
+/* The floor of roster entry @entry's join credentials: one issued at or
+ * before @not_issued_before_us (Unix microseconds) opens nothing (the
+ * entry's last revocation, or the second before it was created). */
+gboolean eb_service_join_floor (EbService *self, const EbRosterEntry *entry,
+                                gint64 *not_issued_before_us, GError **error);
 
 /* The issue time of a credential about to be issued to the member of
- * roster entry @entry_id: now, and always after the entry's last
- * revocation; recorded as the entry's last issue. @renewed: (out)
- * (optional): their join was revoked and this is the first credential
- * since (the media plane may let them in again). Returns 0 with @error
- * on a failure. */
-gint64 eb_service_join_stamp_issue (EbService *self, EbId entry_id, gboolean *renewed,
-                                    GError **error);
+ * roster entry @entry: now, and always after its floor
+ * (eb_service_join_floor()); recorded as the entry's last issue.
+ * Returns 0 with @error on a failure. */
+gint64 eb_service_join_stamp_issue (EbService *self, const EbRosterEntry *entry, GError **error);
 
 G_END_DECLS

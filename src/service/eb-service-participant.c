@@ -25,31 +25,33 @@
 /* --- revocation marks --- */
 
 gboolean
-eb_service_join_is_revoked (EbService *self, EbId entry_id, gboolean *revoked, GError **error)
+eb_service_join_floor (EbService *self, const EbRosterEntry *entry, gint64 *not_issued_before_us,
+                       GError **error)
 {
   EbJoinMarks marks = { 0 };
 
-  *revoked = FALSE;
-  if (!eb_store_roster_get_join_marks (self->store, entry_id, &marks, error))
+  *not_issued_before_us = 0;
+  if (!eb_store_roster_get_join_marks (self->store, entry->id, &marks, error))
     return FALSE;
-  *revoked = marks.revoked_at_us > 0 && marks.issued_at_us <= marks.revoked_at_us;
+  /* A credential of an earlier entry of the same person (taken off the
+   * roster and put back) opens nothing either; the entry's creation is
+   * known to the second. */
+  *not_issued_before_us = MAX (marks.revoked_at_us, entry->created_at * G_USEC_PER_SEC - 1);
   return TRUE;
 }
 
 gint64
-eb_service_join_stamp_issue (EbService *self, EbId entry_id, gboolean *renewed, GError **error)
+eb_service_join_stamp_issue (EbService *self, const EbRosterEntry *entry, GError **error)
 {
-  EbJoinMarks marks = { 0 };
+  gint64 not_issued_before_us = 0;
   gint64 issued_at_us;
 
-  if (!eb_store_roster_get_join_marks (self->store, entry_id, &marks, error))
+  if (!eb_service_join_floor (self, entry, &not_issued_before_us, error))
     return 0;
-  /* after the revocation even if the clock went back since */
-  issued_at_us = MAX (g_get_real_time (), marks.revoked_at_us + 1);
-  if (!eb_store_roster_set_join_issued (self->store, entry_id, issued_at_us, error))
+  /* after the floor even if the clock went back since */
+  issued_at_us = MAX (g_get_real_time (), not_issued_before_us + 1);
+  if (!eb_store_roster_set_join_issued (self->store, entry->id, issued_at_us, error))
     return 0;
-  if (renewed != NULL)
-    *renewed = marks.revoked_at_us > 0 && marks.issued_at_us <= marks.revoked_at_us;
   return issued_at_us;
 }
 
@@ -63,7 +65,7 @@ eb_service_check_member (EbService *self, const EbJoinClaims *claims, const EbRo
 {
   g_autofree char *reason = NULL;
   gboolean usable = FALSE;
-  EbJoinMarks marks = { 0 };
+  gint64 not_issued_before_us = 0;
 
   if (entry == NULL)
     {
@@ -88,12 +90,9 @@ eb_service_check_member (EbService *self, const EbJoinClaims *claims, const EbRo
                    claims->person_id, claims->session_id, reason);
       return FALSE;
     }
-  if (!eb_store_roster_get_join_marks (self->store, entry->id, &marks, error))
+  if (!eb_service_join_floor (self, entry, &not_issued_before_us, error))
     return FALSE;
-  /* A credential of an earlier entry of the same person (taken off the
-   * roster and put back) opens nothing either. */
-  if (claims->issued_at_us <= marks.revoked_at_us
-      || claims->issued_at_us < entry->created_at * G_USEC_PER_SEC)
+  if (claims->issued_at_us <= not_issued_before_us)
     {
       g_set_error (error, EB_ERROR, EB_ERROR_FORBIDDEN,
                    "this join credential of person %" G_GINT64_FORMAT

@@ -6,6 +6,7 @@
 
 #include "eb-config.h"
 
+#include "eb-service-live-private.h"
 #include "eb-service-sessions-private.h"
 
 /* Loads a roster entry and checks that it belongs to @session_id. */
@@ -375,8 +376,8 @@ eb_service_revoke_join (EbService *self, const EbPrincipal *who, EbId session_id
   g_info ("session %" G_GINT64_FORMAT ": the join credentials of person %" G_GINT64_FORMAT
           " were revoked (token %" G_GINT64_FORMAT ")",
           session_id, entry->person_id, who->token_id);
-  /* cut off at once, and kept out until a new credential is issued */
-  eb_service_live_sync_participant (self, session, entry->person_id);
+  /* cut off at once; credentials issued from now on work */
+  eb_service_live_cut_participant (self, session, entry->person_id);
   return TRUE;
 }
 

@@ -7,9 +7,8 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <glib/gstdio.h>
 
-#include "eb-test-server.h"
+#include "eb-api-test-live.h"
 
 /*
  * The conference as the join page sees it, through a real server and a
@@ -54,19 +53,6 @@ typedef struct
   EbId panelist_entry;
 } Board;
 
-static char *
-new_token (Conf *conf, EbRole role, EbId person_id)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (EbToken) token = NULL;
-  char *secret = NULL;
-
-  token = eb_service_create_token (conf->server->service, &conf->server->admin, person_id, role,
-                                   "test", 0, &secret, &error);
-  g_assert_no_error (error);
-  return secret;
-}
-
 static void
 set_live_settings (Conf *conf, EbMediaPlane *media, const char *recordings)
 {
@@ -102,11 +88,13 @@ conf_setup (Conf *conf, gconstpointer data)
   conf->presenter = eb_test_seed_person (conf->server, conf->north, "Cy Presenter", "surgery");
   conf->off = eb_test_seed_person (conf->server, conf->hub, "Dee Off", "surgery");
   coordinator = eb_test_seed_person (conf->server, conf->hub, "Coordinator", "surgery");
-  conf->chair_token = new_token (conf, EB_ROLE_CLINICIAN, conf->chair);
-  conf->panelist_token = new_token (conf, EB_ROLE_CLINICIAN, conf->panelist);
-  conf->presenter_token = new_token (conf, EB_ROLE_CLINICIAN, conf->presenter);
-  conf->off_token = new_token (conf, EB_ROLE_CLINICIAN, conf->off);
-  conf->coordinator_token = new_token (conf, EB_ROLE_COORDINATOR, coordinator);
+  conf->chair_token = eb_api_test_token (conf->server, EB_ROLE_CLINICIAN, conf->chair, NULL);
+  conf->panelist_token = eb_api_test_token (conf->server, EB_ROLE_CLINICIAN, conf->panelist, NULL);
+  conf->presenter_token
+      = eb_api_test_token (conf->server, EB_ROLE_CLINICIAN, conf->presenter, NULL);
+  conf->off_token = eb_api_test_token (conf->server, EB_ROLE_CLINICIAN, conf->off, NULL);
+  conf->coordinator_token
+      = eb_api_test_token (conf->server, EB_ROLE_COORDINATOR, coordinator, NULL);
   g_assert_true (eb_service_authenticate (conf->server->service, conf->coordinator_token,
                                           &conf->coordinator, &error));
   g_assert_no_error (error);
@@ -121,23 +109,6 @@ conf_teardown (Conf *conf, gconstpointer data)
   g_clear_pointer (&conf->off_token, g_free);
   g_clear_pointer (&conf->coordinator_token, g_free);
   g_clear_pointer (&conf->server, eb_test_server_free);
-}
-
-static EbId
-add_entry (Conf *conf, EbId session, EbId person, EbRosterRole role)
-{
-  g_autoptr (EbRosterEntry) input = eb_roster_entry_new ();
-  g_autoptr (EbRosterEntry) entry = NULL;
-  g_autoptr (GError) error = NULL;
-
-  input->session_id = session;
-  input->person_id = person;
-  input->role = role;
-  input->status = EB_INVITATION_ACCEPTED;
-  entry = eb_service_add_roster_entry (conf->server->service, &conf->server->admin, input, NULL,
-                                       &error);
-  g_assert_no_error (error);
-  return entry->id;
 }
 
 static EbId
@@ -163,72 +134,32 @@ add_item (Conf *conf, EbId session, const char *summary, gint minutes)
 static Board
 new_board (Conf *conf)
 {
-  g_autoptr (EbSession) input = eb_session_new ();
-  g_autoptr (EbSession) session = NULL;
-  g_autoptr (EbSession) scheduled = NULL;
-  g_autoptr (GError) error = NULL;
+  EbTestServer *server = conf->server;
   Board board = { 0 };
 
-  input->title = g_strdup ("Thoracic board");
-  input->focus = g_strdup ("");
-  input->host_site_id = conf->hub;
-  input->start = 1795055400 + (gint64)(++conf->serial) * 24 * 3600;
-  input->duration_minutes = 60;
-  input->timezone = g_strdup ("Europe/Berlin");
-  session = eb_service_create_session (conf->server->service, &conf->server->admin, input, &error);
-  g_assert_no_error (error);
-  board.id = session->id;
-  add_entry (conf, board.id, conf->chair, EB_ROSTER_ROLE_CHAIR);
-  board.panelist_entry = add_entry (conf, board.id, conf->panelist, EB_ROSTER_ROLE_PANELIST);
-  add_entry (conf, board.id, conf->presenter, EB_ROSTER_ROLE_PRESENTER);
+  board.id = eb_api_test_new_session (
+      server, conf->hub, 1795055400 + (gint64)(++conf->serial) * 24 * 3600, "Europe/Berlin");
+  eb_api_test_add_entry (server, board.id, conf->chair, EB_ROSTER_ROLE_CHAIR, TRUE);
+  board.panelist_entry
+      = eb_api_test_add_entry (server, board.id, conf->panelist, EB_ROSTER_ROLE_PANELIST, TRUE);
+  eb_api_test_add_entry (server, board.id, conf->presenter, EB_ROSTER_ROLE_PRESENTER, TRUE);
   board.items[0] = add_item (conf, board.id, "A 3 cm lung mass in a 61-year-old.", 10);
   board.items[1] = add_item (conf, board.id, "Recurrent thymoma after resection.", 15);
   board.items[2] = add_item (conf, board.id, "Mesothelioma, stage II.", 10);
-  scheduled = eb_service_transition_session (conf->server->service, &conf->server->admin, board.id,
-                                             EB_SESSION_STATE_SCHEDULED, 0, &error);
-  g_assert_no_error (error);
+  eb_api_test_schedule (server, board.id);
   return board;
 }
 
 static void
 start_board (Conf *conf, const Board *board)
 {
-  g_autoptr (EbSession) session = NULL;
-  g_autoptr (GError) error = NULL;
-
-  session
-      = eb_service_start_session (conf->server->service, &conf->coordinator, board->id, 0, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (session->state, ==, EB_SESSION_STATE_LIVE);
-}
-
-static void
-ended_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  gboolean *done = user_data;
-  g_autoptr (EbSession) session = NULL;
-  g_autoptr (EbRecording) recording = NULL;
-  g_autoptr (GError) error = NULL;
-
-  session = eb_service_end_session_finish (EB_SERVICE (source), result, &recording, &error);
-  g_assert_no_error (error);
-  *done = TRUE;
+  eb_api_test_start (conf->server, &conf->coordinator, board->id);
 }
 
 static void
 end_board (Conf *conf, const Board *board)
 {
-  gboolean done = FALSE;
-
-  eb_service_end_session_async (conf->server->service, &conf->coordinator, board->id, 0, NULL,
-                                ended_cb, &done);
-  eb_test_wait_for (&done);
-}
-
-static char *
-session_path (EbId id, const char *suffix)
-{
-  return g_strdup_printf ("/api/v1/sessions/%" G_GINT64_FORMAT "%s", id, suffix);
+  g_autoptr (EbRecording) recording = eb_api_test_end (conf->server, &conf->coordinator, board->id);
 }
 
 /* The join credential of the holder of @token, from GET /join; @join_url:
@@ -236,7 +167,7 @@ session_path (EbId id, const char *suffix)
 static char *
 credential_of (Conf *conf, EbId session, const char *token, char **join_url)
 {
-  g_autofree char *path = session_path (session, "/join");
+  g_autofree char *path = eb_api_test_session_path (session, "/join");
   g_autoptr (EbTestReply) reply = eb_test_request (conf->server, "GET", path, token, NULL);
   JsonObject *object;
 
@@ -250,7 +181,7 @@ credential_of (Conf *conf, EbId session, const char *token, char **join_url)
 static EbTestReply *
 get_conference (Conf *conf, EbId session, const char *credential)
 {
-  g_autofree char *path = session_path (session, "/conference");
+  g_autofree char *path = eb_api_test_session_path (session, "/conference");
 
   return eb_test_request (conf->server, "GET", path, credential, NULL);
 }
@@ -258,7 +189,7 @@ get_conference (Conf *conf, EbId session, const char *credential)
 static EbTestReply *
 move_case (Conf *conf, EbId session, const char *credential, EbId item)
 {
-  g_autofree char *path = session_path (session, "/conference/case");
+  g_autofree char *path = eb_api_test_session_path (session, "/conference/case");
   g_autofree char *body = eb_test_json ("{\"agenda_item_id\": %" G_GINT64_FORMAT "}", item);
 
   return eb_test_request (conf->server, "POST", path, credential, body);
@@ -326,145 +257,17 @@ is_null_member (JsonObject *object, const char *name)
          && JSON_NODE_HOLDS_NULL (json_object_get_member (object, name));
 }
 
-/* --- a real WebSocket client --- */
-
-typedef struct
-{
-  SoupMessage *message;
-  SoupWebsocketConnection *connection;
-  GError *error;
-  gboolean connected;
-  gboolean failed;
-  gboolean closed;
-  gint64 closed_at;
-  /* (element-type JsonNode) */
-  GPtrArray *messages;
-} WsClient;
-
-static void
-ws_client_free (WsClient *client)
-{
-  if (client->connection != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (client->connection, client);
-      if (soup_websocket_connection_get_state (client->connection) == SOUP_WEBSOCKET_STATE_OPEN)
-        soup_websocket_connection_close (client->connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-    }
-  g_clear_object (&client->connection);
-  g_clear_object (&client->message);
-  g_clear_error (&client->error);
-  g_clear_pointer (&client->messages, g_ptr_array_unref);
-  g_free (client);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsClient, ws_client_free)
-
-static void
-ws_message_cb (SoupWebsocketConnection *connection, gint type, GBytes *message, gpointer user_data)
-{
-  WsClient *client = user_data;
-  g_autoptr (GError) error = NULL;
-  JsonNode *node;
-
-  g_assert_cmpint (type, ==, SOUP_WEBSOCKET_DATA_TEXT);
-  node = json_from_string (g_bytes_get_data (message, NULL), &error);
-  g_assert_no_error (error);
-  g_ptr_array_add (client->messages, node);
-}
-
-static void
-ws_closed_cb (SoupWebsocketConnection *connection, gpointer user_data)
-{
-  WsClient *client = user_data;
-
-  client->closed = TRUE;
-  client->closed_at = g_get_monotonic_time ();
-}
-
-static void
-ws_connected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  WsClient *client = user_data;
-
-  client->connection
-      = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &client->error);
-  if (client->connection == NULL)
-    {
-      client->failed = TRUE;
-      return;
-    }
-  g_signal_connect (client->connection, "message", G_CALLBACK (ws_message_cb), client);
-  g_signal_connect (client->connection, "closed", G_CALLBACK (ws_closed_cb), client);
-  client->connected = TRUE;
-}
+/* --- the events WebSocket --- */
 
 /* Opens the session's events WebSocket with @credential, as the
  * `access_token` query parameter (as browsers do) when @in_query, else as
  * a bearer header. Returns once connected or refused. */
-static WsClient *
+static EbApiTestWs *
 ws_connect (Conf *conf, EbId session, const char *credential, gboolean in_query)
 {
-  g_autofree char *path = session_path (session, "/events");
-  g_autofree char *encoded = g_uri_escape_string (credential, NULL, FALSE);
-  g_autofree char *url
-      = in_query ? g_strdup_printf ("%s%s?access_token=%s", conf->server->base_url, path, encoded)
-                 : g_strconcat (conf->server->base_url, path, NULL);
-  WsClient *client = g_new0 (WsClient, 1);
-  gint64 deadline = g_get_monotonic_time () + EB_TEST_REQUEST_SECONDS * G_USEC_PER_SEC;
+  g_autofree char *path = eb_api_test_session_path (session, "/events");
 
-  client->messages = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
-  client->message = soup_message_new ("GET", url);
-  if (!in_query)
-    {
-      g_autofree char *authorization = g_strdup_printf ("Bearer %s", credential);
-
-      soup_message_headers_replace (soup_message_get_request_headers (client->message),
-                                    "Authorization", authorization);
-    }
-  soup_session_websocket_connect_async (conf->server->session, client->message, NULL, NULL,
-                                        G_PRIORITY_DEFAULT, NULL, ws_connected_cb, client);
-  while (!client->connected && !client->failed)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  return client;
-}
-
-/* The first message of @kind at or after @from, waiting for it. */
-static JsonObject *
-ws_wait_kind (WsClient *client, const char *kind, guint from)
-{
-  gint64 deadline = g_get_monotonic_time () + EB_TEST_REQUEST_SECONDS * G_USEC_PER_SEC;
-  guint i = from;
-
-  for (;;)
-    {
-      for (; i < client->messages->len; i++)
-        {
-          JsonObject *event = json_node_get_object (g_ptr_array_index (client->messages, i));
-
-          if (g_strcmp0 (json_object_get_string_member (event, "kind"), kind) == 0)
-            return event;
-        }
-      g_assert_false (client->closed);
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-}
-
-static guint
-ws_count_kind (WsClient *client, const char *kind)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < client->messages->len; i++)
-    if (g_strcmp0 (json_object_get_string_member (
-                       json_node_get_object (g_ptr_array_index (client->messages, i)), "kind"),
-                   kind)
-        == 0)
-      n++;
-  return n;
+  return eb_api_test_ws_connect (conf->server, path, credential, in_query);
 }
 
 /* --- the state --- */
@@ -499,9 +302,9 @@ test_state (Conf *conf, gconstpointer data)
   g_autofree char *expected_url = NULL;
   g_autofree char *chair = credential_of (conf, board.id, conf->chair_token, &join_url);
   g_autofree char *panelist = credential_of (conf, board.id, conf->panelist_token, NULL);
-  g_autofree char *whip = session_path (board.id, "/whip");
-  g_autofree char *whep = session_path (board.id, "/whep");
-  g_autofree char *events = session_path (board.id, "/events");
+  g_autofree char *whip = eb_api_test_session_path (board.id, "/whip");
+  g_autofree char *whep = eb_api_test_session_path (board.id, "/whep");
+  g_autofree char *events = eb_api_test_session_path (board.id, "/events");
   g_autoptr (EbTestReply) before = NULL;
   g_autoptr (EbTestReply) as_panelist = NULL;
   g_autoptr (EbTestReply) live = NULL;
@@ -588,7 +391,7 @@ test_refused (Conf *conf, gconstpointer data)
   Board other = new_board (conf);
   g_autofree char *chair = credential_of (conf, board.id, conf->chair_token, NULL);
   g_autofree char *forged = g_strdup (chair);
-  g_autofree char *path = session_path (board.id, "/conference");
+  g_autofree char *path = eb_api_test_session_path (board.id, "/conference");
   g_autoptr (EbTestReply) anonymous = NULL;
   g_autoptr (EbTestReply) api_token = NULL;
   g_autoptr (EbTestReply) bad = NULL;
@@ -624,9 +427,9 @@ test_move_case (Conf *conf, gconstpointer data)
   Board other = new_board (conf);
   g_autofree char *chair = credential_of (conf, board.id, conf->chair_token, NULL);
   g_autofree char *panelist = credential_of (conf, board.id, conf->panelist_token, NULL);
-  g_autofree char *timeline_path = session_path (board.id, "/timeline?limit=500");
-  g_autoptr (WsClient) chair_ws = NULL;
-  g_autoptr (WsClient) panelist_ws = NULL;
+  g_autofree char *timeline_path = eb_api_test_session_path (board.id, "/timeline?limit=500");
+  g_autoptr (EbApiTestWs) chair_ws = NULL;
+  g_autoptr (EbApiTestWs) panelist_ws = NULL;
   g_autoptr (EbTestReply) first = NULL;
   g_autoptr (EbTestReply) second = NULL;
   g_autoptr (EbTestReply) again = NULL;
@@ -657,11 +460,11 @@ test_move_case (Conf *conf, gconstpointer data)
 
   /* Pushed to every participant's socket. */
   detail = g_strdup_printf ("%" G_GINT64_FORMAT, board.items[1]);
-  event = ws_wait_kind (chair_ws, "case-changed", 0);
+  event = eb_api_test_ws_wait_kind (chair_ws, "case-changed", 0);
   g_assert_cmpstr (json_object_get_string_member (event, "detail"), ==, detail);
   g_assert_cmpint (json_object_get_int_member (event, "person_id"), ==, conf->chair);
   g_assert_cmpint (json_object_get_int_member (event, "session_id"), ==, board.id);
-  event = ws_wait_kind (panelist_ws, "case-changed", 0);
+  event = eb_api_test_ws_wait_kind (panelist_ws, "case-changed", 0);
   g_assert_cmpstr (json_object_get_string_member (event, "detail"), ==, detail);
 
   second = move_case (conf, board.id, chair, board.items[2]);
@@ -673,7 +476,7 @@ test_move_case (Conf *conf, gconstpointer data)
   g_assert_cmpstr (case_status (state, board.items[0]), ==, "pending");
   g_clear_pointer (&detail, g_free);
   detail = g_strdup_printf ("%" G_GINT64_FORMAT, board.items[2]);
-  event = ws_wait_kind (panelist_ws, "case-changed", 1);
+  event = eb_api_test_ws_wait_kind (panelist_ws, "case-changed", 1);
   g_assert_cmpstr (json_object_get_string_member (event, "detail"), ==, detail);
 
   /* Moving to the current case changes nothing. */
@@ -707,7 +510,7 @@ test_move_case (Conf *conf, gconstpointer data)
                        ==, n_changed == 1 ? board.items[1] : board.items[2]);
     }
   g_assert_cmpuint (n_changed, ==, 2);
-  g_assert_cmpuint (ws_count_kind (chair_ws, "case-changed"), ==, 2);
+  g_assert_cmpuint (eb_api_test_ws_count_kind (chair_ws, "case-changed"), ==, 2);
   g_assert_false (chair_ws->closed);
   end_board (conf, &board);
 }
@@ -719,7 +522,7 @@ test_move_refused (Conf *conf, gconstpointer data)
 {
   Board board = new_board (conf);
   g_autofree char *chair = credential_of (conf, board.id, conf->chair_token, NULL);
-  g_autofree char *path = session_path (board.id, "/conference/case");
+  g_autofree char *path = eb_api_test_session_path (board.id, "/conference/case");
   static const char *const malformed[] = {
     "{\"agenda_item_id\": ",
     "[1]",
@@ -771,10 +574,10 @@ test_events_refused (Conf *conf, gconstpointer data)
   g_autofree char *chair = credential_of (conf, board.id, conf->chair_token, NULL);
   g_autofree char *other_chair = credential_of (conf, other.id, conf->chair_token, NULL);
   g_autofree char *forged = NULL;
-  g_autoptr (WsClient) bad = NULL;
-  g_autoptr (WsClient) bad_header = NULL;
-  g_autoptr (WsClient) wrong_session = NULL;
-  g_autoptr (WsClient) good = NULL;
+  g_autoptr (EbApiTestWs) bad = NULL;
+  g_autoptr (EbApiTestWs) bad_header = NULL;
+  g_autoptr (EbApiTestWs) wrong_session = NULL;
+  g_autoptr (EbApiTestWs) good = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (EbJoinDetails) details = NULL;
 
@@ -812,9 +615,9 @@ test_removed (Conf *conf, gconstpointer data)
   g_autofree char *chair = credential_of (conf, board.id, conf->chair_token, NULL);
   g_autofree char *panelist = credential_of (conf, board.id, conf->panelist_token, NULL);
   g_autofree char *entry_path = NULL;
-  g_autoptr (WsClient) chair_ws = NULL;
-  g_autoptr (WsClient) panelist_ws = NULL;
-  g_autoptr (WsClient) again = NULL;
+  g_autoptr (EbApiTestWs) chair_ws = NULL;
+  g_autoptr (EbApiTestWs) panelist_ws = NULL;
+  g_autoptr (EbApiTestWs) again = NULL;
   g_autoptr (EbTestReply) before = NULL;
   g_autoptr (EbTestReply) removed = NULL;
   g_autoptr (EbTestReply) after = NULL;
@@ -857,7 +660,7 @@ test_removed (Conf *conf, gconstpointer data)
   g_assert_null (participant (eb_test_reply_object (chair_view), conf->panelist));
   moved = move_case (conf, board.id, chair, board.items[0]);
   g_assert_cmpuint (moved->status, ==, 200);
-  ws_wait_kind (chair_ws, "case-changed", 0);
+  eb_api_test_ws_wait_kind (chair_ws, "case-changed", 0);
   g_assert_false (chair_ws->closed);
   end_board (conf, &board);
 }
@@ -872,9 +675,9 @@ test_revoked (Conf *conf, gconstpointer data)
   g_autofree char *panelist = credential_of (conf, board.id, conf->panelist_token, NULL);
   g_autofree char *renewed = NULL;
   g_autofree char *revoke_path = NULL;
-  g_autoptr (WsClient) chair_ws = NULL;
-  g_autoptr (WsClient) panelist_ws = NULL;
-  g_autoptr (WsClient) again = NULL;
+  g_autoptr (EbApiTestWs) chair_ws = NULL;
+  g_autoptr (EbApiTestWs) panelist_ws = NULL;
+  g_autoptr (EbApiTestWs) again = NULL;
   g_autoptr (EbTestReply) revoked = NULL;
   g_autoptr (EbTestReply) refused = NULL;
   g_autoptr (EbTestReply) accepted = NULL;
@@ -970,30 +773,12 @@ spawn_sender (const char *ffmpeg, const char *url)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        remove_tree (child);
-      }
-  g_remove (path);
-}
-
-static void
 test_live_track (Conf *conf, gconstpointer data)
 {
   g_autofree char *ffmpeg = g_find_program_in_path ("ffmpeg");
-  g_autoptr (GError) error = NULL;
-  g_autofree char *recordings = NULL;
-  g_autoptr (EbMediaPlane) media = NULL;
+  EbApiTestMedia media = { 0 };
   g_autoptr (GSubprocess) sender = NULL;
-  g_autoptr (WsClient) chair_ws = NULL;
+  g_autoptr (EbApiTestWs) chair_ws = NULL;
   g_autoptr (EbTestReply) join = NULL;
   g_autoptr (EbTestReply) listed = NULL;
   g_autoptr (EbTestReply) gone = NULL;
@@ -1010,26 +795,8 @@ test_live_track (Conf *conf, gconstpointer data)
       g_test_skip ("ffmpeg is not installed");
       return;
     }
-  recordings = g_dir_make_tmp ("eboard-conf-XXXXXX", &error);
-  g_assert_no_error (error);
-  {
-    EbMediaSettings media_settings = {
-      .pipelines_dir = EB_SOURCE_PIPELINESDIR,
-      .recordings_dir = recordings,
-      .srt_address = "127.0.0.1",
-      .srt_port = 0,
-      .segment_seconds = 2,
-      .subscriber_queue_bytes = 1024 * 1024,
-      .credential_key = conf->key,
-      .credential_key_length = sizeof conf->key,
-    };
-
-    media = eb_media_plane_new (&media_settings, &error);
-    g_assert_no_error (error);
-    g_assert_true (eb_media_plane_start (media, &error));
-    g_assert_no_error (error);
-  }
-  set_live_settings (conf, media, recordings);
+  eb_api_test_media_start (&media, conf->key, sizeof conf->key, NULL);
+  set_live_settings (conf, media.plane, media.recordings_dir);
 
   board = new_board (conf);
   start_board (conf, &board);
@@ -1038,13 +805,13 @@ test_live_track (Conf *conf, gconstpointer data)
   g_assert_true (chair_ws->connected);
 
   /* The panelist's encoder publishes with their own join details. */
-  join_path = session_path (board.id, "/join");
+  join_path = eb_api_test_session_path (board.id, "/join");
   join = eb_test_request (conf->server, "GET", join_path, conf->panelist_token, NULL);
   g_assert_cmpuint (join->status, ==, 200);
   sender = spawn_sender (
       ffmpeg, json_object_get_string_member (member_object (eb_test_reply_object (join), "srt"),
                                              "publish_url"));
-  event = ws_wait_kind (chair_ws, "track-started", 0);
+  event = eb_api_test_ws_wait_kind (chair_ws, "track-started", 0);
   track = g_strdup_printf ("p%" G_GINT64_FORMAT "-srt", conf->panelist);
   g_assert_cmpstr (json_object_get_string_member (event, "track"), ==, track);
 
@@ -1064,9 +831,9 @@ test_live_track (Conf *conf, gconstpointer data)
                                 board.id, board.panelist_entry);
   removed = eb_test_request (conf->server, "DELETE", entry_path, conf->coordinator_token, NULL);
   g_assert_cmpuint (removed->status, ==, 204);
-  event = ws_wait_kind (chair_ws, "track-stopped", 0);
+  event = eb_api_test_ws_wait_kind (chair_ws, "track-stopped", 0);
   g_assert_cmpstr (json_object_get_string_member (event, "track"), ==, track);
-  ws_wait_kind (chair_ws, "participant-left", 0);
+  eb_api_test_ws_wait_kind (chair_ws, "participant-left", 0);
   gone = get_conference (conf, board.id, chair);
   g_assert_cmpuint (gone->status, ==, 200);
   g_assert_null (participant (eb_test_reply_object (gone), conf->panelist));
@@ -1074,9 +841,7 @@ test_live_track (Conf *conf, gconstpointer data)
   g_subprocess_force_exit (sender);
   g_subprocess_wait (sender, NULL, NULL);
   end_board (conf, &board);
-  eb_service_set_media_plane (conf->server->service, NULL, NULL, 0, NULL);
-  g_clear_object (&media);
-  remove_tree (recordings);
+  eb_api_test_media_stop (&media, conf->server);
 }
 
 /* --- ICE servers as configured --- */

@@ -6,9 +6,8 @@
 
 #include <string.h>
 #include <sys/socket.h>
-#include <glib/gstdio.h>
 
-#include "eb-test-server.h"
+#include "eb-api-test-live.h"
 
 /*
  * Live sessions over HTTP: start and end, join details, timeline,
@@ -37,21 +36,6 @@ typedef struct
   guint serial;
 } Live;
 
-static char *
-new_token (Live *live, EbRole role, EbId person_id, EbId *token_id)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (EbToken) token = NULL;
-  char *secret = NULL;
-
-  token = eb_service_create_token (live->server->service, &live->server->admin, person_id, role,
-                                   "test", 0, &secret, &error);
-  g_assert_no_error (error);
-  if (token_id != NULL)
-    *token_id = token->id;
-  return secret;
-}
-
 static void
 live_setup (Live *live, gconstpointer data)
 {
@@ -72,12 +56,13 @@ live_setup (Live *live, gconstpointer data)
   live->off = eb_test_seed_person (live->server, live->hub, "Off", "diagnostic_radiology");
   coordinator = eb_test_seed_person (live->server, live->hub, "Coordinator", "surgery");
   reviewer = eb_test_seed_person (live->server, live->hub, "Reviewer", "surgery");
-  live->chair_token = new_token (live, EB_ROLE_CLINICIAN, live->chair, NULL);
-  live->panelist_token
-      = new_token (live, EB_ROLE_CLINICIAN, live->panelist, &live->panelist_token_id);
-  live->off_token = new_token (live, EB_ROLE_CLINICIAN, live->off, NULL);
-  live->coordinator_token = new_token (live, EB_ROLE_COORDINATOR, coordinator, NULL);
-  live->reviewer_token = new_token (live, EB_ROLE_REVIEWER, reviewer, NULL);
+  live->chair_token = eb_api_test_token (live->server, EB_ROLE_CLINICIAN, live->chair, NULL);
+  live->panelist_token = eb_api_test_token (live->server, EB_ROLE_CLINICIAN, live->panelist,
+                                            &live->panelist_token_id);
+  live->off_token = eb_api_test_token (live->server, EB_ROLE_CLINICIAN, live->off, NULL);
+  live->coordinator_token
+      = eb_api_test_token (live->server, EB_ROLE_COORDINATOR, coordinator, NULL);
+  live->reviewer_token = eb_api_test_token (live->server, EB_ROLE_REVIEWER, reviewer, NULL);
   g_assert_true (eb_service_authenticate (live->server->service, live->coordinator_token,
                                           &live->coordinator, &error));
   g_assert_no_error (error);
@@ -94,55 +79,25 @@ live_teardown (Live *live, gconstpointer data)
   g_clear_pointer (&live->server, eb_test_server_free);
 }
 
-static void
-add_entry (Live *live, EbId session, EbId person, EbRosterRole role)
-{
-  g_autoptr (EbRosterEntry) input = eb_roster_entry_new ();
-  g_autoptr (EbRosterEntry) entry = NULL;
-  g_autoptr (GError) error = NULL;
-
-  input->session_id = session;
-  input->person_id = person;
-  input->role = role;
-  entry = eb_service_add_roster_entry (live->server->service, &live->server->admin, input, NULL,
-                                       &error);
-  g_assert_no_error (error);
-}
-
 /* A session with the chair and the panelist on its roster, one day after
  * the previous one; scheduled when @scheduled. */
 static EbId
 new_session (Live *live, gboolean scheduled)
 {
-  g_autoptr (EbSession) input = eb_session_new ();
-  g_autoptr (EbSession) session = NULL;
-  g_autoptr (GError) error = NULL;
+  EbId id = eb_api_test_new_session (live->server, live->hub,
+                                     1775055600 + (gint64)(++live->serial) * 24 * 3600, "UTC");
 
-  input->title = g_strdup ("Thoracic board");
-  input->focus = g_strdup ("");
-  input->host_site_id = live->hub;
-  input->start = 1775055600 + (gint64)(++live->serial) * 24 * 3600;
-  input->duration_minutes = 60;
-  input->timezone = g_strdup ("UTC");
-  session = eb_service_create_session (live->server->service, &live->server->admin, input, &error);
-  g_assert_no_error (error);
-  add_entry (live, session->id, live->chair, EB_ROSTER_ROLE_CHAIR);
-  add_entry (live, session->id, live->panelist, EB_ROSTER_ROLE_PANELIST);
+  eb_api_test_add_entry (live->server, id, live->chair, EB_ROSTER_ROLE_CHAIR, FALSE);
+  eb_api_test_add_entry (live->server, id, live->panelist, EB_ROSTER_ROLE_PANELIST, FALSE);
   if (scheduled)
-    {
-      g_autoptr (EbSession) moved = NULL;
-
-      moved = eb_service_transition_session (live->server->service, &live->server->admin,
-                                             session->id, EB_SESSION_STATE_SCHEDULED, 0, &error);
-      g_assert_no_error (error);
-    }
-  return session->id;
+    eb_api_test_schedule (live->server, id);
+  return id;
 }
 
 static char *
 session_path (EbId id, const char *suffix)
 {
-  return g_strdup_printf ("/api/v1/sessions/%" G_GINT64_FORMAT "%s", id, suffix);
+  return eb_api_test_session_path (id, suffix);
 }
 
 static EbTestReply *
@@ -169,39 +124,14 @@ session_version (Live *live, EbId id)
 static void
 start_session (Live *live, EbId id)
 {
-  g_autoptr (EbSession) session = NULL;
-  g_autoptr (GError) error = NULL;
-
-  session = eb_service_start_session (live->server->service, &live->coordinator, id, 0, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (session->state, ==, EB_SESSION_STATE_LIVE);
-}
-
-static void
-ended_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  EbRecording **out = user_data;
-  g_autoptr (EbSession) session = NULL;
-  g_autoptr (GError) error = NULL;
-  EbRecording *recording = NULL;
-
-  session = eb_service_end_session_finish (EB_SERVICE (source), result, &recording, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (recording);
-  *out = recording;
+  eb_api_test_start (live->server, &live->coordinator, id);
 }
 
 /* Ends a live session through the service: (transfer full) its recording. */
 static EbRecording *
 end_session (Live *live, EbId id)
 {
-  EbRecording *recording = NULL;
-
-  eb_service_end_session_async (live->server->service, &live->coordinator, id, 0, NULL, ended_cb,
-                                &recording);
-  while (recording == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return recording;
+  return eb_api_test_end (live->server, &live->coordinator, id);
 }
 
 static JsonObject *
@@ -386,6 +316,14 @@ test_join (Live *live, gconstpointer data)
       "h264");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (media, "audio_codecs")),
                     ==, 2);
+  /* what does not cross between room systems and browsers */
+  g_assert_cmpstr (
+      json_object_get_string_member (object, "media_note"), ==,
+      "Room systems and browsers see and hear each other, except where that would need "
+      "re-encoding: a room system's AAC audio is not heard in browsers (send Opus to be heard "
+      "there), and a browser publishing VP8 video cannot be pulled over SRT (publish H.264). "
+      "Browsers show a room system's picture from its next keyframe: set room encoders to a "
+      "keyframe every 1-2 s and to no B-frames.");
 
   /* Only roster members, each for themselves. */
   admin = eb_test_request (live->server, "GET", path, live->server->admin_token, NULL);
@@ -792,133 +730,6 @@ test_recordings (Live *live, gconstpointer data)
 
 /* --- the events WebSocket --- */
 
-typedef struct
-{
-  SoupMessage *message;
-  SoupWebsocketConnection *connection;
-  GError *error;
-  gboolean connected;
-  gboolean failed;
-  gboolean closed;
-  /* (element-type JsonNode) */
-  GPtrArray *messages;
-} WsClient;
-
-static void
-ws_client_free (WsClient *client)
-{
-  if (client->connection != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (client->connection, client);
-      if (soup_websocket_connection_get_state (client->connection) == SOUP_WEBSOCKET_STATE_OPEN)
-        soup_websocket_connection_close (client->connection, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
-    }
-  g_clear_object (&client->connection);
-  g_clear_object (&client->message);
-  g_clear_error (&client->error);
-  g_clear_pointer (&client->messages, g_ptr_array_unref);
-  g_free (client);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (WsClient, ws_client_free)
-
-static void
-ws_message_cb (SoupWebsocketConnection *connection, gint type, GBytes *message, gpointer user_data)
-{
-  WsClient *client = user_data;
-  g_autoptr (GError) error = NULL;
-  JsonNode *node;
-
-  g_assert_cmpint (type, ==, SOUP_WEBSOCKET_DATA_TEXT);
-  node = json_from_string (g_bytes_get_data (message, NULL), &error);
-  g_assert_no_error (error);
-  g_ptr_array_add (client->messages, node);
-}
-
-static void
-ws_closed_cb (SoupWebsocketConnection *connection, gpointer user_data)
-{
-  WsClient *client = user_data;
-
-  client->closed = TRUE;
-}
-
-static void
-ws_connected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  WsClient *client = user_data;
-
-  client->connection
-      = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &client->error);
-  if (client->connection == NULL)
-    {
-      client->failed = TRUE;
-      return;
-    }
-  g_signal_connect (client->connection, "message", G_CALLBACK (ws_message_cb), client);
-  g_signal_connect (client->connection, "closed", G_CALLBACK (ws_closed_cb), client);
-  client->connected = TRUE;
-}
-
-/* Opens @path (with its query) as a WebSocket; @token: (nullable): sent
- * as a bearer header. Returns once connected or refused. */
-static WsClient *
-ws_connect (Live *live, const char *path, const char *token)
-{
-  g_autofree char *url = g_strconcat (live->server->base_url, path, NULL);
-  WsClient *client = g_new0 (WsClient, 1);
-  gboolean over = FALSE;
-
-  client->messages = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
-  client->message = soup_message_new ("GET", url);
-  if (token != NULL)
-    {
-      g_autofree char *authorization = g_strdup_printf ("Bearer %s", token);
-
-      soup_message_headers_replace (soup_message_get_request_headers (client->message),
-                                    "Authorization", authorization);
-    }
-  soup_session_websocket_connect_async (live->server->session, client->message, NULL, NULL,
-                                        G_PRIORITY_DEFAULT, NULL, ws_connected_cb, client);
-  while (!over)
-    {
-      g_main_context_iteration (NULL, TRUE);
-      over = client->connected || client->failed;
-    }
-  return client;
-}
-
-/* Waits until @client holds @n messages (or is closed). */
-static void
-ws_wait_messages (WsClient *client, guint n)
-{
-  gint64 deadline = g_get_monotonic_time () + EB_TEST_REQUEST_SECONDS * G_USEC_PER_SEC;
-
-  while (client->messages->len < n && !client->closed)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_assert_cmpuint (client->messages->len, >=, n);
-}
-
-static void
-ws_wait_closed (WsClient *client)
-{
-  eb_test_wait_for (&client->closed);
-}
-
-static JsonObject *
-ws_message (WsClient *client, guint index)
-{
-  JsonNode *node;
-
-  g_assert_cmpuint (index, <, client->messages->len);
-  node = g_ptr_array_index (client->messages, index);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
-  return json_node_get_object (node);
-}
-
 static void
 test_events (Live *live, gconstpointer data)
 {
@@ -927,8 +738,8 @@ test_events (Live *live, gconstpointer data)
   g_autofree char *query_path = NULL;
   g_autofree char *start = session_path (id, "/start");
   g_autofree char *end = session_path (id, "/end");
-  g_autoptr (WsClient) chair = NULL;
-  g_autoptr (WsClient) reviewer = NULL;
+  g_autoptr (EbApiTestWs) chair = NULL;
+  g_autoptr (EbApiTestWs) reviewer = NULL;
   g_autoptr (EbTestReply) started = NULL;
   g_autoptr (EbTestReply) ended = NULL;
   g_autoptr (EbTestReply) timeline = NULL;
@@ -936,36 +747,36 @@ test_events (Live *live, gconstpointer data)
   JsonObject *event;
   JsonObject *stored;
 
-  chair = ws_connect (live, path, live->chair_token);
+  chair = eb_api_test_ws_connect (live->server, path, live->chair_token, FALSE);
   g_assert_no_error (chair->error);
   g_assert_true (chair->connected);
   /* Browsers cannot set headers on a WebSocket: the query works too. */
   query_path = g_strdup_printf ("%s?access_token=%s", path, live->reviewer_token);
-  reviewer = ws_connect (live, query_path, NULL);
+  reviewer = eb_api_test_ws_connect (live->server, query_path, NULL, FALSE);
   g_assert_no_error (reviewer->error);
   /* An open WebSocket is not a request in flight. */
   g_assert_cmpuint (eb_api_server_get_in_flight (live->server->server), ==, 0);
 
   started = eb_test_request (live->server, "POST", start, live->coordinator_token, NULL);
   g_assert_cmpuint (started->status, ==, 200);
-  ws_wait_messages (chair, 1);
-  ws_wait_messages (reviewer, 1);
-  event = ws_message (chair, 0);
+  eb_api_test_ws_wait_messages (chair, 1);
+  eb_api_test_ws_wait_messages (reviewer, 1);
+  event = eb_api_test_ws_message (chair, 0);
   g_assert_cmpstr (json_object_get_string_member (event, "kind"), ==, "session-started");
   g_assert_cmpint (json_object_get_int_member (event, "session_id"), ==, id);
   g_assert_cmpint (json_object_get_int_member (event, "offset_ms"), ==, 0);
   g_assert_true (is_instant_us (json_object_get_string_member (event, "at")));
-  g_assert_cmpstr (json_object_get_string_member (ws_message (reviewer, 0), "kind"), ==,
+  g_assert_cmpstr (json_object_get_string_member (eb_api_test_ws_message (reviewer, 0), "kind"), ==,
                    "session-started");
 
   ended = eb_test_request (live->server, "POST", end, live->coordinator_token, NULL);
   g_assert_cmpuint (ended->status, ==, 200);
-  ws_wait_messages (chair, 2);
-  event = ws_message (chair, 1);
+  eb_api_test_ws_wait_messages (chair, 2);
+  event = eb_api_test_ws_message (chair, 1);
   g_assert_cmpstr (json_object_get_string_member (event, "kind"), ==, "session-ended");
   /* The end closes every socket of the session, cleanly. */
-  ws_wait_closed (chair);
-  ws_wait_closed (reviewer);
+  eb_api_test_ws_wait_closed (chair);
+  eb_api_test_ws_wait_closed (reviewer);
   g_assert_cmpuint (chair->messages->len, ==, 2);
   g_assert_cmpuint (reviewer->messages->len, ==, 2);
   g_assert_cmpint (soup_websocket_connection_get_close_code (chair->connection), ==, 1000);
@@ -992,30 +803,30 @@ test_events_refused (Live *live, gconstpointer data)
   g_autofree char *path = session_path (id, "/events");
   g_autofree char *done_path = session_path (done, "/events");
   g_autofree char *bad_query = g_strdup_printf ("%s?access_token=eb_nope", path);
-  g_autoptr (WsClient) anonymous = NULL;
-  g_autoptr (WsClient) bad = NULL;
-  g_autoptr (WsClient) off = NULL;
-  g_autoptr (WsClient) over = NULL;
+  g_autoptr (EbApiTestWs) anonymous = NULL;
+  g_autoptr (EbApiTestWs) bad = NULL;
+  g_autoptr (EbApiTestWs) off = NULL;
+  g_autoptr (EbApiTestWs) over = NULL;
   g_autoptr (EbTestReply) plain = NULL;
   g_autoptr (EbTestReply) plain_anonymous = NULL;
   g_autoptr (EbRecording) recording = NULL;
 
   /* Refused before the upgrade, with the HTTP status. */
-  anonymous = ws_connect (live, path, NULL);
+  anonymous = eb_api_test_ws_connect (live->server, path, NULL, FALSE);
   g_assert_true (anonymous->failed);
   g_assert_cmpuint (soup_message_get_status (anonymous->message), ==, 401);
   g_assert_nonnull (soup_message_headers_get_one (
       soup_message_get_response_headers (anonymous->message), "WWW-Authenticate"));
-  bad = ws_connect (live, bad_query, NULL);
+  bad = eb_api_test_ws_connect (live->server, bad_query, NULL, FALSE);
   g_assert_true (bad->failed);
   g_assert_cmpuint (soup_message_get_status (bad->message), ==, 401);
-  off = ws_connect (live, path, live->off_token);
+  off = eb_api_test_ws_connect (live->server, path, live->off_token, FALSE);
   g_assert_true (off->failed);
   g_assert_cmpuint (soup_message_get_status (off->message), ==, 404);
 
   start_session (live, done);
   recording = end_session (live, done);
-  over = ws_connect (live, done_path, live->chair_token);
+  over = eb_api_test_ws_connect (live->server, done_path, live->chair_token, FALSE);
   g_assert_true (over->failed);
   g_assert_cmpuint (soup_message_get_status (over->message), ==, 409);
 
@@ -1051,36 +862,29 @@ test_events_revoked (Live *live, gconstpointer data)
   g_autofree char *other_path = session_path (other_session, "/events");
   g_autofree char *revoke = NULL;
   g_autofree char *other_token = NULL;
-  g_autoptr (WsClient) panelist = NULL;
-  g_autoptr (WsClient) observer = NULL;
-  g_autoptr (WsClient) chair = NULL;
-  g_autoptr (WsClient) other = NULL;
+  g_autoptr (EbApiTestWs) panelist = NULL;
+  g_autoptr (EbApiTestWs) observer = NULL;
+  g_autoptr (EbApiTestWs) chair = NULL;
+  g_autoptr (EbApiTestWs) other = NULL;
   g_autoptr (EbTestReply) revoked = NULL;
-  g_autoptr (EbRosterEntry) input = eb_roster_entry_new ();
-  g_autoptr (EbRosterEntry) entry = NULL;
   g_autoptr (GError) error = NULL;
+  EbId entry_id
+      = eb_api_test_add_entry (live->server, id, live->off, EB_ROSTER_ROLE_OBSERVER, FALSE);
 
-  input->session_id = id;
-  input->person_id = live->off;
-  input->role = EB_ROSTER_ROLE_OBSERVER;
-  entry = eb_service_add_roster_entry (live->server->service, &live->server->admin, input, NULL,
-                                       &error);
-  g_assert_no_error (error);
-
-  panelist = ws_connect (live, path, live->panelist_token);
+  panelist = eb_api_test_ws_connect (live->server, path, live->panelist_token, FALSE);
   g_assert_true (panelist->connected);
-  observer = ws_connect (live, path, live->off_token);
+  observer = eb_api_test_ws_connect (live->server, path, live->off_token, FALSE);
   g_assert_true (observer->connected);
-  chair = ws_connect (live, path, live->chair_token);
+  chair = eb_api_test_ws_connect (live->server, path, live->chair_token, FALSE);
   g_assert_true (chair->connected);
-  other_token = new_token (live, EB_ROLE_REVIEWER, live->off, NULL);
-  other = ws_connect (live, other_path, other_token);
+  other_token = eb_api_test_token (live->server, EB_ROLE_REVIEWER, live->off, NULL);
+  other = eb_api_test_ws_connect (live->server, other_path, other_token, FALSE);
   g_assert_true (other->connected);
 
   emit_event (live, id, EB_TIMELINE_TRACK_STARTED, "before");
-  ws_wait_messages (panelist, 1);
-  ws_wait_messages (observer, 1);
-  ws_wait_messages (chair, 1);
+  eb_api_test_ws_wait_messages (panelist, 1);
+  eb_api_test_ws_wait_messages (observer, 1);
+  eb_api_test_ws_wait_messages (chair, 1);
   /* Events go to their session's readers only. */
   g_assert_cmpuint (other->messages->len, ==, 0);
 
@@ -1088,20 +892,21 @@ test_events_revoked (Live *live, gconstpointer data)
   revoked = eb_test_request (live->server, "DELETE", revoke, live->server->admin_token, NULL);
   g_assert_cmpuint (revoked->status, ==, 204);
   g_assert_true (eb_service_remove_roster_entry (live->server->service, &live->server->admin, id,
-                                                 entry->id, 0, &error));
+                                                 entry_id, 0, &error));
   g_assert_no_error (error);
   /* Access is checked again before an event once the last check is a
    * second old. */
   run_for (1200);
   emit_event (live, id, EB_TIMELINE_TRACK_STOPPED, "after");
-  ws_wait_closed (panelist);
-  ws_wait_closed (observer);
+  eb_api_test_ws_wait_closed (panelist);
+  eb_api_test_ws_wait_closed (observer);
   g_assert_cmpint (soup_websocket_connection_get_close_code (panelist->connection), ==, 4401);
   g_assert_cmpint (soup_websocket_connection_get_close_code (observer->connection), ==, 4403);
   g_assert_cmpuint (panelist->messages->len, ==, 1);
   g_assert_cmpuint (observer->messages->len, ==, 1);
-  ws_wait_messages (chair, 2);
-  g_assert_cmpstr (json_object_get_string_member (ws_message (chair, 1), "detail"), ==, "after");
+  eb_api_test_ws_wait_messages (chair, 2);
+  g_assert_cmpstr (json_object_get_string_member (eb_api_test_ws_message (chair, 1), "detail"), ==,
+                   "after");
   g_assert_false (chair->closed);
   g_assert_false (other->closed);
   g_assert_cmpuint (other->messages->len, ==, 0);
@@ -1230,7 +1035,7 @@ test_events_slow_reader (Live *live, gconstpointer data)
 {
   EbId id = new_session (live, TRUE);
   g_autofree char *path = session_path (id, "/events");
-  g_autoptr (WsClient) fast = NULL;
+  g_autoptr (EbApiTestWs) fast = NULL;
   g_autoptr (EbTestReply) health = NULL;
   g_autofree char *detail = g_strnfill (SLOW_DETAIL_BYTES, 'x');
   SlowReader reader = { 0 };
@@ -1251,7 +1056,7 @@ test_events_slow_reader (Live *live, gconstpointer data)
   while (!g_atomic_int_get (&reader.handshake_done))
     g_main_context_iteration (NULL, FALSE);
   g_assert_null (reader.failure);
-  fast = ws_connect (live, path, live->reviewer_token);
+  fast = eb_api_test_ws_connect (live->server, path, live->reviewer_token, FALSE);
   g_assert_true (fast->connected);
 
   /* The service emits; the fast reader keeps up, the slow one does not
@@ -1262,7 +1067,7 @@ test_events_slow_reader (Live *live, gconstpointer data)
 
       emit_event (live, id, EB_TIMELINE_SEGMENT_CLOSED, detail);
       slowest = MAX (slowest, g_get_monotonic_time () - before);
-      ws_wait_messages (fast, i + 1);
+      eb_api_test_ws_wait_messages (fast, i + 1);
     }
   g_assert_cmpuint (fast->messages->len, ==, SLOW_EVENTS);
   g_assert_false (fast->closed);
@@ -1303,33 +1108,40 @@ test_events_shutdown (Live *live, gconstpointer data)
 {
   EbId id = new_session (live, TRUE);
   g_autofree char *path = session_path (id, "/events");
-  g_autoptr (WsClient) reader = NULL;
+  g_autoptr (EbApiTestWs) reader = NULL;
   gboolean done = FALSE;
 
-  reader = ws_connect (live, path, live->chair_token);
+  reader = eb_api_test_ws_connect (live->server, path, live->chair_token, FALSE);
   g_assert_true (reader->connected);
   eb_api_server_shutdown_async (live->server->server, 2000, NULL, shutdown_cb, &done);
-  ws_wait_closed (reader);
+  eb_api_test_ws_wait_closed (reader);
   eb_test_wait_for (&done);
   g_assert_cmpint (soup_websocket_connection_get_close_code (reader->connection), ==, 1001);
 }
 
 /* --- with a real media plane --- */
 
-static void
-remove_tree (const char *path)
+/* A real media plane for the live sessions of @live's service, and the
+ * session @id started over HTTP while the chair reads its events;
+ * (transfer full): the chair's events WebSocket. */
+static EbApiTestWs *
+start_with_media (Live *live, EbApiTestMedia *media, EbId id)
 {
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
+  EbLiveSettings settings = { .srt_host = SRT_HOST };
+  g_autofree char *start = session_path (id, "/start");
+  g_autofree char *events = session_path (id, "/events");
+  g_autoptr (EbTestReply) started = NULL;
+  EbApiTestWs *reader;
 
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        remove_tree (child);
-      }
-  g_remove (path);
+  eb_api_test_media_start (media, live->key, sizeof live->key, NULL);
+  settings.recordings_dir = media->recordings_dir;
+  eb_service_set_media_plane (live->server->service, media->plane, live->key, sizeof live->key,
+                              &settings);
+  reader = eb_api_test_ws_connect (live->server, events, live->chair_token, FALSE);
+  g_assert_true (reader->connected);
+  started = eb_test_request (live->server, "POST", start, live->coordinator_token, NULL);
+  g_assert_cmpuint (started->status, ==, 200);
+  return reader;
 }
 
 /* The end answers once the conference closed and the recording is
@@ -1337,48 +1149,21 @@ remove_tree (const char *path)
 static void
 test_media_start_end (Live *live, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *recordings = g_dir_make_tmp ("eboard-rec-XXXXXX", &error);
-  EbMediaSettings media_settings = {
-    .pipelines_dir = EB_SOURCE_PIPELINESDIR,
-    .recordings_dir = recordings,
-    .srt_address = "127.0.0.1",
-    .srt_port = 0,
-    .segment_seconds = 2,
-    .subscriber_queue_bytes = 1024 * 1024,
-    .credential_key = live->key,
-    .credential_key_length = sizeof live->key,
-  };
-  EbLiveSettings settings = { .srt_host = SRT_HOST, .recordings_dir = recordings };
-  g_autoptr (EbMediaPlane) media = NULL;
+  EbApiTestMedia media = { 0 };
   EbId id = new_session (live, TRUE);
-  g_autofree char *start = session_path (id, "/start");
   g_autofree char *end = session_path (id, "/end");
   g_autofree char *join = session_path (id, "/join");
-  g_autofree char *events = session_path (id, "/events");
-  g_autoptr (EbTestReply) started = NULL;
+  g_autoptr (EbApiTestWs) reader = start_with_media (live, &media, id);
   g_autoptr (EbTestReply) joined = NULL;
   g_autoptr (EbTestReply) ended = NULL;
-  g_autoptr (WsClient) reader = NULL;
   JsonObject *recording;
 
-  g_assert_no_error (error);
-  media = eb_media_plane_new (&media_settings, &error);
-  g_assert_no_error (error);
-  g_assert_true (eb_media_plane_start (media, &error));
-  g_assert_no_error (error);
-  eb_service_set_media_plane (live->server->service, media, live->key, sizeof live->key, &settings);
-
-  reader = ws_connect (live, events, live->chair_token);
-  g_assert_true (reader->connected);
-  started = eb_test_request (live->server, "POST", start, live->coordinator_token, NULL);
-  g_assert_cmpuint (started->status, ==, 200);
   joined = eb_test_request (live->server, "GET", join, live->chair_token, NULL);
   g_assert_cmpuint (joined->status, ==, 200);
   /* The port the plane bound. */
   g_assert_cmpint (
       json_object_get_int_member (member_object (eb_test_reply_object (joined), "srt"), "port"), ==,
-      eb_media_plane_get_srt_port (media));
+      eb_media_plane_get_srt_port (media.plane));
 
   ended = eb_test_request (live->server, "POST", end, live->coordinator_token, NULL);
   g_assert_cmpuint (ended->status, ==, 200);
@@ -1386,19 +1171,162 @@ test_media_start_end (Live *live, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (recording, "state"), ==, "complete");
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (recording, "tracks")), ==,
                     0);
-  ws_wait_closed (reader);
+  eb_api_test_ws_wait_closed (reader);
   g_assert_cmpuint (reader->messages->len, ==, 2);
   g_assert_cmpuint (eb_api_server_get_in_flight (live->server->server), ==, 0);
 
-  eb_service_set_media_plane (live->server->service, NULL, NULL, 0, NULL);
-  g_clear_object (&media);
-  remove_tree (recordings);
+  eb_api_test_media_stop (&media, live->server);
+}
+
+/* What the server logs, while a test looks (see capture_log_cb()). */
+static GMutex log_lock;
+static GPtrArray *log_lines; /* "DOMAIN: MESSAGE", NULL when not looking */
+
+static GLogWriterOutput
+capture_log_cb (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer user_data)
+{
+  const char *domain = "";
+  const char *message = "";
+
+  for (gsize i = 0; i < n_fields; i++)
+    {
+      if (g_strcmp0 (fields[i].key, "GLIB_DOMAIN") == 0 && fields[i].length < 0)
+        domain = fields[i].value;
+      else if (g_strcmp0 (fields[i].key, "MESSAGE") == 0 && fields[i].length < 0)
+        message = fields[i].value;
+    }
+  g_mutex_lock (&log_lock);
+  if (log_lines != NULL)
+    g_ptr_array_add (log_lines, g_strdup_printf ("%s: %s", domain, message));
+  g_mutex_unlock (&log_lock);
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+static gboolean
+logged (const char *pattern)
+{
+  gboolean found = FALSE;
+
+  g_mutex_lock (&log_lock);
+  for (guint i = 0; !found && i < log_lines->len; i++)
+    found = g_pattern_match_simple (pattern, g_ptr_array_index (log_lines, i));
+  g_mutex_unlock (&log_lock);
+  return found;
+}
+
+/* Writes all of @request and closes the connection at once, on this
+ * thread: the server, which runs on this thread's main context, reads
+ * the request only afterwards. */
+static void
+send_and_leave (GSocketConnection *connection, const char *request)
+{
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (g_output_stream_write_all (out, request, strlen (request), NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_io_stream_close (G_IO_STREAM (connection), NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* A client that closes its connection while its end waits paused: the
+ * end completes all the same, once (the session ended, its recording
+ * registered and complete, its readers told, the conference closed);
+ * the server logs the client's leaving and answers nobody. */
+static void
+test_media_end_client_gone (Live *live, gconstpointer data)
+{
+  EbApiTestMedia media = { 0 };
+  EbId id = new_session (live, TRUE);
+  g_autofree char *end = session_path (id, "/end");
+  g_autofree char *join = session_path (id, "/join");
+  g_autofree char *get = session_path (id, "");
+  g_autofree char *timeline = session_path (id, "/timeline");
+  g_autofree char *recordings
+      = g_strdup_printf ("/api/v1/recordings?session=%" G_GINT64_FORMAT, id);
+  g_autofree char *request = NULL;
+  g_autofree char *request_line = NULL;
+  g_autofree char *left_line = NULL;
+  g_autoptr (GSocketConnection) connection = NULL;
+  g_autoptr (EbApiTestWs) reader = start_with_media (live, &media, id);
+  g_autoptr (EbTestReply) session = NULL;
+  g_autoptr (EbTestReply) listed = NULL;
+  g_autoptr (EbTestReply) events_after = NULL;
+  g_autoptr (EbTestReply) join_after = NULL;
+  g_autoptr (EbTestReply) again = NULL;
+  gint64 deadline;
+  JsonObject *recording;
+  JsonArray *items;
+
+  g_mutex_lock (&log_lock);
+  log_lines = g_ptr_array_new_with_free_func (g_free);
+  g_mutex_unlock (&log_lock);
+  connection = eb_test_raw_connect (live->server);
+  request = g_strdup_printf ("POST %s HTTP/1.1\r\n"
+                             "Host: 127.0.0.1\r\n"
+                             "Authorization: Bearer %s\r\n"
+                             "Content-Length: 0\r\n\r\n",
+                             end, live->coordinator_token);
+  send_and_leave (connection, request);
+
+  /* The end completes: the session's readers hear it and are closed. */
+  eb_api_test_ws_wait_closed (reader);
+  g_assert_cmpuint (reader->messages->len, ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (eb_api_test_ws_message (reader, 1), "kind"), ==,
+                   "session-ended");
+  g_assert_cmpint (soup_websocket_connection_get_close_code (reader->connection), ==, 1000);
+  /* The paused message is let go once answered: nothing stays in flight. */
+  deadline = g_get_monotonic_time () + EB_TEST_REQUEST_SECONDS * G_USEC_PER_SEC;
+  while (eb_api_server_get_in_flight (live->server->server) > 0)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, FALSE);
+    }
+
+  /* Logged: the client's leaving, and the request as a client-closed
+   * one (499), never with a 200 nobody read. */
+  left_line = g_strdup_printf (
+      "eboard-api: session %" G_GINT64_FORMAT ": the client left before the end was answered", id);
+  request_line = g_strdup_printf ("eboard-api: POST %s 499 *", end);
+  g_assert_true (logged (left_line));
+  g_assert_true (logged (request_line));
+  g_mutex_lock (&log_lock);
+  g_clear_pointer (&log_lines, g_ptr_array_unref);
+  g_mutex_unlock (&log_lock);
+
+  /* Nothing half-done: ended, once, with a complete recording. */
+  session = eb_test_request (live->server, "GET", get, live->chair_token, NULL);
+  g_assert_cmpuint (session->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (eb_test_reply_object (session), "state"), ==,
+                   "ended");
+  listed = eb_test_request (live->server, "GET", recordings, live->reviewer_token, NULL);
+  g_assert_cmpuint (listed->status, ==, 200);
+  g_assert_cmpint (json_object_get_int_member (eb_test_reply_object (listed), "total"), ==, 1);
+  recording = json_array_get_object_element (
+      json_object_get_array_member (eb_test_reply_object (listed), "items"), 0);
+  g_assert_cmpstr (json_object_get_string_member (recording, "state"), ==, "complete");
+  events_after = eb_test_request (live->server, "GET", timeline, live->chair_token, NULL);
+  g_assert_cmpuint (events_after->status, ==, 200);
+  g_assert_cmpint (json_object_get_int_member (eb_test_reply_object (events_after), "total"), ==,
+                   2);
+  items = json_object_get_array_member (eb_test_reply_object (events_after), "items");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (items, 1), "kind"),
+                   ==, "session-ended");
+  /* the conference is closed: no joining, no second end */
+  join_after = eb_test_request (live->server, "GET", join, live->chair_token, NULL);
+  eb_test_assert_problem (join_after, 409);
+  again = eb_test_request (live->server, "POST", end, live->coordinator_token, NULL);
+  eb_test_assert_problem (again, 409);
+  g_assert_cmpuint (eb_api_server_get_in_flight (live->server->server), ==, 0);
+
+  eb_api_test_media_stop (&media, live->server);
 }
 
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_log_set_writer_func (capture_log_cb, NULL, NULL);
 
   g_test_add ("/eboard/api/live/start-end", Live, NULL, live_setup, test_start_end, live_teardown);
   g_test_add ("/eboard/api/live/join", Live, NULL, live_setup, test_join, live_teardown);
@@ -1420,5 +1348,7 @@ main (int argc, char **argv)
               live_teardown);
   g_test_add ("/eboard/api/live/media-start-end", Live, NULL, live_setup, test_media_start_end,
               live_teardown);
+  g_test_add ("/eboard/api/live/media-end-client-gone", Live, NULL, live_setup,
+              test_media_end_client_gone, live_teardown);
   return g_test_run ();
 }

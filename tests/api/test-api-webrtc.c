@@ -7,11 +7,9 @@
 #include <string.h>
 
 #include <gst/gst.h>
-#include <gst/sdp/sdp.h>
-#include <gst/webrtc/webrtc.h>
 #include <srt/access_control.h>
 
-#include "eb-test-server.h"
+#include "eb-api-test-live.h"
 #include "../media/eb-srt-test-util.h"
 
 /*
@@ -23,7 +21,6 @@
  * the plane and the clients gather ICE candidates on 127.0.0.1 alone.
  */
 
-#define SEGMENT_SECONDS 2
 /* How soon a removed or revoked participant's connections must end. */
 #define CUT_OFF_US G_USEC_PER_SEC
 #define WAIT_SECONDS 20
@@ -56,10 +53,8 @@ typedef struct
 typedef struct
 {
   EbTestServer *server;
-  char *dir;
-  char *recordings_dir;
   guint8 key[EB_JOIN_KEY_LENGTH];
-  EbMediaPlane *media;
+  EbApiTestMedia media;
   gulong event_handler;
   GPtrArray *seen; /* Seen */
   EbId hub;
@@ -105,70 +100,30 @@ session_event_cb (EbService *service, EbTimelineEvent *event, Fixture *f)
 
 /* --- set-up --- */
 
-static char *
-new_token (Fixture *f, EbRole role, EbId person_id)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (EbToken) token = NULL;
-  char *secret = NULL;
-
-  token = eb_service_create_token (f->server->service, &f->server->admin, person_id, role, "test",
-                                   0, &secret, &error);
-  g_assert_no_error (error);
-  return secret;
-}
-
-static EbId
-add_entry (Fixture *f, EbId session, EbId person, EbRosterRole role)
-{
-  g_autoptr (EbRosterEntry) input = eb_roster_entry_new ();
-  g_autoptr (EbRosterEntry) entry = NULL;
-  g_autoptr (GError) error = NULL;
-
-  input->session_id = session;
-  input->person_id = person;
-  input->role = role;
-  input->status = EB_INVITATION_ACCEPTED;
-  entry = eb_service_add_roster_entry (f->server->service, &f->server->admin, input, NULL, &error);
-  g_assert_no_error (error);
-  return entry->id;
-}
-
 /* A scheduled session with the chair and the panelist on its roster;
  * @chair_entry, @panelist_entry: (out) (optional). */
 static EbId
 new_session (Fixture *f, EbId *chair_entry, EbId *panelist_entry)
 {
-  g_autoptr (EbSession) input = eb_session_new ();
-  g_autoptr (EbSession) session = NULL;
-  g_autoptr (EbSession) scheduled = NULL;
-  g_autoptr (GError) error = NULL;
-  EbId chair, panelist;
+  EbId id = eb_api_test_new_session (f->server, f->hub,
+                                     1775055600 + (gint64)(++f->serial) * 24 * 3600, "UTC");
+  EbId chair
+      = eb_api_test_add_entry (f->server, id, f->chair.person_id, EB_ROSTER_ROLE_CHAIR, TRUE);
+  EbId panelist
+      = eb_api_test_add_entry (f->server, id, f->panelist.person_id, EB_ROSTER_ROLE_PANELIST, TRUE);
 
-  input->title = g_strdup ("Thoracic board");
-  input->focus = g_strdup ("");
-  input->host_site_id = f->hub;
-  input->start = 1775055600 + (gint64)(++f->serial) * 24 * 3600;
-  input->duration_minutes = 60;
-  input->timezone = g_strdup ("UTC");
-  session = eb_service_create_session (f->server->service, &f->server->admin, input, &error);
-  g_assert_no_error (error);
-  chair = add_entry (f, session->id, f->chair.person_id, EB_ROSTER_ROLE_CHAIR);
-  panelist = add_entry (f, session->id, f->panelist.person_id, EB_ROSTER_ROLE_PANELIST);
-  scheduled = eb_service_transition_session (f->server->service, &f->server->admin, session->id,
-                                             EB_SESSION_STATE_SCHEDULED, 0, &error);
-  g_assert_no_error (error);
+  eb_api_test_schedule (f->server, id);
   if (chair_entry != NULL)
     *chair_entry = chair;
   if (panelist_entry != NULL)
     *panelist_entry = panelist;
-  return session->id;
+  return id;
 }
 
 static char *
 session_path (EbId id, const char *suffix)
 {
-  return g_strdup_printf ("/api/v1/sessions/%" G_GINT64_FORMAT "%s", id, suffix);
+  return eb_api_test_session_path (id, suffix);
 }
 
 /* (transfer full): the join details of @token for @session (200). */
@@ -194,35 +149,20 @@ static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *pipelines = eb_test_pipelines_dir ();
   g_autoptr (EbSession) live = NULL;
-  EbMediaSettings media_settings = { 0 };
   EbLiveSettings live_settings = { 0 };
   EbId coordinator;
 
   f->server = eb_test_server_new (NULL);
   f->seen = g_ptr_array_new_with_free_func ((GDestroyNotify)seen_free);
-  f->dir = g_dir_make_tmp ("eb-api-webrtc-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->recordings_dir = g_build_filename (f->dir, "recordings", NULL);
-  g_assert_cmpint (g_mkdir (f->recordings_dir, 0700), ==, 0);
   for (guint i = 0; i < sizeof f->key; i++)
     f->key[i] = (guint8)g_random_int ();
 
-  media_settings.pipelines_dir = pipelines;
-  media_settings.recordings_dir = f->recordings_dir;
-  media_settings.srt_address = "127.0.0.1";
-  media_settings.segment_seconds = SEGMENT_SECONDS;
-  media_settings.credential_key = f->key;
-  media_settings.credential_key_length = sizeof f->key;
-  media_settings.ice_local_addresses = loopback;
-  f->media = eb_media_plane_new (&media_settings, &error);
-  g_assert_no_error (error);
-  g_assert_true (eb_media_plane_start (f->media, &error));
-  g_assert_no_error (error);
+  eb_api_test_media_start (&f->media, f->key, sizeof f->key, loopback);
   live_settings.srt_host = "127.0.0.1";
-  live_settings.recordings_dir = f->recordings_dir;
-  eb_service_set_media_plane (f->server->service, f->media, f->key, sizeof f->key, &live_settings);
+  live_settings.recordings_dir = f->media.recordings_dir;
+  eb_service_set_media_plane (f->server->service, f->media.plane, f->key, sizeof f->key,
+                              &live_settings);
   f->event_handler
       = g_signal_connect (f->server->service, "session-event", G_CALLBACK (session_event_cb), f);
 
@@ -231,9 +171,9 @@ fixture_setup (Fixture *f, gconstpointer data)
   f->panelist.person_id = eb_test_seed_person (f->server, f->hub, "Panelist", "pathology");
   f->outsider = eb_test_seed_person (f->server, f->hub, "Outsider", "surgery");
   coordinator = eb_test_seed_person (f->server, f->hub, "Coordinator", "surgery");
-  f->chair.token = new_token (f, EB_ROLE_CLINICIAN, f->chair.person_id);
-  f->panelist.token = new_token (f, EB_ROLE_CLINICIAN, f->panelist.person_id);
-  f->coordinator_token = new_token (f, EB_ROLE_COORDINATOR, coordinator);
+  f->chair.token = eb_api_test_token (f->server, EB_ROLE_CLINICIAN, f->chair.person_id, NULL);
+  f->panelist.token = eb_api_test_token (f->server, EB_ROLE_CLINICIAN, f->panelist.person_id, NULL);
+  f->coordinator_token = eb_api_test_token (f->server, EB_ROLE_COORDINATOR, coordinator, NULL);
   g_assert_true (
       eb_service_authenticate (f->server->service, f->coordinator_token, &f->coordinator, &error));
   g_assert_no_error (error);
@@ -247,36 +187,11 @@ fixture_setup (Fixture *f, gconstpointer data)
   f->chair_other = fetch_credential (f, f->chair.token, f->other_session_id);
 }
 
-static void
-ended_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  EbRecording **out = user_data;
-  g_autoptr (EbSession) session = NULL;
-  g_autoptr (GError) error = NULL;
-  EbRecording *recording = NULL;
-
-  session = eb_service_end_session_finish (EB_SERVICE (source), result, &recording, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (recording);
-  *out = recording;
-}
-
-static gboolean
-recording_done (gpointer data)
-{
-  return *(EbRecording **)data != NULL;
-}
-
 /* Ends the live session: (transfer full) its recording. */
 static EbRecording *
 end_session (Fixture *f)
 {
-  EbRecording *recording = NULL;
-
-  eb_service_end_session_async (f->server->service, &f->coordinator, f->session_id, 0, NULL,
-                                ended_cb, &recording);
-  eb_test_wait_until (recording_done, &recording, WAIT_SECONDS, "the session to end");
-  return recording;
+  return eb_api_test_end (f->server, &f->coordinator, f->session_id);
 }
 
 static void
@@ -284,7 +199,6 @@ fixture_teardown (Fixture *f, gconstpointer data)
 {
   g_autoptr (EbSession) session = NULL;
   g_autoptr (GError) error = NULL;
-  GWeakRef weak;
 
   session = eb_service_get_session (f->server->service, &f->server->admin, f->session_id, &error);
   g_assert_no_error (error);
@@ -293,21 +207,13 @@ fixture_teardown (Fixture *f, gconstpointer data)
       g_autoptr (EbRecording) recording = end_session (f);
     }
   g_clear_signal_handler (&f->event_handler, f->server->service);
-  eb_service_set_media_plane (f->server->service, NULL, NULL, 0, NULL);
-  g_weak_ref_init (&weak, f->media);
-  g_clear_object (&f->media);
-  /* nothing kept the plane alive */
-  g_assert_null (g_weak_ref_get (&weak));
-  g_weak_ref_clear (&weak);
+  eb_api_test_media_stop (&f->media, f->server);
   g_clear_pointer (&f->server, eb_test_server_free);
   member_clear (&f->chair);
   member_clear (&f->panelist);
   g_clear_pointer (&f->coordinator_token, g_free);
   g_clear_pointer (&f->chair_other, g_free);
   g_clear_pointer (&f->seen, g_ptr_array_unref);
-  eb_test_rm_rf (f->dir);
-  g_clear_pointer (&f->dir, g_free);
-  g_clear_pointer (&f->recordings_dir, g_free);
 }
 
 /* --- timeline events --- */
@@ -356,232 +262,16 @@ wait_seen (Fixture *f, guint from, EbTimelineKind kind, EbId person_id, const ch
   return find_seen (f, from, kind, person_id, track);
 }
 
-/* --- in-process WebRTC clients --- */
+/* --- in-process WebRTC clients (eb-media-test-util.h) --- */
 
-typedef struct
-{
-  GstElement *pipeline;
-  GstElement *webrtcbin;
-  gint video_frames; /* atomic: decoded */
-  gint audio_frames; /* atomic: decoded */
-  gboolean viewer;
-} Client;
-
-static gboolean
-add_loopback (GstElement *webrtcbin)
-{
-  g_autoptr (GObject) agent = NULL;
-  g_autoptr (GObject) nice = NULL;
-  gboolean added = FALSE;
-
-  g_object_get (webrtcbin, "ice-agent", &agent, NULL);
-  g_object_get (agent, "agent", &nice, NULL);
-  g_object_set (nice, "upnp", FALSE, NULL);
-  g_signal_emit_by_name (agent, "add-local-ip-address", "127.0.0.1", &added);
-  return added;
-}
-
-/* streaming thread */
-static GstPadProbeReturn
-count_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
-{
-  g_atomic_int_inc ((gint *)user_data);
-  return GST_PAD_PROBE_OK;
-}
-
-/* webrtcbin's thread: a received stream is depayloaded, decoded and
- * counted. */
-static void
-client_pad_added_cb (GstElement *webrtcbin, GstPad *pad, Client *client)
-{
-  g_autoptr (GstCaps) caps = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GstPad) sink_pad = NULL;
-  g_autoptr (GstPad) count_pad = NULL;
-  g_autoptr (GstElement) sink = NULL;
-  const char *encoding;
-  gboolean audio;
-  GstElement *bin;
-
-  if (GST_PAD_DIRECTION (pad) != GST_PAD_SRC)
-    return;
-  caps = gst_pad_get_current_caps (pad);
-  g_assert_nonnull (caps);
-  encoding = gst_structure_get_string (gst_caps_get_structure (caps, 0), "encoding-name");
-  audio = g_strcmp0 (encoding, "OPUS") == 0;
-  bin = gst_parse_bin_from_description (
-      audio ? "rtpopusdepay ! opusdec ! fakesink name=count sync=false"
-            : "rtpvp8depay ! vp8dec ! fakesink name=count sync=false",
-      TRUE, &error);
-  g_assert_no_error (error);
-  gst_bin_add (GST_BIN (client->pipeline), bin);
-  sink = gst_bin_get_by_name (GST_BIN (bin), "count");
-  count_pad = gst_element_get_static_pad (sink, "sink");
-  gst_pad_add_probe (count_pad, GST_PAD_PROBE_TYPE_BUFFER, count_probe_cb,
-                     audio ? &client->audio_frames : &client->video_frames, NULL);
-  gst_element_sync_state_with_parent (bin);
-  sink_pad = gst_element_get_static_pad (bin, "sink");
-  g_assert_cmpint (gst_pad_link (pad, sink_pad), ==, GST_PAD_LINK_OK);
-}
+typedef EbTestClient Client;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Client, eb_test_client_free)
 
 /* A publisher with real encoders: VP8 video, Opus audio. */
 static Client *
 client_new_publisher (void)
 {
-  Client *client = g_new0 (Client, 1);
-  g_autoptr (GError) error = NULL;
-
-  client->pipeline = gst_parse_launch (
-      "webrtcbin name=webrtc bundle-policy=max-bundle"
-      " videotestsrc is-live=true pattern=ball"
-      " ! video/x-raw,width=320,height=240,framerate=15/1,format=I420"
-      " ! vp8enc deadline=1 cpu-used=8 keyframe-max-dist=30 target-bitrate=300000"
-      " ! rtpvp8pay ! application/x-rtp,media=video,encoding-name=VP8,payload=96 ! webrtc."
-      " audiotestsrc is-live=true wave=ticks ! audioconvert ! audioresample ! opusenc"
-      " ! rtpopuspay ! application/x-rtp,media=audio,encoding-name=OPUS,payload=111 ! webrtc.",
-      &error);
-  g_assert_no_error (error);
-  client->webrtcbin = gst_bin_get_by_name (GST_BIN (client->pipeline), "webrtc");
-  g_assert_true (add_loopback (client->webrtcbin));
-  return client;
-}
-
-/* A viewer: @n_video recvonly VP8 m-lines, then @n_audio Opus ones. */
-static Client *
-client_new_viewer (guint n_video, guint n_audio)
-{
-  Client *client = g_new0 (Client, 1);
-  g_autoptr (GstCaps) video = gst_caps_from_string (
-      "application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000");
-  g_autoptr (GstCaps) audio
-      = gst_caps_from_string ("application/x-rtp,media=audio,encoding-name=OPUS,payload=111,"
-                              "clock-rate=48000,encoding-params=(string)2");
-
-  client->viewer = TRUE;
-  client->pipeline = gst_pipeline_new (NULL);
-  client->webrtcbin = gst_element_factory_make ("webrtcbin", NULL);
-  gst_util_set_object_arg (G_OBJECT (client->webrtcbin), "bundle-policy", "max-bundle");
-  gst_bin_add (GST_BIN (client->pipeline), gst_object_ref (client->webrtcbin));
-  g_assert_true (add_loopback (client->webrtcbin));
-  g_signal_connect (client->webrtcbin, "pad-added", G_CALLBACK (client_pad_added_cb), client);
-  for (guint i = 0; i < n_video + n_audio; i++)
-    {
-      GstWebRTCRTPTransceiver *transceiver = NULL;
-
-      g_signal_emit_by_name (client->webrtcbin, "add-transceiver",
-                             GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_RECVONLY,
-                             i < n_video ? video : audio, &transceiver);
-      g_assert_nonnull (transceiver);
-      gst_object_unref (transceiver);
-    }
-  return client;
-}
-
-static void
-client_free (Client *client)
-{
-  gst_element_set_state (client->pipeline, GST_STATE_NULL);
-  gst_object_unref (client->webrtcbin);
-  gst_object_unref (client->pipeline);
-  g_free (client);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Client, client_free)
-
-static const GstStructure *
-wait_promise (GstPromise *promise)
-{
-  g_assert_cmpint (gst_promise_wait (promise), ==, GST_PROMISE_RESULT_REPLIED);
-  return gst_promise_get_reply (promise);
-}
-
-static gboolean
-gathering_complete (gpointer data)
-{
-  GstWebRTCICEGatheringState state;
-
-  g_object_get (data, "ice-gathering-state", &state, NULL);
-  return state == GST_WEBRTC_ICE_GATHERING_STATE_COMPLETE;
-}
-
-/* Starts the client; (transfer full): its offer, with its candidates. */
-static char *
-client_offer (Client *client)
-{
-  g_autoptr (GstPromise) promise = gst_promise_new ();
-  g_autoptr (GstPromise) set = gst_promise_new ();
-  GstWebRTCSessionDescription *offer = NULL;
-  GstWebRTCSessionDescription *local = NULL;
-  char *text;
-
-  g_assert_cmpint (gst_element_set_state (client->pipeline, GST_STATE_PLAYING), !=,
-                   GST_STATE_CHANGE_FAILURE);
-  if (!client->viewer)
-    {
-      g_autoptr (GArray) transceivers = NULL;
-
-      g_signal_emit_by_name (client->webrtcbin, "get-transceivers", &transceivers);
-      for (guint i = 0; i < transceivers->len; i++)
-        g_object_set (g_array_index (transceivers, GstWebRTCRTPTransceiver *, i), "direction",
-                      GST_WEBRTC_RTP_TRANSCEIVER_DIRECTION_SENDONLY, NULL);
-    }
-  g_signal_emit_by_name (client->webrtcbin, "create-offer", NULL, promise);
-  gst_structure_get (wait_promise (promise), "offer", GST_TYPE_WEBRTC_SESSION_DESCRIPTION, &offer,
-                     NULL);
-  g_assert_nonnull (offer);
-  g_signal_emit_by_name (client->webrtcbin, "set-local-description", offer, set);
-  wait_promise (set);
-  gst_webrtc_session_description_free (offer);
-  eb_test_wait_until (gathering_complete, client->webrtcbin, WAIT_SECONDS,
-                      "the client's ICE gathering");
-  g_object_get (client->webrtcbin, "local-description", &local, NULL);
-  text = gst_sdp_message_as_text (local->sdp);
-  gst_webrtc_session_description_free (local);
-  return text;
-}
-
-static void
-client_answer (Client *client, const char *text)
-{
-  g_autoptr (GstPromise) promise = gst_promise_new ();
-  GstSDPMessage *sdp = NULL;
-  GstWebRTCSessionDescription *answer;
-  const GstStructure *reply;
-
-  g_assert_cmpint (gst_sdp_message_new_from_text (text, &sdp), ==, GST_SDP_OK);
-  /* takes the SDP message */
-  answer = gst_webrtc_session_description_new (GST_WEBRTC_SDP_TYPE_ANSWER, sdp);
-  g_signal_emit_by_name (client->webrtcbin, "set-remote-description", answer, promise);
-  reply = wait_promise (promise);
-  g_assert_true (reply == NULL || !gst_structure_has_field (reply, "error"));
-  gst_webrtc_session_description_free (answer);
-}
-
-typedef struct
-{
-  Client *client;
-  gint video;
-  gint audio;
-} FrameWait;
-
-static gboolean
-frames_reached (gpointer data)
-{
-  FrameWait *wait = data;
-
-  return g_atomic_int_get (&wait->client->video_frames) >= wait->video
-         && g_atomic_int_get (&wait->client->audio_frames) >= wait->audio;
-}
-
-/* Waits until the viewer decoded @video more video frames and @audio
- * more audio frames than now. */
-static void
-wait_for_frames (Client *client, gint video, gint audio)
-{
-  FrameWait wait = { client, g_atomic_int_get (&client->video_frames) + video,
-                     g_atomic_int_get (&client->audio_frames) + audio };
-
-  eb_test_wait_until (frames_reached, &wait, WAIT_SECONDS, "decoded frames");
+  return eb_test_client_new_publisher ("vp8");
 }
 
 /* --- WHIP and WHEP over HTTP --- */
@@ -636,11 +326,11 @@ static char *
 connect_client (Fixture *f, Client *client, const char *credential)
 {
   const char *endpoint = client->viewer ? "whep" : "whip";
-  g_autofree char *offer = client_offer (client);
+  g_autofree char *offer = eb_test_client_offer (client);
   g_autoptr (EbTestReply) reply = post_offer (f, endpoint, credential, offer);
   char *location = assert_answer (f, reply, endpoint);
 
-  client_answer (client, eb_test_reply_text (reply));
+  eb_test_client_answer (client, eb_test_reply_text (reply));
   return location;
 }
 
@@ -853,7 +543,7 @@ static void
 test_publish_view (Fixture *f, gconstpointer data)
 {
   g_autoptr (Client) publisher = client_new_publisher ();
-  g_autoptr (Client) viewer = client_new_viewer (1, 1);
+  g_autoptr (Client) viewer = eb_test_client_new_viewer (1, 1);
   g_autoptr (Client) replacement = client_new_publisher ();
   g_autoptr (EbRecording) recording = NULL;
   g_autoptr (GPtrArray) segments = NULL;
@@ -869,7 +559,8 @@ test_publish_view (Fixture *f, gconstpointer data)
   published = connect_client (f, publisher, f->chair.credential);
   wait_seen (f, 0, EB_TIMELINE_TRACK_STARTED, f->chair.person_id, track);
   wait_seen (f, 0, EB_TIMELINE_SEGMENT_CLOSED, 0, track);
-  session_dir = g_strdup_printf ("%s/session-%" G_GINT64_FORMAT, f->recordings_dir, f->session_id);
+  session_dir
+      = g_strdup_printf ("%s/session-%" G_GINT64_FORMAT, f->media.recordings_dir, f->session_id);
   segments = eb_test_list_files (session_dir, ".mkv");
   g_assert_cmpuint (segments->len, >=, 1);
   g_assert_true (g_str_has_suffix (g_ptr_array_index (segments, 0), ".mkv"));
@@ -883,7 +574,7 @@ test_publish_view (Fixture *f, gconstpointer data)
 
   /* WHEP: the panelist views the chair and decodes frames */
   {
-    g_autofree char *offer = client_offer (viewer);
+    g_autofree char *offer = eb_test_client_offer (viewer);
     g_autoptr (EbTestReply) reply = post_offer (f, "whep", f->panelist.credential, offer);
     const char *tracks;
     g_auto (GStrv) entries = NULL;
@@ -897,14 +588,14 @@ test_publish_view (Fixture *f, gconstpointer data)
     g_assert_cmpuint (g_strv_length (entries), ==, 2);
     g_assert_cmpstr (entries[0], ==, track);
     g_assert_cmpstr (entries[1], ==, track);
-    client_answer (viewer, eb_test_reply_text (reply));
+    eb_test_client_answer (viewer, eb_test_reply_text (reply));
   }
-  wait_for_frames (viewer, 15, 15);
+  eb_test_client_wait_for_frames (viewer, 15, 15);
 
   /* more m-lines than publications: "-" for those that carry nothing */
   {
-    g_autoptr (Client) wide = client_new_viewer (2, 2);
-    g_autofree char *offer = client_offer (wide);
+    g_autoptr (Client) wide = eb_test_client_new_viewer (2, 2);
+    g_autofree char *offer = eb_test_client_offer (wide);
     g_autoptr (EbTestReply) reply = post_offer (f, "whep", f->panelist.credential, offer);
     g_autofree char *location = assert_answer (f, reply, "whep");
     g_autofree char *expected = g_strdup_printf ("%s,-,%s,-", track, track);
@@ -916,7 +607,7 @@ test_publish_view (Fixture *f, gconstpointer data)
   /* nobody ends someone else's connection */
   g_assert_cmpuint (delete_status (f, published, f->panelist.credential), ==, 404);
   g_assert_cmpuint (delete_status (f, viewing, f->chair.credential), ==, 404);
-  wait_for_frames (viewer, 5, 5);
+  eb_test_client_wait_for_frames (viewer, 5, 5);
 
   /* a second publish by the chair replaces the first */
   replaced = connect_client (f, replacement, f->chair.credential);
@@ -954,9 +645,9 @@ typedef struct
 static void
 connected_clear (Connected *c)
 {
-  g_clear_pointer (&c->publisher, client_free);
-  g_clear_pointer (&c->member_publisher, client_free);
-  g_clear_pointer (&c->member_viewer, client_free);
+  g_clear_pointer (&c->publisher, eb_test_client_free);
+  g_clear_pointer (&c->member_publisher, eb_test_client_free);
+  g_clear_pointer (&c->member_viewer, eb_test_client_free);
   g_clear_pointer (&c->member_published, g_free);
   g_clear_pointer (&c->member_viewing, g_free);
 }
@@ -973,9 +664,9 @@ connect_all (Fixture *f, Connected *c)
   chair_published = connect_client (f, c->publisher, f->chair.credential);
   c->member_publisher = client_new_publisher ();
   c->member_published = connect_client (f, c->member_publisher, f->panelist.credential);
-  c->member_viewer = client_new_viewer (1, 1);
+  c->member_viewer = eb_test_client_new_viewer (1, 1);
   c->member_viewing = connect_client (f, c->member_viewer, f->panelist.credential);
-  wait_for_frames (c->member_viewer, 10, 10);
+  eb_test_client_wait_for_frames (c->member_viewer, 10, 10);
 }
 
 /* After the change answered at @answered (monotonic): both of the
@@ -1002,19 +693,19 @@ assert_cut_off (Fixture *f, Connected *c, guint events_before, gint64 answered)
       find_seen (f, events_before, EB_TIMELINE_PARTICIPANT_LEFT, f->chair.person_id, NULL));
 
   /* the plane holds neither connection any more */
-  g_assert_false (eb_media_plane_webrtc_delete (f->media, f->session_id, 0,
+  g_assert_false (eb_media_plane_webrtc_delete (f->media.plane, f->session_id, 0,
                                                 strrchr (c->member_published, '/') + 1, &error));
   g_assert_error (error, EB_ERROR, EB_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  g_assert_false (eb_media_plane_webrtc_delete (f->media, f->session_id, 0,
+  g_assert_false (eb_media_plane_webrtc_delete (f->media.plane, f->session_id, 0,
                                                 strrchr (c->member_viewing, '/') + 1, &error));
   g_assert_error (error, EB_ERROR, EB_ERROR_NOT_FOUND);
 
   /* what was on its way is decoded, then nothing */
   eb_test_run_for (500);
-  video = g_atomic_int_get (&c->member_viewer->video_frames);
+  video = eb_test_client_video_frames (c->member_viewer);
   eb_test_run_for (700);
-  g_assert_cmpint (g_atomic_int_get (&c->member_viewer->video_frames), ==, video);
+  g_assert_cmpint (eb_test_client_video_frames (c->member_viewer), ==, video);
 }
 
 /* The panelist's credential opens nothing any more (403). */
@@ -1037,7 +728,7 @@ srt_publish (Fixture *f, JsonObject *details)
   int reason = -1;
   SRTSOCKET socket;
 
-  socket = eb_test_srt_connect (eb_media_plane_get_srt_port (f->media),
+  socket = eb_test_srt_connect (eb_media_plane_get_srt_port (f->media.plane),
                                 json_object_get_string_member (srt, "publish_streamid"),
                                 json_object_get_string_member (srt, "passphrase"), &reason);
   if (socket != SRT_INVALID_SOCK)
@@ -1112,6 +803,7 @@ test_revoked (Fixture *f, gconstpointer data)
   const char *fresh;
   guint events_before;
   gint64 answered;
+  gint64 fetched_s;
   gboolean audited = FALSE;
 
   /* a second credential issued before the revocation, with its SRT
@@ -1164,13 +856,46 @@ test_revoked (Fixture *f, gconstpointer data)
 
   /* new join details work again, over HTTP and SRT; the old ones do not */
   new_details = fetch_join (f, f->panelist.token, f->session_id);
+  fetched_s = g_get_real_time () / G_USEC_PER_SEC;
   fresh = json_object_get_string_member (new_details, "credential");
   g_assert_cmpstr (fresh, !=, f->panelist.credential);
   again = client_new_publisher ();
   again_published = connect_client (f, again, fresh);
   g_assert_cmpint (srt_publish (f, new_details), ==, 0);
+  /* the revoked credential stays refused over SRT now that the member
+   * is let in again, and the refusal reaches the session's timeline */
+  events_before = f->seen->len;
+  g_assert_cmpint (srt_publish (f, old_details), ==, SRT_REJX_FORBIDDEN);
+  wait_seen (f, events_before, EB_TIMELINE_INPUT_REFUSED, f->panelist.person_id, NULL);
+  g_assert_cmpint (srt_publish (f, new_details), ==, 0);
   assert_credential_refused (f, f->panelist.credential, &c);
   g_assert_cmpuint (delete_status (f, again_published, fresh), ==, 204);
+
+  /* Taken off the roster and put back in a later second: the details
+   * issued before open SRT no more, new ones do. */
+  while (g_get_real_time () / G_USEC_PER_SEC <= fetched_s)
+    eb_test_run_for (50);
+  {
+    g_autofree char *entry
+        = g_strdup_printf ("/api/v1/sessions/%" G_GINT64_FORMAT "/roster/%" G_GINT64_FORMAT,
+                           f->session_id, f->panelist.entry_id);
+    g_autofree char *roster = session_path (f->session_id, "/roster");
+    g_autofree char *body = g_strdup_printf (
+        "{\"person_id\": %" G_GINT64_FORMAT ", \"role\": \"panelist\"}", f->panelist.person_id);
+    g_autoptr (EbTestReply) removed
+        = eb_test_request (f->server, "DELETE", entry, f->coordinator_token, NULL);
+    g_autoptr (EbTestReply) added = NULL;
+    g_autoptr (JsonObject) readded_details = NULL;
+
+    g_assert_cmpuint (removed->status, ==, 204);
+    g_assert_cmpint (srt_publish (f, new_details), ==, SRT_REJX_FORBIDDEN);
+    added = eb_test_request (f->server, "POST", roster, f->coordinator_token, body);
+    g_assert_cmpuint (added->status, ==, 201);
+    g_assert_cmpint (srt_publish (f, new_details), ==, SRT_REJX_FORBIDDEN);
+    g_assert_cmpint (srt_publish (f, old_details), ==, SRT_REJX_FORBIDDEN);
+    readded_details = fetch_join (f, f->panelist.token, f->session_id);
+    g_assert_cmpint (srt_publish (f, readded_details), ==, 0);
+  }
   g_assert_cmpuint (eb_api_server_get_in_flight (f->server->server), ==, 0);
 }
 
@@ -1181,7 +906,7 @@ test_client_gone (Fixture *f, gconstpointer data)
 {
   g_autoptr (Client) publisher = client_new_publisher ();
   g_autoptr (GSocketConnection) connection = eb_test_raw_connect (f->server);
-  g_autofree char *offer = client_offer (publisher);
+  g_autofree char *offer = eb_test_client_offer (publisher);
   g_autofree char *request = NULL;
   g_autofree char *sent = NULL;
   g_autofree char *track = track_of (f->chair.person_id);

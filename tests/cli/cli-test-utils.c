@@ -369,3 +369,117 @@ eb_test_unused_port (void)
   g_socket_close (socket, NULL);
   return port;
 }
+
+/* --- eboardd's configuration --- */
+
+char *
+eb_test_data_path (const char *name)
+{
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
+  return g_build_filename (g_get_user_data_dir (), name, NULL);
+}
+
+int
+eb_test_run_daemon (const char *const *args, const char *const *extra_env, char **out, char **err)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_auto (GStrv) env = eb_test_child_environment (extra_env);
+  g_autofree char *ignored_out = NULL;
+  g_autofree char *ignored_err = NULL;
+
+  /* never let the daemon write into the TAP stream */
+  if (out == NULL)
+    out = &ignored_out;
+  if (err == NULL)
+    err = &ignored_err;
+  g_ptr_array_add (argv, (gpointer)eb_test_eboardd_path ());
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer)args[i]);
+  g_ptr_array_add (argv, NULL);
+  return eb_test_run ((const char *const *)argv->pdata, (const char *const *)env, out, err);
+}
+
+GKeyFile *
+eb_test_print_config (const char *const *args, const char *const *extra_env, char **out)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; args != NULL && args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer)args[i]);
+  g_ptr_array_add (argv, (gpointer) "--print-config");
+  g_ptr_array_add (argv, NULL);
+  g_assert_cmpint (eb_test_run_daemon ((const char *const *)argv->pdata, extra_env, &text, NULL),
+                   ==, 0);
+  g_key_file_load_from_data (keyfile, text, -1, G_KEY_FILE_NONE, &error);
+  g_assert_no_error (error);
+  if (out != NULL)
+    *out = g_steal_pointer (&text);
+  return g_steal_pointer (&keyfile);
+}
+
+char *
+eb_test_refused_config (const char *conf, const char *data_dir, const char *contents,
+                        const char *message)
+{
+  const char *args[] = { "--config", conf, "--data-dir", data_dir, NULL };
+  g_autofree char *out = NULL;
+  char *err = NULL;
+
+  g_assert_true (g_file_set_contents (conf, contents, -1, NULL));
+  g_assert_cmpint (eb_test_run_daemon (args, NULL, &out, &err), ==, 2);
+  eb_assert_contains (err, conf);
+  eb_assert_contains (err, message);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_false (g_file_test (data_dir, G_FILE_TEST_EXISTS));
+  return err;
+}
+
+GKeyFile *
+eb_test_documented_config (void)
+{
+  g_autofree char *path = g_build_filename (EB_SOURCE_DATADIR, "eboard.conf", NULL);
+  g_autofree char *documented = NULL;
+  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr (GString) uncommented = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  g_assert_true (g_file_get_contents (path, &documented, NULL, NULL));
+  lines = g_strsplit (documented, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (lines[i][0] == '[')
+        g_string_append_printf (uncommented, "%s\n", lines[i]);
+      else if (g_regex_match_simple ("^#[a-z_]+=", lines[i], 0, 0))
+        g_string_append_printf (uncommented, "%s\n", lines[i] + 1);
+    }
+  g_key_file_load_from_data (keyfile, uncommented->str, -1, G_KEY_FILE_NONE, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&keyfile);
+}
+
+guint
+eb_test_assert_documented (GKeyFile *effective, GKeyFile *documented, const char *group)
+{
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) keys = g_key_file_get_keys (effective, group, NULL, &error);
+  guint n = 0;
+
+  g_assert_no_error (error);
+  for (; keys[n] != NULL; n++)
+    {
+      g_autofree char *want = g_key_file_get_value (effective, group, keys[n], NULL);
+      g_autofree char *have = g_key_file_get_value (documented, group, keys[n], &error);
+
+      if (error != NULL)
+        g_error ("data/eboard.conf does not document [%s] %s", group, keys[n]);
+      /* lists: the trailing separator is optional */
+      if (g_str_has_suffix (want, ";") && !g_str_has_suffix (have, ";"))
+        want[strlen (want) - 1] = '\0';
+      g_assert_cmpstr (have, ==, want);
+    }
+  return n;
+}

@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include <string.h>
+
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
@@ -95,5 +97,49 @@ gint64 eb_ctl_result_id (EbCtlResult *result);
 
 /* A port on 127.0.0.1 that nothing listens on. */
 guint eb_test_unused_port (void);
+
+/* Fails the test, showing @text on stderr, unless @text holds @needle. */
+#define eb_assert_contains(text, needle)                                                           \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    if (strstr ((text), (needle)) == NULL)                                                         \
+      {                                                                                            \
+        g_printerr ("%s\n", (text));                                                               \
+        g_error ("'%s' not found (text on stderr)", (needle));                                     \
+      }                                                                                            \
+  }                                                                                                \
+  G_STMT_END
+
+/* --- eboardd's configuration --- */
+
+/* @name in the test's own data folder (created); (transfer full). */
+char *eb_test_data_path (const char *name);
+
+/* Runs eboardd @args to completion with @extra_env (nullable, as for
+ * eb_test_child_environment()); returns its exit status. @out, @err:
+ * (out) (optional): what it printed; never into the TAP stream. */
+int eb_test_run_daemon (const char *const *args, const char *const *extra_env, char **out,
+                        char **err);
+
+/* The configuration eboardd shows with @args (nullable) and
+ * --print-config, as a key file (asserting exit status 0). @out: (out)
+ * (optional) (transfer full): the text as printed. */
+GKeyFile *eb_test_print_config (const char *const *args, const char *const *extra_env, char **out);
+
+/* Writes @contents into @conf and runs eboardd --config @conf --data-dir
+ * @data_dir: asserts that it stops with exit status 2 before touching
+ * anything (@data_dir not created, nothing on stdout), with a message
+ * that names @conf and holds @message; (transfer full): its stderr. */
+char *eb_test_refused_config (const char *conf, const char *data_dir, const char *contents,
+                              const char *message);
+
+/* data/eboard.conf's commented "#key=value" lines under their [group]s,
+ * as a key file. */
+GKeyFile *eb_test_documented_config (void);
+
+/* Asserts that every key of @group in @effective (the built-in defaults)
+ * is documented in @documented with its value (a list's trailing ';'
+ * optional); returns how many keys @group has. */
+guint eb_test_assert_documented (GKeyFile *effective, GKeyFile *documented, const char *group);
 
 G_END_DECLS

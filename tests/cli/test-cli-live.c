@@ -194,6 +194,39 @@ test_session_flow (Fixture *f, gconstpointer data)
     /* Only the hint on its own line: the passphrase stays in the URLs. */
     assert_line (text->out, "^Passphrase: +…");
     assert_line (text->out, "H\\.264 video and AAC or Opus audio");
+    /* The note on what does not cross between room systems and
+     * browsers, whole, wrapped under its label. */
+    {
+      const char *note = json_object_get_string_member (object, "media_note");
+      const char *start = strstr (text->out, "\nRooms and browsers: ");
+      const char *end;
+      g_autofree char *block = NULL;
+      g_auto (GStrv) lines = NULL;
+      g_autoptr (GRegex) spaces = g_regex_new ("\\s+", 0, 0, NULL);
+      g_autofree char *joined = NULL;
+
+      g_assert_nonnull (note);
+      g_assert_nonnull (strstr (note, "AAC audio is not heard in browsers"));
+      g_assert_nonnull (strstr (note, "keyframe every 1-2 s and to no B-frames"));
+      g_assert_nonnull (start);
+      start++;
+      /* the block ends at the blank line before the warning */
+      end = strstr (start, "\n\n");
+      g_assert_nonnull (end);
+      block = g_strndup (start, (gsize)(end - start));
+      lines = g_strsplit (block, "\n", -1);
+      g_assert_cmpuint (g_strv_length (lines), >, 1);
+      for (guint i = 0; lines[i] != NULL; i++)
+        {
+          g_assert_cmpint (g_utf8_strlen (lines[i], -1), <=, 78);
+          if (i > 0)
+            g_assert_true (g_str_has_prefix (lines[i], "                    ")
+                           && lines[i][20] != ' ');
+        }
+      joined = g_regex_replace_literal (spaces, block + strlen ("Rooms and browsers: "), -1, 0, " ",
+                                        0, NULL);
+      g_assert_cmpstr (joined, ==, note);
+    }
   }
   g_clear_pointer (&root, json_node_unref);
   g_clear_pointer (&r, eb_ctl_result_free);

@@ -18,17 +18,6 @@
 #define ENCODED_PASSWORD "Ox%3Bbow%40Kettle"
 #define DECODED_PASSWORD "Ox;bow@Kettle"
 
-#define assert_contains(text, needle)                                                              \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    if (strstr ((text), (needle)) == NULL)                                                         \
-      {                                                                                            \
-        g_printerr ("%s\n", (text));                                                               \
-        g_error ("'%s' not found (text on stderr)", (needle));                                     \
-      }                                                                                            \
-  }                                                                                                \
-  G_STMT_END
-
 /* The secrets in any form appear nowhere in @text. */
 static void
 assert_no_secret (const char *text)
@@ -43,26 +32,6 @@ assert_no_secret (const char *text)
           g_error ("a TURN password ('%s') was printed", secrets[i]);
         }
     }
-}
-
-static char *
-test_path (const char *name)
-{
-  g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
-  return g_build_filename (g_get_user_data_dir (), name, NULL);
-}
-
-static int
-run_daemon (const char *const *args, char **out, char **err)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_auto (GStrv) env = eb_test_child_environment (NULL);
-
-  g_ptr_array_add (argv, (gpointer)eb_test_eboardd_path ());
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer)args[i]);
-  g_ptr_array_add (argv, NULL);
-  return eb_test_run ((const char *const *)argv->pdata, (const char *const *)env, out, err);
 }
 
 static const char *const valid_config
@@ -88,7 +57,7 @@ assert_value (GKeyFile *keyfile, const char *key, const char *expected)
 static void
 test_print_config (void)
 {
-  g_autofree char *conf = test_path ("webrtc.conf");
+  g_autofree char *conf = eb_test_data_path ("webrtc.conf");
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autoptr (GKeyFile) keyfile = g_key_file_new ();
@@ -96,7 +65,8 @@ test_print_config (void)
   const char *args[] = { "--config", conf, "--print-config", NULL };
 
   g_assert_true (g_file_set_contents (conf, valid_config, -1, NULL));
-  g_assert_cmpint (run_daemon (args, &out, &err), ==, 0);
+  /* the whole output, stderr too */
+  g_assert_cmpint (eb_test_run_daemon (args, NULL, &out, &err), ==, 0);
   g_assert_cmpstr (err, ==, "");
   assert_no_secret (out);
 
@@ -116,14 +86,8 @@ test_print_config (void)
 static void
 test_defaults (void)
 {
-  g_autofree char *out = NULL;
-  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
-  g_autoptr (GError) error = NULL;
-  const char *args[] = { "--print-config", NULL };
+  g_autoptr (GKeyFile) keyfile = eb_test_print_config (NULL, NULL, NULL);
 
-  g_assert_cmpint (run_daemon (args, &out, NULL), ==, 0);
-  g_key_file_load_from_data (keyfile, out, -1, G_KEY_FILE_NONE, &error);
-  g_assert_no_error (error);
   assert_value (keyfile, "stun_server", "");
   assert_value (keyfile, "turn_servers", "");
   assert_value (keyfile, "ice_port_min", "0");
@@ -136,19 +100,15 @@ test_defaults (void)
 static void
 test_empty_values (void)
 {
-  g_autofree char *conf = test_path ("empty.conf");
-  g_autofree char *out = NULL;
-  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
-  g_autoptr (GError) error = NULL;
-  const char *args[] = { "--config", conf, "--print-config", NULL };
+  g_autofree char *conf = eb_test_data_path ("empty.conf");
+  g_autoptr (GKeyFile) keyfile = NULL;
+  const char *args[] = { "--config", conf, NULL };
 
   g_assert_true (g_file_set_contents (conf,
                                       "[webrtc]\nstun_server=\nturn_servers=\nlocal_addresses=\n"
                                       "ice_port_min=0\nice_port_max=0\n",
                                       -1, NULL));
-  g_assert_cmpint (run_daemon (args, &out, NULL), ==, 0);
-  g_key_file_load_from_data (keyfile, out, -1, G_KEY_FILE_NONE, &error);
-  g_assert_no_error (error);
+  keyfile = eb_test_print_config (args, NULL, NULL);
   assert_value (keyfile, "stun_server", "");
   assert_value (keyfile, "turn_servers", "");
   assert_value (keyfile, "local_addresses", "");
@@ -160,8 +120,8 @@ test_empty_values (void)
 static void
 test_bad_values (void)
 {
-  g_autofree char *data_dir = test_path ("never-created");
-  g_autofree char *conf = test_path ("bad.conf");
+  g_autofree char *data_dir = eb_test_data_path ("never-created");
+  g_autofree char *conf = eb_test_data_path ("bad.conf");
   struct
   {
     const char *lines;
@@ -207,32 +167,22 @@ test_bad_values (void)
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      const char *args[] = { "--config", conf, "--data-dir", data_dir, NULL };
       g_autofree char *contents = g_strconcat ("[webrtc]\n", cases[i].lines, NULL);
-      g_autofree char *out = NULL;
       g_autofree char *err = NULL;
 
       g_test_message ("%s", cases[i].lines);
-      g_assert_true (g_file_set_contents (conf, contents, -1, NULL));
-      g_assert_cmpint (run_daemon (args, &out, &err), ==, 2);
-      assert_contains (err, conf);
-      assert_contains (err, cases[i].message);
+      err = eb_test_refused_config (conf, data_dir, contents, cases[i].message);
       assert_no_secret (err);
-      g_assert_cmpstr (out, ==, "");
-      g_assert_false (g_file_test (data_dir, G_FILE_TEST_EXISTS));
     }
 
   /* a typo in a key warns, naming the key it meant (then the bad value
    * stops it) */
   {
-    const char *args[] = { "--config", conf, "--data-dir", data_dir, NULL };
-    g_autofree char *err = NULL;
+    g_autofree char *err = eb_test_refused_config (
+        conf, data_dir, "[webrtc]\nturn_server=x\ngathering_timeout_ms=1\n",
+        "unknown key 'turn_server' in [webrtc]");
 
-    g_assert_true (
-        g_file_set_contents (conf, "[webrtc]\nturn_server=x\ngathering_timeout_ms=1\n", -1, NULL));
-    g_assert_cmpint (run_daemon (args, NULL, &err), ==, 2);
-    assert_contains (err, "unknown key 'turn_server' in [webrtc]");
-    assert_contains (err, "did you mean 'turn_servers'?");
+    eb_assert_contains (err, "did you mean 'turn_servers'?");
   }
 }
 
@@ -241,8 +191,8 @@ test_bad_values (void)
 static void
 test_secrets_not_logged (void)
 {
-  g_autofree char *data_dir = test_path ("secret");
-  g_autofree char *conf = test_path ("secret.conf");
+  g_autofree char *data_dir = eb_test_data_path ("secret");
+  g_autofree char *conf = eb_test_data_path ("secret.conf");
   g_autofree char *log = NULL;
   g_autofree char *rest = NULL;
   g_autoptr (GError) error = NULL;
@@ -259,12 +209,12 @@ test_secrets_not_logged (void)
 
   log = eb_test_daemon_get_stderr (daemon);
   /* the settings the media plane got, the passwords masked */
-  assert_contains (log, "WebRTC ICE: STUN stun://stun.example.org:3478; TURN "
-                        "turn://alice:***@turn.example.org:3478?transport=udp, "
-                        "turns://bob:***@relay.example.org; local addresses 127.0.0.1, ::1; "
-                        "UDP ports 50000-50100; gathering waits at most 1500 ms");
+  eb_assert_contains (log, "WebRTC ICE: STUN stun://stun.example.org:3478; TURN "
+                           "turn://alice:***@turn.example.org:3478?transport=udp, "
+                           "turns://bob:***@relay.example.org; local addresses 127.0.0.1, ::1; "
+                           "UDP ports 50000-50100; gathering waits at most 1500 ms");
   /* debug messages were written */
-  assert_contains (log, "-DEBUG");
+  eb_assert_contains (log, "-DEBUG");
   assert_no_secret (log);
 }
 
@@ -273,46 +223,10 @@ test_secrets_not_logged (void)
 static void
 test_documented (void)
 {
-  g_autofree char *path = g_build_filename (EB_SOURCE_DATADIR, "eboard.conf", NULL);
-  g_autofree char *documented = NULL;
-  g_autofree char *effective = NULL;
-  g_autoptr (GKeyFile) defaults = g_key_file_new ();
-  g_autoptr (GKeyFile) shipped = g_key_file_new ();
-  g_autoptr (GString) uncommented = g_string_new (NULL);
-  g_autoptr (GError) error = NULL;
-  g_auto (GStrv) lines = NULL;
-  g_auto (GStrv) keys = NULL;
-  const char *args[] = { "--print-config", NULL };
+  g_autoptr (GKeyFile) defaults = eb_test_print_config (NULL, NULL, NULL);
+  g_autoptr (GKeyFile) shipped = eb_test_documented_config ();
 
-  g_assert_true (g_file_get_contents (path, &documented, NULL, NULL));
-  lines = g_strsplit (documented, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      if (lines[i][0] == '[')
-        g_string_append_printf (uncommented, "%s\n", lines[i]);
-      else if (g_regex_match_simple ("^#[a-z_]+=", lines[i], 0, 0))
-        g_string_append_printf (uncommented, "%s\n", lines[i] + 1);
-    }
-  g_key_file_load_from_data (shipped, uncommented->str, -1, G_KEY_FILE_NONE, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (run_daemon (args, &effective, NULL), ==, 0);
-  g_key_file_load_from_data (defaults, effective, -1, G_KEY_FILE_NONE, &error);
-  g_assert_no_error (error);
-
-  keys = g_key_file_get_keys (defaults, "webrtc", NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (g_strv_length (keys), ==, 6);
-  for (guint i = 0; keys[i] != NULL; i++)
-    {
-      g_autofree char *want = g_key_file_get_value (defaults, "webrtc", keys[i], NULL);
-      g_autofree char *have = g_key_file_get_value (shipped, "webrtc", keys[i], &error);
-
-      if (error != NULL)
-        g_error ("data/eboard.conf does not document [webrtc] %s", keys[i]);
-      if (g_str_has_suffix (want, ";") && !g_str_has_suffix (have, ";"))
-        want[strlen (want) - 1] = '\0';
-      g_assert_cmpstr (have, ==, want);
-    }
+  g_assert_cmpuint (eb_test_assert_documented (defaults, shipped, "webrtc"), ==, 6);
 }
 
 int

@@ -16,24 +16,6 @@
 
 /* The real eboardd: configuration, first start, restart, graceful stop. */
 
-#define assert_contains(text, needle)                                                              \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    if (strstr ((text), (needle)) == NULL)                                                         \
-      {                                                                                            \
-        g_printerr ("%s\n", (text));                                                               \
-        g_error ("'%s' not found (text on stderr)", (needle));                                     \
-      }                                                                                            \
-  }                                                                                                \
-  G_STMT_END
-
-static char *
-test_dir (const char *name)
-{
-  g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
-  return g_build_filename (g_get_user_data_dir (), name, NULL);
-}
-
 static guint
 file_mode (const char *path)
 {
@@ -46,13 +28,13 @@ file_mode (const char *path)
 static void
 test_first_start (void)
 {
-  g_autofree char *data_dir = test_dir ("first");
+  g_autofree char *data_dir = eb_test_data_path ("first");
   g_autofree char *token_path = g_build_filename (data_dir, "bootstrap-token", NULL);
   g_autofree char *db_path = g_build_filename (data_dir, "eboard.db", NULL);
   g_autofree char *saved = NULL;
   g_autofree char *expected = NULL;
   g_autofree char *log = NULL;
-  g_autofree char *port_file = test_dir ("first.port");
+  g_autofree char *port_file = eb_test_data_path ("first.port");
   g_autofree char *port_text = NULL;
   const char *args[] = { "--port-file", port_file, NULL };
   g_autoptr (EbTestDaemon) daemon = eb_test_daemon_start (data_dir, args);
@@ -64,7 +46,7 @@ test_first_start (void)
   expected = g_strdup_printf ("listening on http://127.0.0.1:%u\n", daemon->port);
   g_assert_true (g_str_has_suffix (daemon->startup, expected));
   /* stdout is not a terminal: it names the file and never shows the secret */
-  assert_contains (daemon->startup, token_path);
+  eb_assert_contains (daemon->startup, token_path);
   g_assert_null (strstr (daemon->startup, daemon->bootstrap_token));
 
   g_assert_cmphex (file_mode (data_dir), ==, 0700);
@@ -76,15 +58,15 @@ test_first_start (void)
   g_assert_cmpint (eb_test_daemon_stop (daemon, SIGINT), ==, 0);
   /* the log says a token was made, never which */
   log = eb_test_daemon_get_stderr (daemon);
-  assert_contains (log, "bootstrap admin token");
-  assert_contains (log, "listening on");
+  eb_assert_contains (log, "bootstrap admin token");
+  eb_assert_contains (log, "listening on");
   g_assert_null (strstr (log, daemon->bootstrap_token));
 }
 
 static void
 test_restart_reuses_data (void)
 {
-  g_autofree char *data_dir = test_dir ("restart");
+  g_autofree char *data_dir = eb_test_data_path ("restart");
   g_autofree char *token = NULL;
   g_autoptr (EbTestDaemon) first = eb_test_daemon_start (data_dir, NULL);
   g_autoptr (EbTestDaemon) second = NULL;
@@ -108,7 +90,7 @@ test_restart_reuses_data (void)
   /* the first token still works and the site is still there */
   listed = eb_test_ctl (second->url, token, "site", "list", NULL);
   eb_assert_ctl_ok (listed);
-  assert_contains (listed->out, "Harbor");
+  eb_assert_contains (listed->out, "Harbor");
   g_assert_cmpint (eb_test_daemon_stop (second, SIGTERM), ==, 0);
 
   rest = g_data_input_stream_read_upto (second->out, "", 0, NULL, NULL, &error);
@@ -121,7 +103,7 @@ test_restart_reuses_data (void)
 static void
 test_sigterm_in_flight (void)
 {
-  g_autofree char *data_dir = test_dir ("inflight");
+  g_autofree char *data_dir = eb_test_data_path ("inflight");
   g_autofree char *db_path = g_build_filename (data_dir, "eboard.db", NULL);
   g_autoptr (EbTestDaemon) daemon = eb_test_daemon_start (data_dir, NULL);
   g_autoptr (GSocketClient) client = g_socket_client_new ();
@@ -190,7 +172,7 @@ test_sigterm_in_flight (void)
   {
     g_autofree char *log = eb_test_daemon_get_stderr (daemon);
 
-    assert_contains (log, "stopping");
+    eb_assert_contains (log, "stopping");
   }
 
   /* the database is consistent and holds the in-flight write */
@@ -213,33 +195,13 @@ test_sigterm_in_flight (void)
   eb_store_close (store);
 }
 
-static int
-run_daemon (const char *const *args, const char *const *extra_env, char **out, char **err)
-{
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_auto (GStrv) env = eb_test_child_environment (extra_env);
-  g_autofree char *ignored_out = NULL;
-  g_autofree char *ignored_err = NULL;
-
-  /* never let the daemon write into the TAP stream */
-  if (out == NULL)
-    out = &ignored_out;
-  if (err == NULL)
-    err = &ignored_err;
-  g_ptr_array_add (argv, (gpointer)eb_test_eboardd_path ());
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer)args[i]);
-  g_ptr_array_add (argv, NULL);
-  return eb_test_run ((const char *const *)argv->pdata, (const char *const *)env, out, err);
-}
-
 /* A bad configuration stops eboardd before it touches anything: exit
  * status 2 and a message naming the file and the key. */
 static void
 test_bad_config (void)
 {
-  g_autofree char *data_dir = test_dir ("never-created");
-  g_autofree char *conf = test_dir ("bad.conf");
+  g_autofree char *data_dir = eb_test_data_path ("never-created");
+  g_autofree char *conf = eb_test_data_path ("bad.conf");
   struct
   {
     const char *contents;
@@ -261,26 +223,14 @@ test_bad_config (void)
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      const char *args[] = { "--config", conf, "--data-dir", data_dir, NULL };
-      g_autofree char *out = NULL;
-      g_autofree char *err = NULL;
-
-      g_assert_true (g_file_set_contents (conf, cases[i].contents, -1, NULL));
-      g_assert_cmpint (run_daemon (args, NULL, &out, &err), ==, 2);
-      assert_contains (err, conf);
-      assert_contains (err, cases[i].message);
-      g_assert_cmpstr (out, ==, "");
-      g_assert_false (g_file_test (data_dir, G_FILE_TEST_EXISTS));
+      g_autofree char *err
+          = eb_test_refused_config (conf, data_dir, cases[i].contents, cases[i].message);
     }
 
   /* the typo's suggestion */
   {
-    const char *args[] = { "--config", conf, "--data-dir", data_dir, NULL };
-    g_autofree char *err = NULL;
-
-    g_assert_true (g_file_set_contents (conf, "[server]\nadress=::1\nport=x\n", -1, NULL));
-    g_assert_cmpint (run_daemon (args, NULL, NULL, &err), ==, 2);
-    assert_contains (err, "did you mean 'address'?");
+    g_autofree char *err = eb_test_refused_config (conf, data_dir, "[server]\nadress=::1\nport=x\n",
+                                                   "did you mean 'address'?");
   }
   /* EBOARD_CONFIG is read when --config is not given */
   {
@@ -290,9 +240,9 @@ test_bad_config (void)
     g_autofree char *err = NULL;
 
     g_assert_true (g_file_set_contents (conf, "[server]\nport=eighty\n", -1, NULL));
-    g_assert_cmpint (run_daemon (args, env, NULL, &err), ==, 2);
-    assert_contains (err, conf);
-    assert_contains (err, "port");
+    g_assert_cmpint (eb_test_run_daemon (args, env, NULL, &err), ==, 2);
+    eb_assert_contains (err, conf);
+    eb_assert_contains (err, "port");
   }
   /* a missing file and bad flags */
   {
@@ -303,16 +253,16 @@ test_bad_config (void)
     const char *option[] = { "--frobnicate", NULL };
     g_autofree char *err1 = NULL, *err2 = NULL, *err3 = NULL, *err4 = NULL, *err5 = NULL;
 
-    g_assert_cmpint (run_daemon (missing, NULL, NULL, &err1), ==, 2);
-    assert_contains (err1, "/nonexistent/eboard.conf");
-    g_assert_cmpint (run_daemon (port, NULL, NULL, &err2), ==, 2);
-    assert_contains (err2, "--port");
-    g_assert_cmpint (run_daemon (address, NULL, NULL, &err3), ==, 2);
-    assert_contains (err3, "--address");
-    g_assert_cmpint (run_daemon (extra, NULL, NULL, &err4), ==, 2);
-    assert_contains (err4, "'serve'");
-    g_assert_cmpint (run_daemon (option, NULL, NULL, &err5), ==, 2);
-    assert_contains (err5, "--frobnicate");
+    g_assert_cmpint (eb_test_run_daemon (missing, NULL, NULL, &err1), ==, 2);
+    eb_assert_contains (err1, "/nonexistent/eboard.conf");
+    g_assert_cmpint (eb_test_run_daemon (port, NULL, NULL, &err2), ==, 2);
+    eb_assert_contains (err2, "--port");
+    g_assert_cmpint (eb_test_run_daemon (address, NULL, NULL, &err3), ==, 2);
+    eb_assert_contains (err3, "--address");
+    g_assert_cmpint (eb_test_run_daemon (extra, NULL, NULL, &err4), ==, 2);
+    eb_assert_contains (err4, "'serve'");
+    g_assert_cmpint (eb_test_run_daemon (option, NULL, NULL, &err5), ==, 2);
+    eb_assert_contains (err5, "--frobnicate");
   }
 }
 
@@ -329,17 +279,16 @@ assert_key (GKeyFile *keyfile, const char *group, const char *key, const char *e
 static void
 test_config_precedence (void)
 {
-  g_autofree char *conf = test_dir ("good.conf");
-  g_autofree char *other = test_dir ("other.conf");
+  g_autofree char *conf = eb_test_data_path ("good.conf");
+  g_autofree char *other = eb_test_data_path ("other.conf");
   g_autofree char *env_entry = g_strdup_printf ("EBOARD_CONFIG=%s", other);
   const char *env[] = { env_entry, NULL };
-  g_autofree char *out = NULL;
   g_autofree char *out_env = NULL;
   g_autofree char *out_default = NULL;
-  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
-  g_autoptr (GError) error = NULL;
-  const char *args[] = { "--config", conf, "--port", "9999", "--print-config", NULL };
-  const char *env_args[] = { "--print-config", NULL };
+  g_autoptr (GKeyFile) keyfile = NULL;
+  g_autoptr (GKeyFile) from_env = NULL;
+  g_autoptr (GKeyFile) defaults = NULL;
+  const char *args[] = { "--config", conf, "--port", "9999", NULL };
 
   g_assert_true (g_file_set_contents (conf,
                                       "[server]\n"
@@ -355,9 +304,7 @@ test_config_precedence (void)
                                       -1, NULL));
   g_assert_true (g_file_set_contents (other, "[server]\nport=7070\n", -1, NULL));
 
-  g_assert_cmpint (run_daemon (args, env, &out, NULL), ==, 0);
-  g_key_file_load_from_data (keyfile, out, -1, G_KEY_FILE_NONE, &error);
-  g_assert_no_error (error);
+  keyfile = eb_test_print_config (args, env, NULL);
   assert_key (keyfile, "server", "address", "::1");
   assert_key (keyfile, "server", "port", "9999");
   assert_key (keyfile, "server", "public_url", "https://eboard.example.org");
@@ -365,65 +312,24 @@ test_config_precedence (void)
   assert_key (keyfile, "quorum", "required_specialties", "surgery;pathology;");
   assert_key (keyfile, "log", "level", "debug");
 
-  g_assert_cmpint (run_daemon (env_args, env, &out_env, NULL), ==, 0);
-  assert_contains (out_env, "port=7070\n");
-  g_assert_cmpint (run_daemon (env_args, NULL, &out_default, NULL), ==, 0);
-  assert_contains (out_default, "port=8080\n");
-  assert_contains (out_default, "address=127.0.0.1\n");
+  from_env = eb_test_print_config (NULL, env, &out_env);
+  eb_assert_contains (out_env, "port=7070\n");
+  defaults = eb_test_print_config (NULL, NULL, &out_default);
+  eb_assert_contains (out_default, "port=8080\n");
+  eb_assert_contains (out_default, "address=127.0.0.1\n");
 }
 
 /* data/eboard.conf documents every key with the built-in default. */
 static void
 test_config_documented (void)
 {
-  g_autofree char *path = g_build_filename (EB_SOURCE_DATADIR, "eboard.conf", NULL);
-  g_autofree char *documented = NULL;
-  g_autofree char *effective = NULL;
-  g_autoptr (GKeyFile) defaults = g_key_file_new ();
-  g_autoptr (GKeyFile) shipped = g_key_file_new ();
-  g_autoptr (GString) uncommented = g_string_new (NULL);
-  g_autoptr (GError) error = NULL;
-  g_auto (GStrv) lines = NULL;
-  g_auto (GStrv) groups = NULL;
-  const char *args[] = { "--print-config", NULL };
+  g_autoptr (GKeyFile) defaults = eb_test_print_config (NULL, NULL, NULL);
+  g_autoptr (GKeyFile) shipped = eb_test_documented_config ();
+  g_auto (GStrv) groups = g_key_file_get_groups (defaults, NULL);
   guint n_keys = 0;
 
-  g_assert_true (g_file_get_contents (path, &documented, NULL, NULL));
-  /* "#key=value" lines under their [group]s become a key file */
-  lines = g_strsplit (documented, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      if (lines[i][0] == '[')
-        g_string_append_printf (uncommented, "%s\n", lines[i]);
-      else if (g_regex_match_simple ("^#[a-z_]+=", lines[i], 0, 0))
-        g_string_append_printf (uncommented, "%s\n", lines[i] + 1);
-    }
-  g_key_file_load_from_data (shipped, uncommented->str, -1, G_KEY_FILE_NONE, &error);
-  g_assert_no_error (error);
-
-  g_assert_cmpint (run_daemon (args, NULL, &effective, NULL), ==, 0);
-  g_key_file_load_from_data (defaults, effective, -1, G_KEY_FILE_NONE, &error);
-  g_assert_no_error (error);
-
-  groups = g_key_file_get_groups (defaults, NULL);
   for (guint i = 0; groups[i] != NULL; i++)
-    {
-      g_auto (GStrv) keys = g_key_file_get_keys (defaults, groups[i], NULL, NULL);
-
-      for (guint j = 0; keys[j] != NULL; j++)
-        {
-          g_autofree char *want = g_key_file_get_value (defaults, groups[i], keys[j], NULL);
-          g_autofree char *have = g_key_file_get_value (shipped, groups[i], keys[j], &error);
-
-          if (error != NULL)
-            g_error ("data/eboard.conf does not document [%s] %s", groups[i], keys[j]);
-          /* lists: the trailing separator is optional */
-          if (g_str_has_suffix (want, ";") && !g_str_has_suffix (have, ";"))
-            want[strlen (want) - 1] = '\0';
-          g_assert_cmpstr (have, ==, want);
-          n_keys++;
-        }
-    }
+    n_keys += eb_test_assert_documented (defaults, shipped, groups[i]);
   g_assert_cmpuint (n_keys, ==, 27);
 }
 
@@ -431,8 +337,8 @@ test_config_documented (void)
 static void
 test_config_applied (void)
 {
-  g_autofree char *data_dir = test_dir ("applied");
-  g_autofree char *conf = test_dir ("applied.conf");
+  g_autofree char *data_dir = eb_test_data_path ("applied");
+  g_autofree char *conf = eb_test_data_path ("applied.conf");
   g_autofree char *log = NULL;
   const char *args[] = { "--config", conf, NULL };
   g_autoptr (EbTestDaemon) daemon = NULL;
@@ -461,22 +367,22 @@ test_config_applied (void)
   g_assert_cmpint (eb_test_daemon_stop (daemon, SIGTERM), ==, 0);
   log = eb_test_daemon_get_stderr (daemon);
   /* an info message, shown because level=info */
-  assert_contains (log, "starting (configuration: ");
-  assert_contains (log, conf);
+  eb_assert_contains (log, "starting (configuration: ");
+  eb_assert_contains (log, conf);
 }
 
 static void
 test_port_in_use (void)
 {
-  g_autofree char *data_dir = test_dir ("busy");
-  g_autofree char *other_dir = test_dir ("busy-2");
+  g_autofree char *data_dir = eb_test_data_path ("busy");
+  g_autofree char *other_dir = eb_test_data_path ("busy-2");
   g_autoptr (EbTestDaemon) daemon = eb_test_daemon_start (data_dir, NULL);
   g_autofree char *port = g_strdup_printf ("%u", daemon->port);
   const char *args[] = { "--data-dir", other_dir, "--port", port, NULL };
   g_autofree char *err = NULL;
 
-  g_assert_cmpint (run_daemon (args, NULL, NULL, &err), ==, 1);
-  assert_contains (err, "cannot listen");
+  g_assert_cmpint (eb_test_run_daemon (args, NULL, NULL, &err), ==, 1);
+  eb_assert_contains (err, "cannot listen");
   g_assert_cmpint (eb_test_daemon_stop (daemon, SIGTERM), ==, 0);
 }
 
@@ -486,7 +392,7 @@ test_version (void)
   const char *args[] = { "--version", NULL };
   g_autofree char *out = NULL;
 
-  g_assert_cmpint (run_daemon (args, NULL, &out, NULL), ==, 0);
+  g_assert_cmpint (eb_test_run_daemon (args, NULL, &out, NULL), ==, 0);
   g_assert_cmpstr (out, ==, "eboardd " EB_VERSION "\n");
 }
 

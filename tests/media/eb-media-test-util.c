@@ -72,11 +72,13 @@ eb_test_probe_clear (EbTestProbe *probe)
   g_clear_pointer (&probe->audio_caps, g_free);
 }
 
-gint64
-eb_test_ffprobe_duration_us (const char *path)
+/* (transfer full) (nullable): what ffprobe prints of @entries of @path,
+ * or %NULL when it cannot read the file. */
+static char *
+run_ffprobe (const char *path, const char *entries)
 {
-  const char *argv[] = { "ffprobe", "-v", "error", "-show_entries", "format=duration", "-of",
-                         "csv=p=0", path, NULL };
+  const char *argv[]
+      = { "ffprobe", "-v", "error", "-show_entries", entries, "-of", "csv=p=0", path, NULL };
   g_autoptr (GError) error = NULL;
   g_autofree char *out = NULL;
   gint status = 0;
@@ -85,11 +87,64 @@ eb_test_ffprobe_duration_us (const char *path)
                 NULL, &out, NULL, &status, &error);
   g_assert_no_error (error);
   if (!g_spawn_check_wait_status (status, NULL))
+    return NULL;
+  return g_steal_pointer (&out);
+}
+
+gint64
+eb_test_ffprobe_duration_us (const char *path)
+{
+  g_autofree char *out = run_ffprobe (path, "format=duration");
+
+  if (out == NULL)
     return -1;
   g_strstrip (out);
   if (!g_ascii_isdigit (*out))
     return 0;
   return (gint64)(g_ascii_strtod (out, NULL) * G_USEC_PER_SEC);
+}
+
+gint64
+eb_test_ffprobe_span_us (const char *path)
+{
+  g_autofree char *out = run_ffprobe (path, "packet=pts_time,duration_time");
+  g_auto (GStrv) lines = NULL;
+  gdouble first = G_MAXDOUBLE;
+  gdouble end = -G_MAXDOUBLE;
+
+  if (out == NULL)
+    return -1;
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto (GStrv) fields = g_strsplit (lines[i], ",", -1);
+      gdouble pts;
+      gdouble duration = 0;
+
+      if (fields[0] == NULL || !(g_ascii_isdigit (*fields[0]) || *fields[0] == '-'))
+        continue;
+      pts = g_ascii_strtod (fields[0], NULL);
+      if (fields[1] != NULL && g_ascii_isdigit (*fields[1]))
+        duration = g_ascii_strtod (fields[1], NULL);
+      first = MIN (first, pts);
+      end = MAX (end, pts + duration);
+    }
+  if (end <= first)
+    return 0;
+  return (gint64)((end - first) * G_USEC_PER_SEC);
+}
+
+EbRecordedTrack *
+eb_test_find_track (EbRecordingManifest *manifest, const char *name)
+{
+  for (guint i = 0; i < manifest->tracks->len; i++)
+    {
+      EbRecordedTrack *track = g_ptr_array_index (manifest->tracks, i);
+
+      if (g_strcmp0 (track->name, name) == 0)
+        return track;
+    }
+  return NULL;
 }
 
 gboolean

@@ -51,6 +51,13 @@ gboolean eb_test_probe_file (const char *path, EbTestProbe *probe);
 /* The duration ffprobe (another reader than GStreamer) reads in @path:
  * 0 when it finds none, -1 when it cannot read the file. */
 gint64 eb_test_ffprobe_duration_us (const char *path);
+/* The media time ffprobe finds the packets of @path span, from the first
+ * one's start to the last one's end: 0 when it finds none, -1 when it
+ * cannot read the file. */
+gint64 eb_test_ffprobe_span_us (const char *path);
+
+/* (transfer none) (nullable): the track @name of @manifest. */
+EbRecordedTrack *eb_test_find_track (EbRecordingManifest *manifest, const char *name);
 
 /* The SHA-256 of @path's contents, in hex. */
 char *eb_test_sha256_of (const char *path);

@@ -74,9 +74,9 @@ bridge_setup (EbTestPlane *fixture, gconstpointer data)
   g_assert_true (
       eb_media_plane_open_conference (fixture->plane, SESSION, g_get_real_time (), &error));
   g_assert_no_error (error);
-  eb_media_plane_allow_participant (fixture->plane, SESSION, CHAIR, "Chair's room", TRUE);
-  eb_media_plane_allow_participant (fixture->plane, SESSION, VIEWER, NULL, FALSE);
-  eb_media_plane_allow_participant (fixture->plane, SESSION, BROWSER, NULL, FALSE);
+  eb_media_plane_allow_participant (fixture->plane, SESSION, CHAIR, "Chair's room", TRUE, 0);
+  eb_media_plane_allow_participant (fixture->plane, SESSION, VIEWER, NULL, FALSE, 0);
+  eb_media_plane_allow_participant (fixture->plane, SESSION, BROWSER, NULL, FALSE, 0);
 }
 
 static void

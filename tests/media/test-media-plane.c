@@ -289,7 +289,7 @@ test_plane_record_three (PlaneFixture *fixture, gconstpointer data)
   g_assert_true (eb_media_plane_open_conference (plane->plane, 1, g_get_real_time (), &error));
   g_assert_no_error (error);
   for (EbId person = 7; person <= 9; person++)
-    eb_media_plane_allow_participant (plane->plane, 1, person, NULL, person == 7);
+    eb_media_plane_allow_participant (plane->plane, 1, person, NULL, person == 7, 0);
 
   url7 = publish_url (plane, 1, 7);
   url8 = publish_url (plane, 1, 8);
@@ -389,7 +389,7 @@ test_plane_reconnect (PlaneFixture *fixture, gconstpointer data)
   if (!have_senders ())
     return;
   g_assert_true (eb_media_plane_open_conference (plane->plane, 1, g_get_real_time (), &error));
-  eb_media_plane_allow_participant (plane->plane, 1, 7, NULL, FALSE);
+  eb_media_plane_allow_participant (plane->plane, 1, 7, NULL, FALSE, 0);
   url = publish_url (plane, 1, 7);
 
   for (guint round = 1; round <= 2; round++)
@@ -460,8 +460,8 @@ test_plane_garbage (PlaneFixture *fixture, gconstpointer data)
   if (!have_senders ())
     return;
   g_assert_true (eb_media_plane_open_conference (plane->plane, 1, g_get_real_time (), &error));
-  eb_media_plane_allow_participant (plane->plane, 1, 8, NULL, FALSE);
-  eb_media_plane_allow_participant (plane->plane, 1, 9, NULL, FALSE);
+  eb_media_plane_allow_participant (plane->plane, 1, 8, NULL, FALSE, 0);
+  eb_media_plane_allow_participant (plane->plane, 1, 9, NULL, FALSE, 0);
 
   url = publish_url (plane, 1, 8);
   sender = eb_test_spawn_publisher (url, "320x240", "aac", 5, NULL);
@@ -526,8 +526,8 @@ test_plane_revoke_and_close_live (PlaneFixture *fixture, gconstpointer data)
   if (!have_senders ())
     return;
   g_assert_true (eb_media_plane_open_conference (plane->plane, 1, g_get_real_time (), &error));
-  eb_media_plane_allow_participant (plane->plane, 1, 7, NULL, FALSE);
-  eb_media_plane_allow_participant (plane->plane, 1, 8, NULL, FALSE);
+  eb_media_plane_allow_participant (plane->plane, 1, 7, NULL, FALSE, 0);
+  eb_media_plane_allow_participant (plane->plane, 1, 8, NULL, FALSE, 0);
   url7 = publish_url (plane, 1, 7);
   url8 = publish_url (plane, 1, 8);
   revoked = eb_test_spawn_publisher (url7, "160x120", "aac", 20, NULL);
@@ -574,7 +574,7 @@ test_plane_close_empty (PlaneFixture *fixture, gconstpointer data)
   gint64 started = g_get_monotonic_time ();
 
   g_assert_true (eb_media_plane_open_conference (plane->plane, 4, g_get_real_time (), &error));
-  eb_media_plane_allow_participant (plane->plane, 4, 7, NULL, TRUE);
+  eb_media_plane_allow_participant (plane->plane, 4, 7, NULL, TRUE, 0);
   manifest = eb_test_close_conference (plane, 4, &error);
   g_assert_no_error (error);
   g_assert_nonnull (manifest);
@@ -609,7 +609,7 @@ test_plane_dispose_live (void)
 
   eb_test_plane_setup (&plane, SEGMENT_SECONDS, 0);
   g_assert_true (eb_media_plane_open_conference (plane.plane, 1, g_get_real_time (), &error));
-  eb_media_plane_allow_participant (plane.plane, 1, 7, NULL, FALSE);
+  eb_media_plane_allow_participant (plane.plane, 1, 7, NULL, FALSE, 0);
   credential = eb_test_credential (plane.key, 1, 7, 0);
   stream_id = eb_stream_id_format (1, EB_STREAM_MODE_PUBLISH, NULL, credential);
   passphrase = eb_test_passphrase (&plane, 1);

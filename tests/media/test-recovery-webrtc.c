@@ -4,16 +4,12 @@
  */
 #include "eb-config.h"
 
-#include <signal.h>
-#include <string.h>
-
-#include <glib/gstdio.h>
 #include <gst/app/gstappsink.h>
 #include <gst/gst.h>
 
 #include <eboard/eb-error.h>
 
-#include "eb-media-test-util.h"
+#include "eb-recovery-test-util.h"
 #include "media/eb-manifest-private.h"
 #include "media/eb-pipeline-template-private.h"
 #include "media/eb-rtp-recorder-private.h"
@@ -34,7 +30,7 @@
 /* the segment being written at the kill holds at least this much */
 #define KILLED_MIN_BYTES 8000
 
-static const char *const track_names[N_TRACKS] = { "p1-webrtc", "p2-webrtc" };
+static const char *const track_names[N_TRACKS + 1] = { "p1-webrtc", "p2-webrtc", NULL };
 static const char *const video_caps[N_TRACKS] = { "video/x-vp8", "video/x-h264" };
 static const char *const video_codecs[N_TRACKS] = { "vp8", "h264" };
 
@@ -137,25 +133,6 @@ add_feed (EbRtpRecorder *recorder, GstElement *pipeline, const char *sink_name,
   gst_app_sink_set_callbacks (GST_APP_SINK (sink), &callbacks, feed, NULL);
 }
 
-typedef struct
-{
-  gint pushed_ms[N_TRACKS];
-  char *progress_path;
-} Child;
-
-/* Main context: how much media each publisher has sent, for the test to
- * compare with what survives. */
-static gboolean
-progress_cb (gpointer user_data)
-{
-  Child *child = user_data;
-  g_autofree char *text = g_strdup_printf ("%d %d\n", g_atomic_int_get (&child->pushed_ms[0]),
-                                           g_atomic_int_get (&child->pushed_ms[1]));
-
-  g_file_set_contents (child->progress_path, text, -1, NULL);
-  return G_SOURCE_CONTINUE;
-}
-
 static int
 record_child (const char *recordings, const char *progress_path)
 {
@@ -173,7 +150,8 @@ record_child (const char *recordings, const char *progress_path)
   Feed feeds[N_TRACKS][2];
   GMutex locks[N_TRACKS];
   GstClockTime firsts[N_TRACKS];
-  Child child = { 0 };
+  gint child_pushed_ms[N_TRACKS] = { 0 };
+  gint *counters[N_TRACKS] = { &child_pushed_ms[0], &child_pushed_ms[1] };
   gint64 session_start_us = g_get_real_time ();
 
   gst_init (NULL, NULL);
@@ -189,7 +167,6 @@ record_child (const char *recordings, const char *progress_path)
                      "payload=111,encoding-params=(string)2");
   video_formats[0] = vp8;
   video_formats[1] = h264;
-  child.progress_path = g_strdup (progress_path);
 
   for (guint t = 0; t < N_TRACKS; t++)
     {
@@ -202,7 +179,7 @@ record_child (const char *recordings, const char *progress_path)
       g_assert_no_error (error);
       for (guint s = 0; s < 2; s++)
         {
-          feeds[t][s].pushed_ms = &child.pushed_ms[t];
+          feeds[t][s].pushed_ms = &child_pushed_ms[t];
           feeds[t][s].lock = &locks[t];
           feeds[t][s].first = &firsts[t];
         }
@@ -214,7 +191,7 @@ record_child (const char *recordings, const char *progress_path)
   for (guint t = 0; t < N_TRACKS; t++)
     g_assert_cmpint (gst_element_set_state (sources[t], GST_STATE_PLAYING), !=,
                      GST_STATE_CHANGE_FAILURE);
-  g_timeout_add (20, progress_cb, &child);
+  eb_test_report_progress (progress_path, counters, N_TRACKS);
   /* until SIGKILL */
   g_main_loop_run (loop);
   return 1;
@@ -222,138 +199,28 @@ record_child (const char *recordings, const char *progress_path)
 
 /* --- the parent --- */
 
-typedef struct
-{
-  guint n_lines[N_TRACKS];
-  gint64 partial_size[N_TRACKS];
-} Progress;
-
-static void
-read_progress (const char *dir, Progress *progress)
-{
-  g_autofree char *manifest = g_build_filename (dir, "manifest.jsonl", NULL);
-  g_autofree char *contents = NULL;
-
-  memset (progress, 0, sizeof *progress);
-  if (g_file_get_contents (manifest, &contents, NULL, NULL))
-    {
-      for (guint t = 0; t < N_TRACKS; t++)
-        {
-          g_autofree char *needle = g_strdup_printf ("\"track\":\"%s\"", track_names[t]);
-
-          for (const char *p = contents; (p = strstr (p, needle)) != NULL; p++)
-            progress->n_lines[t]++;
-        }
-    }
-  for (guint t = 0; t < N_TRACKS; t++)
-    {
-      g_autofree char *file = g_strdup_printf ("%s-%05u.mkv", track_names[t], progress->n_lines[t]);
-      g_autofree char *path = g_build_filename (dir, file, NULL);
-      GStatBuf st;
-
-      progress->partial_size[t] = g_stat (path, &st) == 0 ? st.st_size : 0;
-    }
-}
-
 /* The child recording into @recordings, killed with SIGKILL once every
  * track has closed two segments and is well into the third. */
 static void
 record_and_kill (const char *recordings)
 {
-  g_autoptr (GError) error = NULL;
   g_autofree char *dir = eb_manifest_session_dir (recordings, SESSION_ID);
   g_autofree char *progress_path = g_build_filename (recordings, "progress", NULL);
   g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *progress_text = NULL;
-  g_autoptr (GSubprocess) process = NULL;
-  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
-  Progress progress;
+  const char *argv[] = { self_path, "--record-child", recordings, progress_path, NULL };
 
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, self_path, "--record-child",
-                              recordings, progress_path, NULL);
-  g_assert_no_error (error);
-  for (;;)
-    {
-      gboolean ready = TRUE;
-
-      read_progress (dir, &progress);
-      for (guint t = 0; t < N_TRACKS; t++)
-        ready = ready && progress.n_lines[t] >= 2 && progress.partial_size[t] > KILLED_MIN_BYTES;
-      if (ready)
-        break;
-      if (g_get_monotonic_time () >= deadline)
-        {
-          g_subprocess_force_exit (process);
-          g_error ("the child did not record two segments per track within %d s", WAIT_SECONDS);
-        }
-      g_usleep (20000);
-    }
-  g_subprocess_force_exit (process);
-  g_subprocess_wait (process, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_signaled (process));
-  g_assert_cmpint (g_subprocess_get_term_sig (process), ==, SIGKILL);
-  g_test_message ("killed with %u and %u segments closed", progress.n_lines[0],
-                  progress.n_lines[1]);
-
-  g_file_get_contents (progress_path, &progress_text, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (sscanf (progress_text, "%d %d", &pushed_ms[0], &pushed_ms[1]), ==, 2);
-  g_test_message ("pushed %d ms and %d ms of media", pushed_ms[0], pushed_ms[1]);
+  eb_test_record_and_kill (argv, dir, track_names, ".mkv", KILLED_MIN_BYTES, WAIT_SECONDS,
+                           progress_path, pushed_ms);
 }
 
-/* ffprobe (another reader than GStreamer): the media time the packets of
- * @path span, from the first one's start to the last one's end; -1 when
- * it cannot read the file. */
+/* ffprobe's span of a segment; the one the kill cut has no duration in
+ * its header, and ffprobe finds none either. */
 static gint64
-ffprobe_span_us (const char *path)
+reader_span_us (const char *path, const EbTestProbe *probe, gboolean killed)
 {
-  const char *argv[]
-      = { "ffprobe", "-v", "error", "-show_entries", "packet=pts_time,duration_time", "-of",
-          "csv=p=0", path, NULL };
-  g_autoptr (GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_auto (GStrv) lines = NULL;
-  gdouble first = G_MAXDOUBLE;
-  gdouble end = -G_MAXDOUBLE;
-  gint status = 0;
-
-  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
-                NULL, &out, NULL, &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    return -1;
-  lines = g_strsplit (out, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_auto (GStrv) fields = g_strsplit (lines[i], ",", -1);
-      gdouble pts;
-      gdouble duration = 0;
-
-      if (fields[0] == NULL || !(g_ascii_isdigit (*fields[0]) || *fields[0] == '-'))
-        continue;
-      pts = g_ascii_strtod (fields[0], NULL);
-      if (fields[1] != NULL && g_ascii_isdigit (*fields[1]))
-        duration = g_ascii_strtod (fields[1], NULL);
-      first = MIN (first, pts);
-      end = MAX (end, pts + duration);
-    }
-  if (end <= first)
-    return 0;
-  return (gint64)((end - first) * G_USEC_PER_SEC);
-}
-
-static EbRecordedTrack *
-find_track (EbRecordingManifest *manifest, const char *name)
-{
-  for (guint i = 0; i < manifest->tracks->len; i++)
-    {
-      EbRecordedTrack *track = g_ptr_array_index (manifest->tracks, i);
-
-      if (g_strcmp0 (track->name, name) == 0)
-        return track;
-    }
-  return NULL;
+  if (killed)
+    g_assert_cmpint (eb_test_ffprobe_duration_us (path), ==, 0);
+  return eb_test_ffprobe_span_us (path);
 }
 
 /* Every segment closed before the kill, in order, plus the one being
@@ -379,9 +246,17 @@ test_sigkill (void)
 
   for (guint t = 0; t < N_TRACKS; t++)
     {
-      EbRecordedTrack *track = find_track (manifest, track_names[t]);
-      guint n_listed = 0;
-      gint64 total_us = 0;
+      EbRecordedTrack *track = eb_test_find_track (manifest, track_names[t]);
+      EbTestRecovered expected = {
+        .extension = ".mkv",
+        .video_caps = video_caps[t],
+        .audio_caps = "audio/x-opus",
+        .width = 320,
+        .height = 240,
+        .tolerance_us = 150000,
+        .reader_us = reader_span_us,
+      };
+      EbRecordedSegment *killed;
 
       g_assert_nonnull (track);
       g_assert_cmpint (track->person_id, ==, t + 1);
@@ -389,79 +264,10 @@ test_sigkill (void)
       g_assert_cmpstr (track->audio_codec, ==, "opus");
       g_assert_cmpint (track->width, ==, 320);
       g_assert_cmpint (track->height, ==, 240);
-
-      for (guint i = 0; i < before->len; i++)
-        {
-          EbManifestEntry *entry = g_ptr_array_index (before, i);
-          EbRecordedSegment *segment;
-          g_autofree char *base = NULL;
-
-          if (g_strcmp0 (entry->track, track_names[t]) != 0)
-            continue;
-          g_assert_cmpuint (n_listed, <, track->segments->len);
-          segment = g_ptr_array_index (track->segments, n_listed);
-          base = g_path_get_basename (segment->path);
-          g_assert_cmpstr (base, ==, entry->file);
-          g_assert_cmpstr (segment->sha256, ==, entry->sha256);
-          n_listed++;
-        }
-      g_assert_cmpuint (n_listed, >=, 2);
-      /* plus the one being written at the kill */
-      g_assert_cmpuint (track->segments->len, ==, n_listed + 1);
-
-      for (guint i = 0; i < track->segments->len; i++)
-        {
-          EbRecordedSegment *segment = g_ptr_array_index (track->segments, i);
-          g_autofree char *sha = eb_test_sha256_of (segment->path);
-          g_autofree char *base = g_path_get_basename (segment->path);
-          g_autofree char *expected = g_strdup_printf ("%s-%05u.mkv", track_names[t], i);
-          gboolean killed = i + 1 == track->segments->len;
-          gint64 reader_us = ffprobe_span_us (segment->path);
-          GStatBuf st;
-          EbTestProbe probe;
-
-          g_assert_cmpstr (base, ==, expected);
-          g_assert_cmpstr (segment->sha256, ==, sha);
-          g_assert_cmpint (g_stat (segment->path, &st), ==, 0);
-          g_assert_cmpuint (segment->size, ==, (guint64)st.st_size);
-          /* it plays, with both streams */
-          g_assert_true (eb_test_probe_file (segment->path, &probe));
-          g_test_message ("%s: ffprobe spans %" G_GINT64_FORMAT
-                          " us, the discoverer says %" G_GINT64_FORMAT " us, %" G_GINT64_FORMAT
-                          " us listed at %" G_GINT64_FORMAT " us, %" G_GUINT64_FORMAT " bytes%s",
-                          base, reader_us, probe.duration_us, segment->duration_us,
-                          segment->start_offset_us, segment->size,
-                          killed ? ", killed while written" : "");
-          g_assert_cmpstr (probe.video_caps, ==, video_caps[t]);
-          g_assert_cmpuint (probe.width, ==, 320);
-          g_assert_cmpuint (probe.height, ==, 240);
-          g_assert_cmpstr (probe.audio_caps, ==, "audio/x-opus");
-          g_assert_cmpint (reader_us, >, 0);
-          g_assert_cmpint (segment->duration_us, >, 0);
-          g_assert_cmpint (ABS (reader_us - segment->duration_us), <=, 150000);
-          if (killed)
-            {
-              /* no duration in its header: ffprobe finds none either */
-              g_assert_cmpint (eb_test_ffprobe_duration_us (segment->path), ==, 0);
-              g_assert_cmpint (segment->duration_us, <, (SEGMENT_SECONDS + 1) * G_USEC_PER_SEC);
-            }
-          if (i > 0)
-            {
-              EbRecordedSegment *previous = g_ptr_array_index (track->segments, i - 1);
-
-              g_assert_cmpint (segment->start_offset_us, >, previous->start_offset_us);
-              g_assert_cmpint (ABS (segment->start_offset_us
-                                    - (previous->start_offset_us + previous->duration_us)),
-                               <=, 150000);
-            }
-          total_us += reader_us;
-          eb_test_probe_clear (&probe);
-        }
-
-      g_test_message ("%s: %" G_GINT64_FORMAT " us recovered of %d ms pushed", track->name,
-                      total_us, pushed_ms[t]);
-      g_assert_cmpint ((gint64)pushed_ms[t] * 1000 - total_us, <=,
-                       SEGMENT_SECONDS * G_USEC_PER_SEC);
+      eb_test_assert_closed_segments (track, before);
+      eb_test_assert_recovered_segments (track, &expected, pushed_ms[t], SEGMENT_SECONDS);
+      killed = g_ptr_array_index (track->segments, track->segments->len - 1);
+      g_assert_cmpint (killed->duration_us, <, (SEGMENT_SECONDS + 1) * G_USEC_PER_SEC);
     }
 }
 
@@ -533,7 +339,7 @@ test_cut_segment (void)
 
       g_file_set_contents (cut_path, whole, (gssize)size, &error);
       g_assert_no_error (error);
-      reader_us = ffprobe_span_us (cut_path);
+      reader_us = eb_test_ffprobe_span_us (cut_path);
       g_assert_cmpint (reader_us, >, 0);
 
       manifest = eb_media_recover_session (recordings, SESSION_ID, &error);

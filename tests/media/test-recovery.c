@@ -4,7 +4,6 @@
  */
 #include "eb-config.h"
 
-#include <signal.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -13,7 +12,7 @@
 
 #include <eboard/eb-error.h>
 
-#include "eb-media-test-util.h"
+#include "eb-recovery-test-util.h"
 #include "media/eb-manifest-private.h"
 #include "media/eb-pipeline-template-private.h"
 #include "media/eb-recorder-private.h"
@@ -409,26 +408,6 @@ child_pusher_thread (gpointer user_data)
   return NULL;
 }
 
-typedef struct
-{
-  ChildPusher pushers[2];
-  char *progress_path;
-} Child;
-
-/* Main context: where the publishers are, for the test to compare with
- * what survives. */
-static gboolean
-progress_cb (gpointer user_data)
-{
-  Child *child = user_data;
-  g_autofree char *text
-      = g_strdup_printf ("%d %d\n", g_atomic_int_get (&child->pushers[0].pushed_ms),
-                         g_atomic_int_get (&child->pushers[1].pushed_ms));
-
-  g_file_set_contents (child->progress_path, text, -1, NULL);
-  return G_SOURCE_CONTINUE;
-}
-
 /* The child: two publishers (H.264 + AAC as p1-srt, H.264 + Opus as
  * p2-srt) recorded into <recordings>/session-41 at real time, until it is
  * killed. */
@@ -444,12 +423,12 @@ record_child (const char *recordings, const char *progress_path)
   const char *tracks[] = { "p1-srt", "p2-srt" };
   EbRecorder *recorders[2];
   GThread *threads[2];
-  Child child = { 0 };
+  ChildPusher pushers[2] = { { 0 } };
+  gint *counters[2] = { &pushers[0].pushed_ms, &pushers[1].pushed_ms };
 
   gst_init (NULL, NULL);
   templates = eb_pipeline_templates_load (pipelines, &error);
   g_assert_no_error (error);
-  child.progress_path = g_strdup (progress_path);
   for (guint i = 0; i < 2; i++)
     {
       g_autoptr (GMappedFile) file = g_mapped_file_new (streams[i], FALSE, &error);
@@ -460,12 +439,12 @@ record_child (const char *recordings, const char *progress_path)
       g_assert_no_error (error);
       g_assert_true (eb_recorder_start (recorders[i], &error));
       g_assert_no_error (error);
-      child.pushers[i].recorder = recorders[i];
-      child.pushers[i].bytes = g_mapped_file_get_bytes (file);
+      pushers[i].recorder = recorders[i];
+      pushers[i].bytes = g_mapped_file_get_bytes (file);
     }
   for (guint i = 0; i < 2; i++)
-    threads[i] = g_thread_new ("pusher", child_pusher_thread, &child.pushers[i]);
-  g_timeout_add (20, progress_cb, &child);
+    threads[i] = g_thread_new ("pusher", child_pusher_thread, &pushers[i]);
+  eb_test_report_progress (progress_path, counters, 2);
   /* until SIGKILL */
   g_main_loop_run (loop);
   for (guint i = 0; i < 2; i++)
@@ -473,39 +452,15 @@ record_child (const char *recordings, const char *progress_path)
   return 1;
 }
 
-typedef struct
+static const char *const crash_tracks[] = { "p1-srt", "p2-srt", NULL };
+
+/* The duration of a segment as another reader finds it: GstDiscoverer's
+ * for a closed one; ffprobe's (another reader than GStreamer) for the
+ * one the kill cut, whose program clock may not reach its end. */
+static gint64
+other_reader_us (const char *path, const EbTestProbe *probe, gboolean killed)
 {
-  guint n_lines[2];
-  gint64 partial_size[2];
-} Progress;
-
-static const char *const crash_tracks[] = { "p1-srt", "p2-srt" };
-
-static void
-read_progress (const char *dir, Progress *progress)
-{
-  g_autofree char *manifest = g_build_filename (dir, "manifest.jsonl", NULL);
-  g_autofree char *contents = NULL;
-
-  memset (progress, 0, sizeof *progress);
-  if (g_file_get_contents (manifest, &contents, NULL, NULL))
-    {
-      for (guint t = 0; t < 2; t++)
-        {
-          g_autofree char *needle = g_strdup_printf ("\"track\":\"%s\"", crash_tracks[t]);
-
-          for (const char *p = contents; (p = strstr (p, needle)) != NULL; p++)
-            progress->n_lines[t]++;
-        }
-    }
-  for (guint t = 0; t < 2; t++)
-    {
-      g_autofree char *file = g_strdup_printf ("%s-%05u.ts", crash_tracks[t], progress->n_lines[t]);
-      g_autofree char *path = g_build_filename (dir, file, NULL);
-      GStatBuf st;
-
-      progress->partial_size[t] = g_stat (path, &st) == 0 ? st.st_size : 0;
-    }
+  return killed ? eb_test_ffprobe_duration_us (path) : probe->duration_us;
 }
 
 static void
@@ -517,41 +472,16 @@ test_sigkill (void)
   g_autofree char *progress_path = g_build_filename (recordings, "progress", NULL);
   g_autofree char *manifest_path = g_build_filename (dir, "manifest.jsonl", NULL);
   g_autofree char *self_path = g_file_read_link ("/proc/self/exe", NULL);
-  g_autofree char *progress_text = NULL;
-  g_autoptr (GSubprocess) process = NULL;
+  const char *argv[]
+      = { self_path, "--record-child", recordings, progress_path, aac_stream, opus_stream, NULL };
   g_autoptr (GPtrArray) before = NULL;
   g_autoptr (EbRecordingManifest) manifest = NULL;
-  gint64 deadline = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
   gint pushed_ms[2] = { 0, 0 };
-  Progress progress;
 
   g_assert_no_error (error);
-  process = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, self_path, "--record-child",
-                              recordings, progress_path, aac_stream, opus_stream, NULL);
-  g_assert_no_error (error);
-
   /* both tracks have closed two segments and are well into the third */
-  for (;;)
-    {
-      read_progress (dir, &progress);
-      if (progress.n_lines[0] >= 2 && progress.n_lines[1] >= 2 && progress.partial_size[0] > 150000
-          && progress.partial_size[1] > 150000)
-        break;
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_usleep (20000);
-    }
-  g_subprocess_force_exit (process);
-  g_subprocess_wait (process, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_signaled (process));
-  g_assert_cmpint (g_subprocess_get_term_sig (process), ==, SIGKILL);
-  g_test_message ("killed with %u and %u segments closed", progress.n_lines[0],
-                  progress.n_lines[1]);
-
-  g_file_get_contents (progress_path, &progress_text, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (sscanf (progress_text, "%d %d", &pushed_ms[0], &pushed_ms[1]), ==, 2);
-  g_test_message ("pushed %d ms and %d ms of media", pushed_ms[0], pushed_ms[1]);
+  eb_test_record_and_kill (argv, dir, crash_tracks, ".ts", 150000, WAIT_SECONDS, progress_path,
+                           pushed_ms);
 
   /* what was in the manifest at the kill, then a kill in the middle of an
    * append */
@@ -567,94 +497,26 @@ test_sigkill (void)
   g_assert_cmpuint (manifest->tracks->len, ==, 2);
   for (guint t = 0; t < 2; t++)
     {
-      EbRecordedTrack *track = NULL;
-      const char *audio_caps = t == 0 ? "audio/mpeg" : "audio/x-opus";
-      guint n_listed = 0;
-      gint64 total_us = 0;
+      EbRecordedTrack *track = eb_test_find_track (manifest, crash_tracks[t]);
+      EbTestRecovered expected = {
+        .extension = ".ts",
+        .video_caps = "video/x-h264",
+        .audio_caps = t == 0 ? "audio/mpeg" : "audio/x-opus",
+        .width = 1280,
+        .height = 720,
+        .tolerance_us = 250000,
+        .reader_us = other_reader_us,
+      };
 
-      for (guint i = 0; i < manifest->tracks->len; i++)
-        {
-          EbRecordedTrack *candidate = g_ptr_array_index (manifest->tracks, i);
-
-          if (g_strcmp0 (candidate->name, crash_tracks[t]) == 0)
-            track = candidate;
-        }
       g_assert_nonnull (track);
       g_assert_cmpint (track->person_id, ==, t + 1);
       g_assert_cmpstr (track->video_codec, ==, "h264");
       g_assert_cmpstr (track->audio_codec, ==, t == 0 ? "aac" : "opus");
       g_assert_cmpint (track->width, ==, 1280);
       g_assert_cmpint (track->height, ==, 720);
-
       /* every segment closed before the kill, in order */
-      for (guint i = 0; i < before->len; i++)
-        {
-          EbManifestEntry *entry = g_ptr_array_index (before, i);
-          EbRecordedSegment *segment;
-          g_autofree char *base = NULL;
-
-          if (g_strcmp0 (entry->track, crash_tracks[t]) != 0)
-            continue;
-          g_assert_cmpuint (n_listed, <, track->segments->len);
-          segment = g_ptr_array_index (track->segments, n_listed);
-          base = g_path_get_basename (segment->path);
-          g_assert_cmpstr (base, ==, entry->file);
-          g_assert_cmpstr (segment->sha256, ==, entry->sha256);
-          n_listed++;
-        }
-      g_assert_cmpuint (n_listed, >=, 2);
-      /* plus the one being written at the kill */
-      g_assert_cmpuint (track->segments->len, ==, n_listed + 1);
-
-      for (guint i = 0; i < track->segments->len; i++)
-        {
-          EbRecordedSegment *segment = g_ptr_array_index (track->segments, i);
-          g_autofree char *sha = eb_test_sha256_of (segment->path);
-          g_autofree char *base = g_path_get_basename (segment->path);
-          g_autofree char *expected = g_strdup_printf ("%s-%05u.ts", crash_tracks[t], i);
-          /* the one being written at the kill */
-          gboolean killed = i + 1 == track->segments->len;
-          gint64 reader_us;
-          GStatBuf st;
-          EbTestProbe probe;
-
-          g_assert_cmpstr (base, ==, expected);
-          g_assert_cmpstr (segment->sha256, ==, sha);
-          g_assert_cmpint (g_stat (segment->path, &st), ==, 0);
-          g_assert_cmpuint (segment->size, ==, (guint64)st.st_size);
-          /* it plays */
-          g_assert_true (eb_test_probe_file (segment->path, &probe));
-          /* the duration of a file cut by the kill: as another reader
-           * than GStreamer finds it */
-          reader_us = killed ? eb_test_ffprobe_duration_us (segment->path) : probe.duration_us;
-          g_test_message ("%s: %" G_GINT64_FORMAT " us (%" G_GINT64_FORMAT
-                          " us listed) at %" G_GINT64_FORMAT " us, %" G_GUINT64_FORMAT " bytes%s",
-                          base, reader_us, segment->duration_us, segment->start_offset_us,
-                          segment->size, killed ? ", killed while written" : "");
-          g_assert_cmpstr (probe.video_caps, ==, "video/x-h264");
-          g_assert_cmpuint (probe.width, ==, 1280);
-          g_assert_cmpstr (probe.audio_caps, ==, audio_caps);
-          g_assert_cmpint (reader_us, >, 0);
-          g_assert_cmpint (segment->duration_us, >, 0);
-          g_assert_cmpint (ABS (reader_us - segment->duration_us), <=, 250000);
-          if (i > 0)
-            {
-              EbRecordedSegment *previous = g_ptr_array_index (track->segments, i - 1);
-
-              g_assert_cmpint (segment->start_offset_us, >, previous->start_offset_us);
-              g_assert_cmpint (ABS (segment->start_offset_us
-                                    - (previous->start_offset_us + previous->duration_us)),
-                               <=, 150000);
-            }
-          total_us += reader_us;
-          eb_test_probe_clear (&probe);
-        }
-
-      /* at most one segment's worth is lost */
-      g_test_message ("%s: %" G_GINT64_FORMAT " us recovered of %d ms pushed", track->name,
-                      total_us, pushed_ms[t]);
-      g_assert_cmpint ((gint64)pushed_ms[t] * 1000 - total_us, <=,
-                       SEGMENT_SECONDS * G_USEC_PER_SEC);
+      eb_test_assert_closed_segments (track, before);
+      eb_test_assert_recovered_segments (track, &expected, pushed_ms[t], SEGMENT_SECONDS);
     }
   eb_test_rm_rf (recordings);
 }

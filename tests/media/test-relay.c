@@ -561,9 +561,9 @@ test_relay_pull (RelayFixture *fixture, gconstpointer data)
       return;
     }
   g_assert_true (eb_media_plane_open_conference (plane->plane, 1, g_get_real_time (), &error));
-  eb_media_plane_allow_participant (plane->plane, 1, 7, "Chair's room", TRUE);
-  eb_media_plane_allow_participant (plane->plane, 1, 8, "Viewer room", FALSE);
-  eb_media_plane_allow_participant (plane->plane, 1, 9, "Stalled room", FALSE);
+  eb_media_plane_allow_participant (plane->plane, 1, 7, "Chair's room", TRUE, 0);
+  eb_media_plane_allow_participant (plane->plane, 1, 8, "Viewer room", FALSE, 0);
+  eb_media_plane_allow_participant (plane->plane, 1, 9, "Stalled room", FALSE, 0);
 
   /* 4 Mbit/s constant (padded) */
   publisher = eb_test_spawn_publisher (publish_url, "320x240", "aac", 8, rate);

@@ -213,9 +213,9 @@ test_srt_refused (SrtFixture *fixture, gconstpointer data)
   g_assert_no_error (error);
   g_assert_true (eb_media_plane_open_conference (plane->plane, 2, g_get_real_time (), &error));
   g_assert_no_error (error);
-  eb_media_plane_allow_participant (plane->plane, 1, 7, "Site A room", TRUE);
-  eb_media_plane_allow_participant (plane->plane, 2, 7, "Site A room", FALSE);
-  eb_media_plane_allow_participant (plane->plane, 2, 8, "Site B room", FALSE);
+  eb_media_plane_allow_participant (plane->plane, 1, 7, "Site A room", TRUE, 0);
+  eb_media_plane_allow_participant (plane->plane, 2, 7, "Site A room", FALSE, 0);
+  eb_media_plane_allow_participant (plane->plane, 2, 8, "Site B room", FALSE, 0);
 
   /* a second conference cannot be opened for the same session */
   g_assert_false (eb_media_plane_open_conference (plane->plane, 1, g_get_real_time (), &error));
@@ -343,7 +343,7 @@ test_srt_refused_encoder (SrtFixture *fixture, gconstpointer data)
       return;
     }
   g_assert_true (eb_media_plane_open_conference (plane->plane, 1, g_get_real_time (), &error));
-  eb_media_plane_allow_participant (plane->plane, 1, 7, NULL, FALSE);
+  eb_media_plane_allow_participant (plane->plane, 1, 7, NULL, FALSE, 0);
 
   other_key_credential = eb_test_credential (other_key, 1, 7, 0);
   stream_id = eb_stream_id_format (1, EB_STREAM_MODE_PUBLISH, NULL, other_key_credential);
@@ -414,7 +414,7 @@ test_srt_refusal_flood (SrtFixture *fixture, gconstpointer data)
 
   g_assert_true (eb_media_plane_open_conference (plane->plane, 1, g_get_real_time (), &error));
   g_assert_no_error (error);
-  eb_media_plane_allow_participant (plane->plane, 1, 7, NULL, FALSE);
+  eb_media_plane_allow_participant (plane->plane, 1, 7, NULL, FALSE, 0);
   handler = g_log_set_handler ("eboard-media", G_LOG_LEVEL_MESSAGE, count_refusal_log_cb, &count);
 
   for (guint i = 0; i < burst; i++)
@@ -488,8 +488,8 @@ test_srt_pull_cap (SrtFixture *fixture, gconstpointer data)
   int reason = -1;
 
   g_assert_true (eb_media_plane_open_conference (plane->plane, 1, g_get_real_time (), &error));
-  eb_media_plane_allow_participant (plane->plane, 1, 7, NULL, FALSE);
-  eb_media_plane_allow_participant (plane->plane, 1, 8, NULL, FALSE);
+  eb_media_plane_allow_participant (plane->plane, 1, 7, NULL, FALSE, 0);
+  eb_media_plane_allow_participant (plane->plane, 1, 8, NULL, FALSE, 0);
   publisher = eb_test_srt_connect (plane->port, publish_id, passphrase, &reason);
   g_assert_cmpint (publisher, !=, SRT_INVALID_SOCK);
   eb_test_wait_for_events (plane, EB_MEDIA_EVENT_TRACK_STARTED, 7, 1);
@@ -561,15 +561,15 @@ test_srt_replace_rate (SrtFixture *fixture, gconstpointer data)
   int reason = -1;
 
   g_assert_true (eb_media_plane_open_conference (plane->plane, 1, g_get_real_time (), &error));
-  eb_media_plane_allow_participant (plane->plane, 1, 7, NULL, FALSE);
+  eb_media_plane_allow_participant (plane->plane, 1, 7, NULL, FALSE, 0);
   first = eb_test_srt_connect (plane->port, publish_id, passphrase, &reason);
   g_assert_cmpint (first, !=, SRT_INVALID_SOCK);
   eb_test_wait_for_events (plane, EB_MEDIA_EVENT_PARTICIPANT_JOINED, 7, 1);
 
   /* the handshake completes, then the listener closes it: logged, not
-   * in the session's timeline */
+   * in the session's timeline (the close can reach the caller before
+   * its connect returns, which then fails: either way it is refused) */
   second = eb_test_srt_connect (plane->port, publish_id, passphrase, &reason);
-  g_assert_cmpint (second, !=, SRT_INVALID_SOCK);
   eb_test_wait_for_events (plane, EB_MEDIA_EVENT_INPUT_REFUSED, 7, 1);
   {
     EbMediaEvent *event = g_ptr_array_index (plane->events, plane->events->len - 1);
@@ -580,7 +580,8 @@ test_srt_replace_rate (SrtFixture *fixture, gconstpointer data)
   eb_test_run_for (300);
   g_assert_cmpuint (eb_test_count_events (plane, EB_MEDIA_EVENT_PARTICIPANT_JOINED, 7), ==, 1);
   g_assert_cmpuint (eb_test_count_events (plane, EB_MEDIA_EVENT_PARTICIPANT_LEFT, 7), ==, 0);
-  srt_close (second);
+  if (second != SRT_INVALID_SOCK)
+    srt_close (second);
 
   eb_test_run_for (2000);
   third = eb_test_srt_connect (plane->port, publish_id, passphrase, &reason);
@@ -597,6 +598,140 @@ test_srt_replace_rate (SrtFixture *fixture, gconstpointer data)
     g_assert_no_error (error);
     /* nothing was sent: nothing recorded */
     g_assert_cmpuint (manifest->tracks->len, ==, 0);
+  }
+}
+
+/* A join credential of person @person_id for session 1, issued at
+ * @issued_at_us. */
+static char *
+credential_issued_at (EbTestPlane *plane, EbId person_id, gint64 issued_at_us)
+{
+  EbJoinClaims claims = {
+    .session_id = 1,
+    .person_id = person_id,
+    .expires_at = g_get_real_time () / G_USEC_PER_SEC + 3600,
+    .issued_at_us = issued_at_us,
+  };
+
+  return eb_join_credential_issue (plane->key, EB_TEST_KEY_LENGTH, &claims);
+}
+
+/* A libsrt publisher to session 1 with @credential: the rejection
+ * reason, 0 when it was let in. */
+static int
+publish_with (EbTestPlane *plane, const char *credential)
+{
+  g_autofree char *stream_id = eb_stream_id_format (1, EB_STREAM_MODE_PUBLISH, NULL, credential);
+  g_autofree char *passphrase = eb_test_passphrase (plane, 1);
+  int reason = -1;
+  SRTSOCKET socket = eb_test_srt_connect (plane->port, stream_id, passphrase, &reason);
+
+  if (socket != SRT_INVALID_SOCK)
+    srt_close (socket);
+  return reason;
+}
+
+/* A participant let in with a floor: their credentials issued at or
+ * before it are refused like those of someone not let in, and reported
+ * to the session's timeline; newer ones work, a real encoder's too.
+ * Revoked and let in again with a higher floor, a credential that worked
+ * before does not any more. */
+static void
+test_srt_revoked_credential (SrtFixture *fixture, gconstpointer data)
+{
+  EbTestPlane *plane = &fixture->plane;
+  g_autoptr (GError) error = NULL;
+  gint64 floor_us = g_get_real_time ();
+  g_autofree char *older = credential_issued_at (plane, 7, floor_us - G_USEC_PER_SEC);
+  g_autofree char *at_floor = credential_issued_at (plane, 7, floor_us);
+  g_autofree char *newer = credential_issued_at (plane, 7, floor_us + 1);
+  g_autofree char *newest = credential_issued_at (plane, 7, floor_us + 2);
+  g_autofree char *stranger = credential_issued_at (plane, 8, floor_us + 1);
+  g_autofree char *passphrase = eb_test_passphrase (plane, 1);
+  g_autofree char *older_url = NULL;
+  g_autofree char *newer_url = NULL;
+  g_autoptr (GSubprocess) sender = NULL;
+  guint refused;
+
+  if (!eb_test_have_program ("ffmpeg"))
+    {
+      g_test_skip ("ffmpeg is not installed");
+      return;
+    }
+  g_assert_true (eb_media_plane_open_conference (plane->plane, 1, g_get_real_time (), &error));
+  g_assert_no_error (error);
+  eb_media_plane_allow_participant (plane->plane, 1, 7, "Site A room", FALSE, floor_us);
+
+  /* the same rejection as for a person not let in */
+  g_assert_cmpint (publish_with (plane, stranger), ==, SRT_REJX_FORBIDDEN);
+  g_assert_cmpint (publish_with (plane, older), ==, SRT_REJX_FORBIDDEN);
+  g_assert_cmpint (publish_with (plane, at_floor), ==, SRT_REJX_FORBIDDEN);
+  eb_test_wait_for_events (plane, EB_MEDIA_EVENT_INPUT_REFUSED, 0, 3);
+  for (guint i = 1; i < 3; i++)
+    {
+      EbMediaEvent *event = g_ptr_array_index (plane->events, i);
+
+      g_assert_cmpint (event->kind, ==, EB_MEDIA_EVENT_INPUT_REFUSED);
+      g_assert_cmpint (event->session_id, ==, 1);
+      g_assert_cmpint (event->person_id, ==, 7);
+      g_assert_nonnull (strstr (event->detail, "revoked"));
+      /* never the credential */
+      g_assert_null (strstr (event->detail, "j1."));
+    }
+
+  /* a real encoder: refused with the older credential, recorded with
+   * the newer one */
+  {
+    g_autofree char *id = eb_stream_id_format (1, EB_STREAM_MODE_PUBLISH, NULL, older);
+
+    older_url = eb_test_srt_url (plane->port, id, passphrase);
+  }
+  sender = eb_test_spawn_publisher (older_url, "160x120", "aac", 2, NULL);
+  g_assert_cmpint (eb_test_wait_process (sender, 20), !=, 0);
+  g_clear_object (&sender);
+  g_assert_cmpuint (eb_test_count_events (plane, EB_MEDIA_EVENT_PARTICIPANT_JOINED, 7), ==, 0);
+  {
+    g_autofree char *id = eb_stream_id_format (1, EB_STREAM_MODE_PUBLISH, NULL, newer);
+
+    newer_url = eb_test_srt_url (plane->port, id, passphrase);
+  }
+  sender = eb_test_spawn_publisher (newer_url, "160x120", "aac", 2, NULL);
+  g_assert_cmpint (eb_test_wait_process (sender, 30), ==, 0);
+  eb_test_wait_for_events (plane, EB_MEDIA_EVENT_PARTICIPANT_JOINED, 7, 1);
+  eb_test_wait_for_events (plane, EB_MEDIA_EVENT_PARTICIPANT_LEFT, 7, 1);
+
+  /* revoked, and let in again at once with a higher floor */
+  refused = eb_test_count_events (plane, EB_MEDIA_EVENT_INPUT_REFUSED, 7);
+  eb_media_plane_revoke_participant (plane->plane, 1, 7);
+  eb_media_plane_allow_participant (plane->plane, 1, 7, "Site A room", FALSE, floor_us + 1);
+  g_assert_cmpint (publish_with (plane, newer), ==, SRT_REJX_FORBIDDEN);
+  g_assert_cmpint (publish_with (plane, older), ==, SRT_REJX_FORBIDDEN);
+  eb_test_wait_for_events (plane, EB_MEDIA_EVENT_INPUT_REFUSED, 7, refused + 2);
+  /* a credential issued since works at once, and the revocation does
+   * not cut what it opened */
+  {
+    g_autofree char *id = eb_stream_id_format (1, EB_STREAM_MODE_PUBLISH, NULL, newest);
+    int reason = -1;
+    SRTSOCKET socket = eb_test_srt_connect (plane->port, id, passphrase, &reason);
+
+    g_assert_cmpint (reason, ==, 0);
+    eb_test_wait_for_events (plane, EB_MEDIA_EVENT_PARTICIPANT_JOINED, 7, 2);
+    eb_test_run_for (300);
+    g_assert_cmpint (srt_getsockstate (socket), ==, SRTS_CONNECTED);
+    g_assert_cmpuint (eb_test_count_events (plane, EB_MEDIA_EVENT_PARTICIPANT_LEFT, 7), ==, 1);
+    srt_close (socket);
+  }
+
+  {
+    g_autoptr (EbRecordingManifest) manifest = eb_test_close_conference (plane, 1, &error);
+    EbRecordedTrack *track;
+
+    g_assert_no_error (error);
+    /* the newer credential's publication only */
+    g_assert_cmpuint (manifest->tracks->len, ==, 1);
+    track = g_ptr_array_index (manifest->tracks, 0);
+    g_assert_cmpint (track->person_id, ==, 7);
+    g_assert_cmpuint (track->segments->len, >, 0);
   }
 }
 
@@ -633,6 +768,8 @@ main (int argc, char **argv)
               srt_fixture_teardown);
   g_test_add ("/eboard/media/srt/replace-rate", SrtFixture, NULL, srt_fixture_setup,
               test_srt_replace_rate, srt_fixture_teardown);
+  g_test_add ("/eboard/media/srt/revoked-credential", SrtFixture, NULL, srt_fixture_setup,
+              test_srt_revoked_credential, srt_fixture_teardown);
   g_test_add ("/eboard/media/srt/close-unknown", SrtFixture, NULL, srt_fixture_setup,
               test_srt_close_unknown, srt_fixture_teardown);
 

@@ -65,7 +65,7 @@ plane_setup (EbTestPlane *fixture, gconstpointer data)
       eb_media_plane_open_conference (fixture->plane, SESSION, g_get_real_time (), &error));
   g_assert_no_error (error);
   for (EbId person = 7; person <= 9; person++)
-    eb_media_plane_allow_participant (fixture->plane, SESSION, person, NULL, person == 7);
+    eb_media_plane_allow_participant (fixture->plane, SESSION, person, NULL, person == 7, 0);
 }
 
 static void

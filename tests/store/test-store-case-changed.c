@@ -9,6 +9,7 @@
 #include <eboard/eb-error.h>
 
 #include "test-store-common.h"
+#include "test-store-migrations.h"
 
 /*
  * Migration 006: the timeline kind case-changed. SQLite cannot alter the
@@ -18,40 +19,6 @@
  */
 
 #define CASE_CHANGED_MIGRATION 6
-
-/* Copies the shipped migrations numbered up to @last into @dir. */
-static void
-copy_shipped_migrations (const char *dir, guint last)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *sql_dir = g_build_filename (EB_SOURCE_DATADIR, "sql", NULL);
-  g_autoptr (GDir) folder = g_dir_open (sql_dir, 0, &error);
-  const char *name;
-  guint copied = 0;
-
-  g_assert_no_error (error);
-  while ((name = g_dir_read_name (folder)) != NULL)
-    {
-      g_autofree char *source = NULL;
-      g_autofree char *target = NULL;
-      g_autofree char *contents = NULL;
-      guint64 number;
-
-      if (!g_ascii_isdigit (name[0]) || !g_str_has_suffix (name, ".sql"))
-        continue;
-      number = g_ascii_strtoull (name, NULL, 10);
-      if (number == 0 || number > last)
-        continue;
-      source = g_build_filename (sql_dir, name, NULL);
-      target = g_build_filename (dir, name, NULL);
-      g_file_get_contents (source, &contents, NULL, &error);
-      g_assert_no_error (error);
-      g_file_set_contents (target, contents, -1, &error);
-      g_assert_no_error (error);
-      copied++;
-    }
-  g_assert_cmpuint (copied, ==, last);
-}
 
 static void
 add_event (EbStore *store, EbId session_id, EbTimelineKind kind, gint64 at_us, EbId person_id,
@@ -104,7 +71,7 @@ test_migration_keeps_rows (void)
 
   /* A database of version 5 with a timeline. */
   g_assert_cmpint (g_mkdir (sql_dir, 0700), ==, 0);
-  copy_shipped_migrations (sql_dir, CASE_CHANGED_MIGRATION - 1);
+  test_copy_shipped_migrations (sql_dir, CASE_CHANGED_MIGRATION - 1);
   store = eb_store_open (path, sql_dir, &error);
   g_assert_no_error (error);
   g_assert_cmpint (eb_store_get_schema_version (store), ==, CASE_CHANGED_MIGRATION - 1);
@@ -133,7 +100,7 @@ test_migration_keeps_rows (void)
   g_clear_object (&store);
 
   /* Migration 006. */
-  copy_shipped_migrations (sql_dir, CASE_CHANGED_MIGRATION);
+  test_copy_shipped_migrations (sql_dir, CASE_CHANGED_MIGRATION);
   store = eb_store_open (path, sql_dir, &error);
   g_assert_no_error (error);
   g_assert_cmpint (eb_store_get_schema_version (store), ==, CASE_CHANGED_MIGRATION);

@@ -9,6 +9,7 @@
 #include <eboard/eb-error.h>
 
 #include "test-store-common.h"
+#include "test-store-migrations.h"
 
 /*
  * The bounds of a series, [series_start, series_end), as the store keeps
@@ -232,40 +233,6 @@ test_schema (Fixture *f, gconstpointer data)
     }
 }
 
-/* Copies the shipped migrations numbered below @below into @dir. */
-static void
-copy_shipped_migrations (const char *dir, guint below)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *sql_dir = g_build_filename (EB_SOURCE_DATADIR, "sql", NULL);
-  g_autoptr (GDir) folder = g_dir_open (sql_dir, 0, &error);
-  const char *name;
-  guint copied = 0;
-
-  g_assert_no_error (error);
-  while ((name = g_dir_read_name (folder)) != NULL)
-    {
-      g_autofree char *source = NULL;
-      g_autofree char *target = NULL;
-      g_autofree char *contents = NULL;
-      guint64 number;
-
-      if (!g_ascii_isdigit (name[0]) || !g_str_has_suffix (name, ".sql"))
-        continue;
-      number = g_ascii_strtoull (name, NULL, 10);
-      if (number == 0 || number >= below)
-        continue;
-      source = g_build_filename (sql_dir, name, NULL);
-      target = g_build_filename (dir, name, NULL);
-      g_file_get_contents (source, &contents, NULL, &error);
-      g_assert_no_error (error);
-      g_file_set_contents (target, contents, -1, &error);
-      g_assert_no_error (error);
-      copied++;
-    }
-  g_assert_cmpuint (copied, ==, below - 1);
-}
-
 /* A database of schema version 2 gets series_start filled in from its
  * sessions and their exceptions. */
 static void
@@ -285,7 +252,7 @@ test_migration_backfill (void)
   g_autofree char *rrule = NULL;
 
   g_assert_cmpint (g_mkdir (sql_dir, 0700), ==, 0);
-  copy_shipped_migrations (sql_dir, 3);
+  test_copy_shipped_migrations (sql_dir, 2);
   store = eb_store_open (path, sql_dir, &error);
   g_assert_no_error (error);
   g_assert_cmpint (eb_store_get_schema_version (store), ==, 2);
