@@ -34,8 +34,9 @@ eb_service_join_floor (EbService *self, const EbRosterEntry *entry, gint64 *not_
   if (!eb_store_roster_get_join_marks (self->store, entry->id, &marks, error))
     return FALSE;
   /* A credential of an earlier entry of the same person (taken off the
-   * roster and put back) opens nothing either; the entry's creation is
-   * known to the second. */
+   * roster and put back) opens nothing either: a new entry starts with
+   * its revocation mark at its creation (entries from before that rule
+   * fall back on created_at, known to the second). */
   *not_issued_before_us = MAX (marks.revoked_at_us, entry->created_at * G_USEC_PER_SEC - 1);
   return TRUE;
 }

@@ -140,6 +140,11 @@ eb_service_add_roster_entry (EbService *self, const EbPrincipal *who, const EbRo
   entry->left_at = 0;
   if (!eb_store_roster_insert (self->store, entry, error))
     return NULL;
+  /* A credential of an earlier entry of the same person (taken off the
+   * roster and put back) opens nothing, even one issued in the same
+   * second as this entry (created_at is in seconds). */
+  if (!eb_store_roster_set_join_revoked (self->store, entry->id, g_get_real_time (), error))
+    return NULL;
   if (!eb_transaction_commit (tx, error))
     return NULL;
   /* someone invited to a live session may join it at once */

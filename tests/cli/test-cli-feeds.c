@@ -46,17 +46,6 @@ fixture_teardown (Fixture *fixture, gconstpointer data)
   g_clear_pointer (&fixture->daemon, eb_test_daemon_free);
 }
 
-#define assert_contains(text, needle)                                                              \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    if (strstr ((text), (needle)) == NULL)                                                         \
-      {                                                                                            \
-        g_printerr ("%s\n", (text));                                                               \
-        g_error ("'%s' not found (text on stderr)", (needle));                                     \
-      }                                                                                            \
-  }                                                                                                \
-  G_STMT_END
-
 /* Runs eboardctl with the admin token and returns the created object's
  * id. */
 static char *
@@ -159,7 +148,7 @@ test_calendar_feed (Fixture *f, gconstpointer data)
     g_autoptr (EbCtlResult) r = eb_test_ctlv (f->url, f->admin, args, NULL);
 
     g_assert_cmpint (r->status, ==, 1);
-    assert_contains (r->err, "404");
+    eb_assert_contains (r->err, "404");
   }
 
   /* created: the URL is printed once and works without a token */
@@ -170,15 +159,15 @@ test_calendar_feed (Fixture *f, gconstpointer data)
     eb_assert_ctl_ok (r);
     first_url = url_line (r->out);
     g_assert_true (g_str_has_prefix (first_url, f->url));
-    assert_contains (first_url, "/api/v1/calendar/ebcal_");
+    eb_assert_contains (first_url, "/api/v1/calendar/ebcal_");
     g_assert_true (g_str_has_suffix (first_url, ".ics"));
-    assert_contains (r->out, "Rotated:  no");
-    assert_contains (r->err, "not shown again");
+    eb_assert_contains (r->out, "Rotated:  no");
+    eb_assert_contains (r->err, "not shown again");
   }
   g_assert_cmpuint (fetch (first_url, &body), ==, 200);
   g_assert_true (g_str_has_prefix (body, "BEGIN:VCALENDAR"));
-  assert_contains (body, "SUMMARY:GI tumor board");
-  assert_contains (body, "X-WR-CALNAME:eboard: Ana Ruiz");
+  eb_assert_contains (body, "SUMMARY:GI tumor board");
+  eb_assert_contains (body, "X-WR-CALNAME:eboard: Ana Ruiz");
   g_clear_pointer (&body, g_free);
 
   /* rotated, with --json: the old URL stops working */
@@ -204,7 +193,7 @@ test_calendar_feed (Fixture *f, gconstpointer data)
 
     eb_assert_ctl_ok (r);
     hint[strlen (hint) - 4] = '\0';
-    assert_contains (r->out, hint);
+    eb_assert_contains (r->out, hint);
     g_assert_null (strstr (r->out, "ebcal_"));
   }
 
@@ -222,7 +211,7 @@ test_calendar_feed (Fixture *f, gconstpointer data)
     clinician = g_strdup (json_object_get_string_member (json_node_get_object (token), "secret"));
     r = eb_test_ctlv (f->url, clinician, args, NULL);
     g_assert_cmpint (r->status, ==, 1);
-    assert_contains (r->err, "403");
+    eb_assert_contains (r->err, "403");
   }
   g_assert_cmpuint (fetch (url, NULL), ==, 200);
 
@@ -232,13 +221,13 @@ test_calendar_feed (Fixture *f, gconstpointer data)
     g_autoptr (EbCtlResult) r = eb_test_ctlv (f->url, f->admin, args, NULL);
 
     eb_assert_ctl_ok (r);
-    assert_contains (r->out, "Revoked the calendar feed of person");
+    eb_assert_contains (r->out, "Revoked the calendar feed of person");
   }
   g_assert_cmpuint (fetch (url, NULL), ==, 404);
 
   /* the daemon logged each request, never a secret */
   log = eb_test_daemon_get_stderr (f->daemon);
-  assert_contains (log, "/api/v1/calendar/(redacted)");
+  eb_assert_contains (log, "/api/v1/calendar/(redacted)");
   g_assert_null (strstr (log, strstr (first_url, "ebcal_")));
   g_assert_null (strstr (log, strstr (url, "ebcal_")));
 }

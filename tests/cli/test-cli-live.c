@@ -42,17 +42,6 @@ has_line (const char *text, const char *pattern)
   }                                                                                                \
   G_STMT_END
 
-#define assert_contains(text, needle)                                                              \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    if (strstr ((text), (needle)) == NULL)                                                         \
-      {                                                                                            \
-        g_printerr ("%s\n", (text));                                                               \
-        g_error ("'%s' not found (text on stderr)", (needle));                                     \
-      }                                                                                            \
-  }                                                                                                \
-  G_STMT_END
-
 static char *
 id_text (gint64 id)
 {
@@ -145,7 +134,7 @@ test_session_flow (Fixture *f, gconstpointer data)
   /* Clinicians do not start sessions. */
   r = eb_test_ctl (f->url, f->chair_token, "session", "start", f->session, NULL);
   g_assert_cmpint (r->status, ==, 1);
-  assert_contains (r->err, "403");
+  eb_assert_contains (r->err, "403");
   g_clear_pointer (&r, eb_ctl_result_free);
 
   r = eb_test_ctl (f->url, f->admin, "session", "start", f->session, NULL);
@@ -156,7 +145,7 @@ test_session_flow (Fixture *f, gconstpointer data)
 
   r = eb_test_ctl (f->url, f->admin, "session", "start", f->session, NULL);
   g_assert_cmpint (r->status, ==, 1);
-  assert_contains (r->err, "409");
+  eb_assert_contains (r->err, "409");
   g_clear_pointer (&r, eb_ctl_result_free);
 
   /* The chair's own join details. */
@@ -181,8 +170,8 @@ test_session_flow (Fixture *f, gconstpointer data)
 
       g_assert_nonnull (credential);
       head = g_strndup (url, (gsize)(credential - url));
-      assert_contains (text->out, head);
-      assert_contains (text->out, strstr (url, "&passphrase="));
+      eb_assert_contains (text->out, head);
+      eb_assert_contains (text->out, strstr (url, "&passphrase="));
     }
     assert_line (text->out, "^Pull URL template: +srt://.*\\{track\\}");
     /* The browser join link holds the credential in its fragment. */
@@ -190,7 +179,7 @@ test_session_flow (Fixture *f, gconstpointer data)
                  "^Join in a browser: +https?://[^ ]+/join/#session=[0-9]+&credential=j1\\.");
     g_assert_true (g_str_has_suffix (json_object_get_string_member (object, "join_url"),
                                      json_object_get_string_member (object, "credential")));
-    assert_contains (text->out, hint);
+    eb_assert_contains (text->out, hint);
     /* Only the hint on its own line: the passphrase stays in the URLs. */
     assert_line (text->out, "^Passphrase: +…");
     assert_line (text->out, "H\\.264 video and AAC or Opus audio");
@@ -234,7 +223,7 @@ test_session_flow (Fixture *f, gconstpointer data)
   /* Join details are for roster members: the admin is not one. */
   r = eb_test_ctl (f->url, f->admin, "join", f->session, NULL);
   g_assert_cmpint (r->status, ==, 1);
-  assert_contains (r->err, "403");
+  eb_assert_contains (r->err, "403");
   g_clear_pointer (&r, eb_ctl_result_free);
 
   r = eb_test_ctl (f->url, f->chair_token, "timeline", f->session, NULL);
@@ -260,7 +249,7 @@ test_session_flow (Fixture *f, gconstpointer data)
 
   r = eb_test_ctl (f->url, f->admin, "session", "end", f->session, NULL);
   g_assert_cmpint (r->status, ==, 1);
-  assert_contains (r->err, "409");
+  eb_assert_contains (r->err, "409");
   g_clear_pointer (&r, eb_ctl_result_free);
 
   r = eb_test_ctl (f->url, f->admin, "timeline", f->session, "--json", NULL);
@@ -300,7 +289,7 @@ test_session_flow (Fixture *f, gconstpointer data)
 
   r = eb_test_ctl (f->url, f->admin, "recording", "show", "999999", NULL);
   g_assert_cmpint (r->status, ==, 1);
-  assert_contains (r->err, "404");
+  eb_assert_contains (r->err, "404");
   g_clear_pointer (&r, eb_ctl_result_free);
 
   /* Usage errors never reach the server. */

@@ -28,17 +28,6 @@
   "31m board"
 #define EVIL_ESCAPED "Evil\\x1B]0;owned\\x07\\x1B[2J\\u009B31m board"
 
-#define assert_contains(text, needle)                                                              \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    if (strstr ((text), (needle)) == NULL)                                                         \
-      {                                                                                            \
-        g_printerr ("%s\n", (text));                                                               \
-        g_error ("'%s' not found (text on stderr)", (needle));                                     \
-      }                                                                                            \
-  }                                                                                                \
-  G_STMT_END
-
 static void
 assert_no_controls (const char *text)
 {
@@ -134,9 +123,9 @@ test_daemon_violation (void)
     g_autoptr (EbCtlResult) r = eb_test_ctlv (url, admin, args, NULL);
 
     g_assert_cmpint (r->status, ==, 1);
-    assert_contains (r->err, "422");
-    assert_contains (r->err, "exclusive-role-overlap");
-    assert_contains (r->err, EVIL_ESCAPED);
+    eb_assert_contains (r->err, "422");
+    eb_assert_contains (r->err, "exclusive-role-overlap");
+    eb_assert_contains (r->err, EVIL_ESCAPED);
     assert_no_controls (r->err);
   }
   g_assert_cmpint (eb_test_daemon_stop (daemon, SIGTERM), ==, 0);
@@ -236,10 +225,10 @@ test_hostile_server (void)
     g_autoptr (EbCtlResult) r = eb_test_ctlv (h.url, "eb_test", args, NULL);
 
     g_assert_cmpint (r->status, ==, 1);
-    assert_contains (r->err, "400 Bad\\x1B[2J title");
-    assert_contains (r->err, "you sent \"\\x1B]0;owned\\x07\"");
-    assert_contains (r->err, "rule\\x1B[1m: detail\\u009B31m");
-    assert_contains (r->err, "field fi\\x1Beld");
+    eb_assert_contains (r->err, "400 Bad\\x1B[2J title");
+    eb_assert_contains (r->err, "you sent \"\\x1B]0;owned\\x07\"");
+    eb_assert_contains (r->err, "rule\\x1B[1m: detail\\u009B31m");
+    eb_assert_contains (r->err, "field fi\\x1Beld");
     assert_no_controls (r->err);
   }
   /* a plain answer (a proxy's) */
@@ -248,8 +237,8 @@ test_hostile_server (void)
     g_autoptr (EbCtlResult) r = eb_test_ctlv (h.url, "eb_test", args, NULL);
 
     g_assert_cmpint (r->status, ==, 1);
-    assert_contains (r->err, "502");
-    assert_contains (r->err, "plain\\x1B[2Jtext\\x07 from a proxy");
+    eb_assert_contains (r->err, "502");
+    eb_assert_contains (r->err, "plain\\x1B[2Jtext\\x07 from a proxy");
     assert_no_controls (r->err);
   }
 

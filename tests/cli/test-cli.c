@@ -59,17 +59,6 @@ has_line (const char *text, const char *pattern)
   }                                                                                                \
   G_STMT_END
 
-#define assert_contains(text, needle)                                                              \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    if (strstr ((text), (needle)) == NULL)                                                         \
-      {                                                                                            \
-        g_printerr ("%s\n", (text));                                                               \
-        g_error ("'%s' not found (text on stderr)", (needle));                                     \
-      }                                                                                            \
-  }                                                                                                \
-  G_STMT_END
-
 static JsonObject *
 unwrap (JsonNode *root, const char *wrapper)
 {
@@ -185,14 +174,14 @@ test_coordinator_flow (Fixture *f, gconstpointer data)
   /* an illegal membership move is the server's 409 */
   r = eb_test_ctl (f->url, f->admin, "site", "update", member_text, "--status", "applicant", NULL);
   g_assert_cmpint (r->status, ==, 1);
-  assert_contains (r->err, "409");
+  eb_assert_contains (r->err, "409");
   g_clear_pointer (&r, eb_ctl_result_free);
 
   /* a stale If-Match is a 412 (the site is at version 3 after two moves) */
   r = eb_test_ctl (f->url, f->admin, "site", "update", member_text, "--name", "Valley",
                    "--if-match", "1", NULL);
   g_assert_cmpint (r->status, ==, 1);
-  assert_contains (r->err, "412");
+  eb_assert_contains (r->err, "412");
   g_clear_pointer (&r, eb_ctl_result_free);
 
   /* people */
@@ -248,8 +237,8 @@ test_coordinator_flow (Fixture *f, gconstpointer data)
   /* scheduling without a chair breaks a rule: 422 with the rule named */
   r = eb_test_ctl (f->url, f->admin, "session", "schedule", session, NULL);
   g_assert_cmpint (r->status, ==, 1);
-  assert_contains (r->err, "422");
-  assert_contains (r->err, "schedule-requires-chair");
+  eb_assert_contains (r->err, "422");
+  eb_assert_contains (r->err, "schedule-requires-chair");
   g_clear_pointer (&r, eb_ctl_result_free);
 
   /* roster */
@@ -299,7 +288,7 @@ test_coordinator_flow (Fixture *f, gconstpointer data)
                    "--site", member_text, "--summary", "Follow-up, MRN 1234567, for review",
                    "--question", "Next step?", "--minutes", "5", NULL);
   g_assert_cmpint (r->status, ==, 1);
-  assert_contains (r->err, "422");
+  eb_assert_contains (r->err, "422");
   assert_line (r->err, "deid-mrn: .*span \\[[0-9]+, [0-9]+\\]");
   g_assert_cmpstr (r->out, ==, "");
   g_clear_pointer (&r, eb_ctl_result_free);
@@ -335,7 +324,7 @@ test_coordinator_flow (Fixture *f, gconstpointer data)
   g_clear_pointer (&r, eb_ctl_result_free);
   r = eb_test_ctl (f->url, f->admin, "session", "schedule", session, NULL);
   g_assert_cmpint (r->status, ==, 1);
-  assert_contains (r->err, "409");
+  eb_assert_contains (r->err, "409");
   g_clear_pointer (&r, eb_ctl_result_free);
 
   /* occurrences keep 09:00 local across the change to daylight time */
@@ -359,9 +348,9 @@ test_coordinator_flow (Fixture *f, gconstpointer data)
   r = eb_test_ctl (f->url, f->admin, "ics", session, "-o", ics_path, NULL);
   eb_assert_ctl_ok (r);
   g_assert_true (g_file_get_contents (ics_path, &ics, NULL, NULL));
-  assert_contains (ics, "BEGIN:VCALENDAR");
-  assert_contains (ics, "RRULE:");
-  assert_contains (ics, "America/New_York");
+  eb_assert_contains (ics, "BEGIN:VCALENDAR");
+  eb_assert_contains (ics, "RRULE:");
+  eb_assert_contains (ics, "America/New_York");
   g_clear_pointer (&ics, g_free);
   g_clear_pointer (&r, eb_ctl_result_free);
 
@@ -369,8 +358,8 @@ test_coordinator_flow (Fixture *f, gconstpointer data)
   r = eb_test_ctl (f->url, f->admin, "calendar", chair_text, "--output", feed_path, NULL);
   eb_assert_ctl_ok (r);
   g_assert_true (g_file_get_contents (feed_path, &ics, NULL, NULL));
-  assert_contains (ics, "BEGIN:VCALENDAR");
-  assert_contains (ics, "GI tumor board");
+  eb_assert_contains (ics, "BEGIN:VCALENDAR");
+  eb_assert_contains (ics, "GI tumor board");
   g_clear_pointer (&r, eb_ctl_result_free);
 
   /* tokens: a clinician's, used, then revoked */
@@ -396,7 +385,7 @@ test_coordinator_flow (Fixture *f, gconstpointer data)
   r = eb_test_ctl (f->url, secret, "site", "create", "--name", "Nope", "--code", "NOPE",
                    "--timezone", "UTC", NULL);
   g_assert_cmpint (r->status, ==, 1);
-  assert_contains (r->err, "403");
+  eb_assert_contains (r->err, "403");
   g_clear_pointer (&r, eb_ctl_result_free);
 
   r = eb_test_ctl (f->url, f->admin, "token", "list", NULL);
@@ -413,7 +402,7 @@ test_coordinator_flow (Fixture *f, gconstpointer data)
 
   r = eb_test_ctl (f->url, secret, "whoami", NULL);
   g_assert_cmpint (r->status, ==, 1);
-  assert_contains (r->err, "401");
+  eb_assert_contains (r->err, "401");
   g_assert_null (strstr (r->err, secret));
   g_assert_null (strstr (r->out, secret));
   g_clear_pointer (&r, eb_ctl_result_free);
@@ -448,7 +437,7 @@ test_idempotent_create (Fixture *f, gconstpointer data)
   other = eb_test_ctl (f->url, f->admin, "site", "create", "--name", "North", "--code", "NORTH",
                        "--timezone", "Europe/Oslo", NULL);
   g_assert_cmpint (other->status, ==, 1);
-  assert_contains (other->err, "409");
+  eb_assert_contains (other->err, "409");
 
   list = eb_test_ctl (f->url, f->admin, "site", "list", "--json", NULL);
   eb_assert_ctl_ok (list);
@@ -481,8 +470,8 @@ test_client_config (Fixture *f, gconstpointer data)
     g_autoptr (EbCtlResult) r = eb_test_ctlv (NULL, NULL, whoami, env);
 
     g_assert_cmpint (r->status, ==, 1);
-    assert_contains (r->err, "401");
-    assert_contains (r->err, "no token was given");
+    eb_assert_contains (r->err, "401");
+    eb_assert_contains (r->err, "no token was given");
   }
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
@@ -503,8 +492,8 @@ test_client_config (Fixture *f, gconstpointer data)
     g_autoptr (EbCtlResult) r = eb_test_ctlv (NULL, NULL, whoami, env);
 
     g_assert_cmpint (r->status, ==, 3);
-    assert_contains (r->err, "cannot reach");
-    assert_contains (r->err, dead);
+    eb_assert_contains (r->err, "cannot reach");
+    eb_assert_contains (r->err, dead);
   }
   /* the flag beats the environment */
   {
@@ -526,7 +515,7 @@ test_client_config (Fixture *f, gconstpointer data)
     g_assert_cmpint (r->status, ==, 3);
     missing = eb_test_ctlv (NULL, NULL, whoami_missing, NULL);
     g_assert_cmpint (missing->status, ==, 2);
-    assert_contains (missing->err, "/nonexistent/eboardctl.conf");
+    eb_assert_contains (missing->err, "/nonexistent/eboardctl.conf");
   }
 }
 
@@ -558,8 +547,8 @@ test_usage_errors (void)
       g_autoptr (EbCtlResult) r = eb_test_ctlv (NULL, NULL, cases[i].args, NULL);
 
       g_assert_cmpint (r->status, ==, 2);
-      assert_contains (r->err, cases[i].message);
-      assert_contains (r->err, "--help");
+      eb_assert_contains (r->err, cases[i].message);
+      eb_assert_contains (r->err, "--help");
       g_assert_cmpstr (r->out, ==, "");
     }
 
@@ -568,9 +557,9 @@ test_usage_errors (void)
     g_autoptr (EbCtlResult) r = eb_test_ctlv (NULL, NULL, args, NULL);
 
     eb_assert_ctl_ok (r);
-    assert_contains (r->out, "eboardctl site create");
-    assert_contains (r->out, "--timezone=ZONE");
-    assert_contains (r->out, "--idempotency-key");
+    eb_assert_contains (r->out, "eboardctl site create");
+    eb_assert_contains (r->out, "--timezone=ZONE");
+    eb_assert_contains (r->out, "--idempotency-key");
   }
   {
     const char *args[] = { "--help", NULL };
@@ -589,8 +578,8 @@ test_unreachable (void)
   g_autoptr (EbCtlResult) r = eb_test_ctl (url, "eb_secret-never-printed", "site", "list", NULL);
 
   g_assert_cmpint (r->status, ==, 3);
-  assert_contains (r->err, "cannot reach ");
-  assert_contains (r->err, url);
+  eb_assert_contains (r->err, "cannot reach ");
+  eb_assert_contains (r->err, url);
   g_assert_null (strstr (r->err, "eb_secret-never-printed"));
 }
 
@@ -625,7 +614,7 @@ test_control_characters (Fixture *f, gconstpointer data)
   g_assert_null (strchr (r->out, '\x07'));
   g_assert_null (strchr (r->out, '\t'));
   g_assert_null (strstr (r->out, "\xc2\x9b"));
-  assert_contains (r->out, "Evil\\x1B]0;owned\\x07\\x1B[2J\\u009B31m site");
+  eb_assert_contains (r->out, "Evil\\x1B]0;owned\\x07\\x1B[2J\\u009B31m site");
   g_clear_pointer (&r, eb_ctl_result_free);
 
   r = eb_test_ctl (f->url, f->admin, "site", "show", id, NULL);
@@ -640,16 +629,16 @@ test_control_characters (Fixture *f, gconstpointer data)
   r = eb_test_ctl (f->url, f->admin, "--json", "site", "show", id, NULL);
   eb_assert_ctl_ok (r);
   g_assert_null (strchr (r->out, '\x1b'));
-  assert_contains (r->out, "\\u001b[2J");
+  eb_assert_contains (r->out, "\\u001b[2J");
   g_clear_pointer (&r, eb_ctl_result_free);
 
   /* and the server refuses new ones */
   r = eb_test_ctl (f->url, f->admin, "site", "create", "--name", "Bad\x1b[2J", "--code", "BAD",
                    "--timezone", "UTC", NULL);
   g_assert_cmpint (r->status, ==, 1);
-  assert_contains (r->err, "400");
-  assert_contains (r->err, "invalid-field");
-  assert_contains (r->err, "control characters");
+  eb_assert_contains (r->err, "400");
+  eb_assert_contains (r->err, "invalid-field");
+  eb_assert_contains (r->err, "control characters");
   g_assert_null (strchr (r->err, '\x1b'));
 }
 

@@ -20,17 +20,6 @@
 /* The real eboardd: where the bootstrap secret goes, and the address its
  * invitations name when it listens on a port chosen at run time. */
 
-#define assert_contains(text, needle)                                                              \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    if (strstr ((text), (needle)) == NULL)                                                         \
-      {                                                                                            \
-        g_printerr ("%s\n", (text));                                                               \
-        g_error ("'%s' not found (text on stderr)", (needle));                                     \
-      }                                                                                            \
-  }                                                                                                \
-  G_STMT_END
-
 static char *
 test_dir (const char *name)
 {
@@ -125,8 +114,8 @@ test_bootstrap_on_terminal (void)
   saved = read_token_file (data_dir);
   g_assert_true (eb_token_secret_is_well_formed (saved));
   expected = g_strdup_printf ("Bootstrap admin token (shown once, store it now): %s\n", saved);
-  assert_contains (shown->str, expected);
-  assert_contains (shown->str, token_path);
+  eb_assert_contains (shown->str, expected);
+  eb_assert_contains (shown->str, token_path);
   first = strstr (shown->str, saved);
   g_assert_null (strstr (first + 1, saved));
 
@@ -139,7 +128,7 @@ test_bootstrap_on_terminal (void)
 
   /* the log never holds it */
   g_assert_true (g_file_get_contents (stderr_path, &log, NULL, NULL));
-  assert_contains (log, "bootstrap admin token");
+  eb_assert_contains (log, "bootstrap admin token");
   g_assert_null (strstr (log, saved));
 }
 
@@ -160,12 +149,12 @@ test_bootstrap_not_on_pipe (void)
   g_assert_null (strstr (daemon->startup, saved));
   g_assert_null (strstr (daemon->startup, "eb_"));
   expected = g_strdup_printf ("Bootstrap admin token written to %s (mode 0600)", token_path);
-  assert_contains (daemon->startup, expected);
+  eb_assert_contains (daemon->startup, expected);
 
   /* the token of the file is the bootstrap admin's */
   whoami = eb_test_ctl (daemon->url, saved, "whoami", "--json", NULL);
   eb_assert_ctl_ok (whoami);
-  assert_contains (whoami->out, "\"admin\"");
+  eb_assert_contains (whoami->out, "\"admin\"");
   g_assert_cmpint (eb_test_daemon_stop (daemon, SIGTERM), ==, 0);
 }
 
@@ -195,8 +184,8 @@ test_bootstrap_unsaved_on_pipe (void)
   g_assert_cmpint (g_chmod (data_dir, 0700), ==, 0);
 
   g_assert_cmpint (eb_test_run (argv, NULL, &out, &err), ==, 1);
-  assert_contains (err, "cannot write the bootstrap token file");
-  assert_contains (err, "eboard.db");
+  eb_assert_contains (err, "cannot write the bootstrap token file");
+  eb_assert_contains (err, "eboard.db");
   g_assert_false (g_regex_match (secret, out, 0, NULL));
   g_assert_false (g_regex_match (secret, err, 0, NULL));
   g_assert_null (strstr (out, "listening on"));
@@ -240,7 +229,7 @@ test_public_url_after_listening (void)
   unfolded = g_string_new (text);
   g_string_replace (unfolded, "\r\n ", "", 0);
   expected = g_strdup_printf ("URL:%s/sessions/%s\r\n", daemon->url, session_id);
-  assert_contains (unfolded->str, expected);
+  eb_assert_contains (unfolded->str, expected);
   g_assert_null (strstr (unfolded->str, "127.0.0.1:0/"));
   g_assert_cmpint (eb_test_daemon_stop (daemon, SIGTERM), ==, 0);
 }

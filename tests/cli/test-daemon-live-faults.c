@@ -77,17 +77,6 @@ typedef struct
   GHashTable *closed;
 } Fixture;
 
-#define assert_contains(text, needle)                                                              \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    if (strstr ((text), (needle)) == NULL)                                                         \
-      {                                                                                            \
-        g_printerr ("%s\n", (text));                                                               \
-        g_error ("'%s' not found (text on stderr)", (needle));                                     \
-      }                                                                                            \
-  }                                                                                                \
-  G_STMT_END
-
 static char *
 id_text (gint64 id)
 {
@@ -718,7 +707,7 @@ check_session (Fixture *f, const char *detail)
     }
   last = json_array_get_object_element (items, json_array_get_length (items) - 1);
   g_assert_cmpstr (json_object_get_string_member (last, "kind"), ==, "session-interrupted");
-  assert_contains (json_object_get_string_member (last, "detail"), detail);
+  eb_assert_contains (json_object_get_string_member (last, "detail"), detail);
 
   attendance = ctl_json (f, f->admin, (const char *[]){ "attendance", f->session, NULL });
   people = json_object_get_array_member (json_node_get_object (attendance), "items");
@@ -759,7 +748,7 @@ test_sigkill (Fixture *f, gconstpointer data)
   daemon_start (f);
   log = eb_test_daemon_get_stderr (f->daemon);
   g_test_message ("eboardd restarted:\n%s", log);
-  assert_contains (log, "recovered 1 session(s) interrupted by the previous stop");
+  eb_assert_contains (log, "recovered 1 session(s) interrupted by the previous stop");
 
   check_session (f, "rebuilt from");
   check_recording (f, TRUE, recorded_us);
@@ -827,8 +816,8 @@ test_sigterm (Fixture *f, gconstpointer data)
   stopped = g_strdup_printf ("session %s stopped with eboardd: conference closed, ended as "
                              "interrupted",
                              f->session);
-  assert_contains (log, stopped);
-  assert_contains (log, "1 live session(s) ended as interrupted");
+  eb_assert_contains (log, stopped);
+  eb_assert_contains (log, "1 live session(s) ended as interrupted");
   g_assert_null (strstr (log, "the manifest did not list"));
   g_assert_null (strstr (log, "timed out"));
   stop_senders (f);
@@ -869,18 +858,18 @@ test_sigterm_no_time (Fixture *f, gconstpointer data)
 
   g_assert_cmpint (eb_test_daemon_stop (f->daemon, SIGTERM), ==, 0);
   log = eb_test_daemon_get_stderr (f->daemon);
-  assert_contains (log, "no time left to close 1 live session(s); the next start recovers them");
+  eb_assert_contains (log, "no time left to close 1 live session(s); the next start recovers them");
   g_assert_null (strstr (log, "stopped with eboardd"));
 
   g_clear_pointer (&f->daemon, eb_test_daemon_free);
   daemon_start (f);
   g_clear_pointer (&log, g_free);
   log = eb_test_daemon_get_stderr (f->daemon);
-  assert_contains (log, "recovered 1 session(s) interrupted by the previous stop");
+  eb_assert_contains (log, "recovered 1 session(s) interrupted by the previous stop");
   items = timeline_items (f, &root);
   last = json_array_get_object_element (items, json_array_get_length (items) - 1);
   g_assert_cmpstr (json_object_get_string_member (last, "kind"), ==, "session-interrupted");
-  assert_contains (json_object_get_string_member (last, "detail"), "rebuilt from 0 segments");
+  eb_assert_contains (json_object_get_string_member (last, "detail"), "rebuilt from 0 segments");
 }
 
 int
