@@ -4,6 +4,7 @@
  */
 #include "eb-config.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <gst/pbutils/pbutils.h>
@@ -437,6 +438,268 @@ test_plane_reconnect (PlaneFixture *fixture, gconstpointer data)
   g_assert_cmpuint (seen, ==, G_N_ELEMENTS (expected));
 }
 
+/* --- an encoder that restarts with other codecs --- */
+
+#define PROGRAM_SECONDS 4
+
+/* Both programs of a room encoder that restarts mid-connection with
+ * other codecs (H.264 + AAC, then H.264 + Opus on other PIDs), in one
+ * MPEG-TS file; the second program alone in @second_path. */
+static char *
+make_program_change (const char *dir, char **second_path)
+{
+  const char *const restarted[] = {
+    "-mpegts_start_pid", "0x200", "-mpegts_pmt_start_pid", "0x1100", "-mpegts_service_id", "2", NULL
+  };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *first_path = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *both = NULL;
+  gsize first_length = 0;
+  gsize second_length = 0;
+  char *path = g_build_filename (dir, "program-change.ts", NULL);
+
+  first_path
+      = eb_test_make_stream (dir, "h264-aac.ts", PROGRAM_SECONDS, "libx264", "1M", "aac", TRUE);
+  *second_path = eb_test_make_stream_full (dir, "h264-opus.ts", PROGRAM_SECONDS, "libx264", "1M",
+                                           "libopus", TRUE, restarted);
+  g_file_get_contents (first_path, &first, &first_length, &error);
+  g_assert_no_error (error);
+  g_file_get_contents (*second_path, &second, &second_length, &error);
+  g_assert_no_error (error);
+  both = g_malloc (first_length + second_length);
+  memcpy (both, first, first_length);
+  memcpy (both + first_length, second, second_length);
+  g_file_set_contents (path, both, (gssize)(first_length + second_length), &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+/* srt-live-transmit relaying what is written to its standard input to
+ * @url, in 7 TS packets an SRT packet, without reconnecting. */
+static GSubprocess *
+spawn_relay (const char *url)
+{
+  g_autoptr (GError) error = NULL;
+  GSubprocess *process;
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE, &error, "srt-live-transmit", "-q",
+                              "-autoreconnect:no", "-chunk:1316", "file://con", url, NULL);
+  g_assert_no_error (error);
+  return process;
+}
+
+/* Writes @path to @relay at the pace of @seconds of media, iterating the
+ * main context, until all is sent or the relay stops taking it (then
+ * @stopped is set); returns how many bytes were written when a
+ * PARTICIPANT_LEFT of @person_id after the first @left_before was seen
+ * (the file's size if none was). */
+static gsize
+send_paced (EbTestPlane *plane, GSubprocess *relay, const char *path, guint seconds, EbId person_id,
+            guint left_before, gboolean *stopped)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *contents = NULL;
+  GOutputStream *input = g_subprocess_get_stdin_pipe (relay);
+  gsize length = 0;
+  gsize sent = 0;
+  gsize sent_when_left = 0;
+  gint64 start = g_get_monotonic_time ();
+  gint64 deadline = start + (seconds + EB_TEST_WAIT_SECONDS) * G_USEC_PER_SEC;
+  gboolean left = FALSE;
+
+  *stopped = FALSE;
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  while (sent < length && g_get_monotonic_time () < deadline)
+    {
+      gint64 elapsed = g_get_monotonic_time () - start;
+      gsize due
+          = (gsize)MIN ((double)length, (double)length * elapsed / (seconds * G_USEC_PER_SEC));
+      gsize chunk = MIN (length - sent, 1316);
+
+      if (!left
+          && eb_test_count_events (plane, EB_MEDIA_EVENT_PARTICIPANT_LEFT, person_id) > left_before)
+        {
+          left = TRUE;
+          sent_when_left = sent;
+        }
+      if (sent + chunk > due)
+        {
+          g_main_context_iteration (NULL, FALSE);
+          g_usleep (2000);
+          continue;
+        }
+      if (!g_output_stream_write_all (input, contents + sent, chunk, NULL, NULL, &error))
+        {
+          g_test_message ("the relay stopped taking the stream after %" G_GSIZE_FORMAT
+                          " of %" G_GSIZE_FORMAT " bytes: %s",
+                          sent, length, error->message);
+          *stopped = TRUE;
+          break;
+        }
+      sent += chunk;
+    }
+  g_output_stream_close (input, NULL, NULL);
+  return left ? sent_when_left : length;
+}
+
+/* An encoder restarts mid-connection with other codecs: the plane ends
+ * that connection, keeps what it recorded, and the encoder's reconnect
+ * records the new program in new segments of the same track. */
+static void
+test_plane_program_change (PlaneFixture *fixture, gconstpointer data)
+{
+  EbTestPlane *plane = &fixture->plane;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EbRecordingManifest) manifest = NULL;
+  g_autoptr (GSubprocess) relay = NULL;
+  g_autoptr (GPtrArray) paths = g_ptr_array_new ();
+  g_autoptr (GArray) infos = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *both = NULL;
+  g_autofree char *second = NULL;
+  const EbMediaEventKind expected[] = {
+    EB_MEDIA_EVENT_PARTICIPANT_JOINED, EB_MEDIA_EVENT_TRACK_STARTED,
+    EB_MEDIA_EVENT_TRACK_STOPPED,      EB_MEDIA_EVENT_PARTICIPANT_LEFT,
+    EB_MEDIA_EVENT_PARTICIPANT_JOINED, EB_MEDIA_EVENT_TRACK_STARTED,
+    EB_MEDIA_EVENT_TRACK_STOPPED,      EB_MEDIA_EVENT_PARTICIPANT_LEFT,
+  };
+  EbMediaEvent *failed = NULL;
+  GstClockTime first_span = 0;
+  GstClockTime second_span = 0;
+  guint first_segments = 0;
+  guint seen = 0;
+  gsize sent_when_left;
+  gboolean stopped = FALSE;
+  GStatBuf st;
+  EbRecordedTrack *track;
+
+  if (!have_senders ())
+    return;
+  if (!eb_test_have_program ("srt-live-transmit"))
+    {
+      g_test_skip ("srt-live-transmit is not installed");
+      return;
+    }
+  both = make_program_change (plane->dir, &second);
+  g_assert_true (eb_media_plane_open_conference (plane->plane, 1, g_get_real_time (), &error));
+  g_assert_no_error (error);
+  eb_media_plane_allow_participant (plane->plane, 1, 7, NULL, FALSE, 0);
+  url = publish_url (plane, 1, 7);
+
+  /* the change is noticed and that connection closed while the encoder
+   * still sends the new program */
+  relay = spawn_relay (url);
+  sent_when_left = send_paced (plane, relay, both, 2 * PROGRAM_SECONDS, 7, 0, &stopped);
+  eb_test_wait_for_events (plane, EB_MEDIA_EVENT_PARTICIPANT_LEFT, 7, 1);
+  g_assert_cmpint (g_stat (both, &st), ==, 0);
+  g_test_message ("the connection was closed after %" G_GSIZE_FORMAT " of %" G_GINT64_FORMAT
+                  " bytes",
+                  sent_when_left, (gint64)st.st_size);
+  g_assert_cmpuint (sent_when_left, <, (gsize)st.st_size);
+  /* the sender sees its connection end: it stops taking the stream and
+   * exits by itself (which it does not at the end of its input) */
+  g_assert_true (stopped);
+  g_test_message ("the first sender exited with %d",
+                  eb_test_wait_process (relay, EB_TEST_WAIT_SECONDS));
+  g_clear_object (&relay);
+  for (guint i = 0; i < plane->events->len; i++)
+    {
+      EbMediaEvent *event = g_ptr_array_index (plane->events, i);
+
+      if (event->kind == EB_MEDIA_EVENT_SEGMENT_CLOSED)
+        first_segments++;
+      if (event->kind == EB_MEDIA_EVENT_RECORDING_FAILED)
+        failed = event;
+    }
+  g_assert_nonnull (failed);
+  g_assert_cmpint (failed->person_id, ==, 7);
+  g_assert_nonnull (strstr (failed->detail, "program changed"));
+  g_assert_nonnull (strstr (failed->detail, "audio/x-opus"));
+  g_assert_cmpuint (first_segments, >=, 1);
+
+  /* the encoder reconnects with the new program */
+  relay = spawn_relay (url);
+  g_assert_cmpint (g_stat (second, &st), ==, 0);
+  /* all of it, and nothing closed it early */
+  g_assert_cmpuint (send_paced (plane, relay, second, PROGRAM_SECONDS, 7, 1, &stopped), ==,
+                    (gsize)st.st_size);
+  g_assert_false (stopped);
+  /* then, once it is delivered, the encoder is switched off */
+  eb_test_run_for (1000);
+  g_assert_cmpuint (eb_test_count_events (plane, EB_MEDIA_EVENT_PARTICIPANT_LEFT, 7), ==, 1);
+  g_subprocess_send_signal (relay, SIGINT);
+  eb_test_wait_process (relay, EB_TEST_WAIT_SECONDS);
+  eb_test_wait_for_events (plane, EB_MEDIA_EVENT_PARTICIPANT_LEFT, 7, 2);
+
+  manifest = eb_test_close_conference (plane, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (manifest->tracks->len, ==, 1);
+  track = g_ptr_array_index (manifest->tracks, 0);
+  g_assert_cmpstr (track->name, ==, "p7-srt");
+  g_assert_cmpint (track->person_id, ==, 7);
+  g_assert_cmpstr (track->video_codec, ==, "h264");
+  /* both spans, in order: the first connection's segments, then the
+   * reconnect's */
+  g_assert_cmpuint (track->segments->len, >, first_segments);
+  for (guint i = 0; i < track->segments->len; i++)
+    {
+      EbRecordedSegment *segment = g_ptr_array_index (track->segments, i);
+      g_autofree char *base = g_path_get_basename (segment->path);
+      g_autofree char *expected_name = g_strdup_printf ("p7-srt-%05u.ts", i);
+      g_autofree char *sha256 = file_sha256 (segment->path);
+
+      g_assert_cmpstr (base, ==, expected_name);
+      g_assert_cmpstr (sha256, ==, segment->sha256);
+      if (i > 0)
+        g_assert_cmpint (
+            segment->start_offset_us, >=,
+            ((EbRecordedSegment *)g_ptr_array_index (track->segments, i - 1))->start_offset_us);
+      g_ptr_array_add (paths, segment->path);
+    }
+  infos = discover (paths);
+  for (guint i = 0; i < infos->len; i++)
+    {
+      MediaInfo *info = &g_array_index (infos, MediaInfo, i);
+
+      g_test_message ("%s: %s %ux%u, %s, %" GST_TIME_FORMAT, (char *)g_ptr_array_index (paths, i),
+                      info->video_caps, info->width, info->height, info->audio_caps,
+                      GST_TIME_ARGS (info->duration));
+      g_assert_cmpstr (info->video_caps, ==, "video/x-h264");
+      g_assert_cmpuint (info->width, ==, 1280);
+      g_assert_cmpuint (info->height, ==, 720);
+      g_assert_cmpstr (info->audio_caps, ==, i < first_segments ? "audio/mpeg" : "audio/x-opus");
+      if (info->duration == 0)
+        info->duration = eb_test_ffprobe_duration (g_ptr_array_index (paths, i));
+      g_assert_cmpuint (info->duration, >, 0);
+      if (i < first_segments)
+        first_span += info->duration;
+      else
+        second_span += info->duration;
+    }
+  /* the first program, up to the change; the second, all of it */
+  assert_within_a_segment (first_span, PROGRAM_SECONDS);
+  assert_within_a_segment (second_span, PROGRAM_SECONDS);
+
+  /* joined, started, stopped, left: twice, in order */
+  for (guint i = 0; i < plane->events->len; i++)
+    {
+      EbMediaEvent *event = g_ptr_array_index (plane->events, i);
+
+      if (!is_track_event (event))
+        continue;
+      g_assert_cmpuint (seen, <, G_N_ELEMENTS (expected));
+      g_assert_cmpint (event->kind, ==, expected[seen]);
+      g_assert_cmpint (event->person_id, ==, 7);
+      seen++;
+    }
+  g_assert_cmpuint (seen, ==, G_N_ELEMENTS (expected));
+  g_assert_cmpuint (eb_test_count_events (plane, EB_MEDIA_EVENT_RECORDING_FAILED, 0), ==, 1);
+  g_assert_cmpuint (eb_test_count_events (plane, EB_MEDIA_EVENT_INPUT_REFUSED, 0), ==, 0);
+}
+
 /* Random bytes from a real SRT caller are refused, and reported; the
  * other site keeps recording. */
 static void
@@ -638,11 +901,15 @@ main (int argc, char **argv)
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   srt_startup ();
+  /* a sender that ended is seen as a failed write, not a signal */
+  signal (SIGPIPE, SIG_IGN);
 
   g_test_add ("/eboard/media/plane/record-three", PlaneFixture, NULL, plane_fixture_setup,
               test_plane_record_three, plane_fixture_teardown);
   g_test_add ("/eboard/media/plane/reconnect", PlaneFixture, NULL, plane_fixture_setup,
               test_plane_reconnect, plane_fixture_teardown);
+  g_test_add ("/eboard/media/plane/program-change", PlaneFixture, NULL, plane_fixture_setup,
+              test_plane_program_change, plane_fixture_teardown);
   g_test_add ("/eboard/media/plane/garbage", PlaneFixture, NULL, plane_fixture_setup,
               test_plane_garbage, plane_fixture_teardown);
   g_test_add ("/eboard/media/plane/revoke-and-close-live", PlaneFixture, NULL, plane_fixture_setup,
