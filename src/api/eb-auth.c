@@ -56,29 +56,41 @@ eb_auth_check_secret (EbApiRequest *req, const char *secret)
   return FALSE;
 }
 
-gboolean
-eb_auth_authenticate (EbApiRequest *req)
+/* (transfer full) (nullable): the bearer token of the request, to be
+ * wiped after use; %NULL when there is none (the request is then
+ * refused with @missing) or it is malformed (refused with @malformed). */
+static char *
+eb_auth_read_bearer (EbApiRequest *req, const char *missing, const char *malformed, gsize *length)
 {
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
   const char *header = soup_message_headers_get_one (headers, "Authorization");
-  g_autofree char *secret = NULL;
   const char *token;
-  gsize length = 0;
-  gboolean ok;
 
   if (header == NULL)
     {
-      eb_auth_refuse (req, EB_AUTH_CHALLENGE, "a bearer token is required");
-      return FALSE;
+      eb_auth_refuse (req, EB_AUTH_CHALLENGE, missing);
+      return NULL;
     }
-  token = eb_auth_parse_bearer (header, &length);
+  token = eb_auth_parse_bearer (header, length);
   if (token == NULL)
     {
-      eb_auth_refuse (req, EB_AUTH_CHALLENGE ", error=\"invalid_request\"",
-                      "the Authorization header must be \"Bearer <token>\"");
-      return FALSE;
+      eb_auth_refuse (req, EB_AUTH_CHALLENGE ", error=\"invalid_request\"", malformed);
+      return NULL;
     }
-  secret = g_strndup (token, length);
+  return g_strndup (token, *length);
+}
+
+gboolean
+eb_auth_authenticate (EbApiRequest *req)
+{
+  gsize length = 0;
+  g_autofree char *secret
+      = eb_auth_read_bearer (req, "a bearer token is required",
+                             "the Authorization header must be \"Bearer <token>\"", &length);
+  gboolean ok;
+
+  if (secret == NULL)
+    return FALSE;
   ok = eb_auth_check_secret (req, secret);
   explicit_bzero (secret, length);
   return ok;
@@ -102,26 +114,14 @@ eb_auth_check_participant (EbApiRequest *req, const char *credential, EbId sessi
 gboolean
 eb_auth_authenticate_participant (EbApiRequest *req, EbId session_id)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (req->msg);
-  const char *header = soup_message_headers_get_one (headers, "Authorization");
-  g_autofree char *credential = NULL;
-  const char *token;
   gsize length = 0;
+  g_autofree char *credential = eb_auth_read_bearer (
+      req, "a join credential is required as bearer token",
+      "the Authorization header must be \"Bearer <join credential>\"", &length);
   gboolean ok;
 
-  if (header == NULL)
-    {
-      eb_auth_refuse (req, EB_AUTH_CHALLENGE, "a join credential is required as bearer token");
-      return FALSE;
-    }
-  token = eb_auth_parse_bearer (header, &length);
-  if (token == NULL)
-    {
-      eb_auth_refuse (req, EB_AUTH_CHALLENGE ", error=\"invalid_request\"",
-                      "the Authorization header must be \"Bearer <join credential>\"");
-      return FALSE;
-    }
-  credential = g_strndup (token, length);
+  if (credential == NULL)
+    return FALSE;
   ok = eb_auth_check_participant (req, credential, session_id);
   explicit_bzero (credential, length);
   return ok;
