@@ -10,9 +10,57 @@ G_BEGIN_DECLS
 
 /*
  * What eb-service-live.c shares with the other live use cases (the
- * conference as participants see it, eb-service-conference.c). Every
- * call is on the main context.
+ * conference as participants see it, eb-service-conference.c; the
+ * recovery and stop of interrupted sessions, eb-service-live-recovery.c).
+ * Every call is on the main context.
  */
+
+/* What the service remembers of a session while it is live. */
+typedef struct
+{
+  EbId recording_id;
+  gint64 started_at_us;
+  /* an end was asked for and the conference is closing */
+  gboolean ending;
+} EbLiveSession;
+
+struct _EbServiceLive
+{
+  EbMediaPlane *media;
+  gulong event_handler;
+  guint8 *join_key;
+  gsize join_key_length;
+  char *srt_host;
+  guint srt_port;
+  gint64 credential_lifetime;
+  char *recordings_dir;
+  /* (element-type EbIceServer): STUN and TURN servers for browsers */
+  GPtrArray *ice_servers;
+  /* EbId session id -> EbLiveSession */
+  GHashTable *sessions;
+};
+
+/* (transfer none): the live state of @self, created on first use. */
+EbServiceLive *eb_service_live (EbService *self);
+
+/* (transfer none) (nullable): what is remembered of @session_id while it
+ * is live here. */
+EbLiveSession *eb_service_live_session_lookup (EbService *self, EbId session_id);
+
+/* Forgets @session_id as live here. */
+void eb_service_live_session_remove (EbService *self, EbId session_id);
+
+/* (transfer full): a recorded track as the media plane reports it, with
+ * the site it came from (@sites maps person ids to site ids); segments
+ * are numbered in the order given. */
+EbRecordingTrack *eb_service_track_from_recorded (EbService *self, const EbRecordedTrack *recorded,
+                                                  GHashTable *sites, GError **error);
+
+/* Closes the attendance of everyone still connected at @at_us (in the
+ * current transaction): their open spans, and their roster entries'
+ * left_at. */
+gboolean eb_service_close_attendance (EbService *self, EbId session_id, gint64 at_us,
+                                      GError **error);
 
 /* Where the live offsets of @session_id count from (its recording's
  * start while live; @fallback_us for a session that never went live). */
