@@ -5,6 +5,7 @@
 #include "eb-config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <gst/gst.h>
@@ -245,6 +246,152 @@ eb_test_rm_rf (const char *path)
         }
     }
   g_rmdir (path);
+}
+
+/* --- reading recordings back in a child process --- */
+
+#define DISCOVER_OPTION "--discover"
+
+void
+eb_test_media_info_clear (EbTestMediaInfo *info)
+{
+  g_clear_pointer (&info->video_caps, g_free);
+  g_clear_pointer (&info->audio_caps, g_free);
+}
+
+/* Prints what @info holds of its streams, one key=value a line. */
+static void
+print_streams (GstDiscovererInfo *info)
+{
+  GList *streams = gst_discoverer_info_get_video_streams (info);
+
+  if (streams != NULL)
+    {
+      g_autoptr (GstCaps) caps = gst_discoverer_stream_info_get_caps (streams->data);
+
+      g_print ("video=%s\nwidth=%u\nheight=%u\n",
+               gst_structure_get_name (gst_caps_get_structure (caps, 0)),
+               gst_discoverer_video_info_get_width (streams->data),
+               gst_discoverer_video_info_get_height (streams->data));
+    }
+  gst_discoverer_stream_info_list_free (streams);
+  streams = gst_discoverer_info_get_audio_streams (info);
+  if (streams != NULL)
+    {
+      g_autoptr (GstCaps) caps = gst_discoverer_stream_info_get_caps (streams->data);
+
+      g_print ("audio=%s\nrate=%u\n", gst_structure_get_name (gst_caps_get_structure (caps, 0)),
+               gst_discoverer_audio_info_get_sample_rate (streams->data));
+    }
+  gst_discoverer_stream_info_list_free (streams);
+}
+
+/* In the child: prints what GstDiscoverer finds in each file, one
+ * key=value a line, a line "end" after each file. */
+static int
+discover_child (const char *const *paths)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GstDiscoverer) discoverer = NULL;
+
+  gst_init (NULL, NULL);
+  discoverer = gst_discoverer_new (10 * GST_SECOND, &error);
+  if (discoverer == NULL)
+    return 1;
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      g_autoptr (GstDiscovererInfo) result = NULL;
+      g_autofree char *uri = g_filename_to_uri (paths[i], NULL, NULL);
+
+      if (uri == NULL)
+        return 1;
+      result = gst_discoverer_discover_uri (discoverer, uri, NULL);
+      if (result == NULL || gst_discoverer_info_get_result (result) != GST_DISCOVERER_OK)
+        return 1;
+      g_print ("duration=%" G_GUINT64_FORMAT "\n", gst_discoverer_info_get_duration (result));
+      print_streams (result);
+      g_print ("end\n");
+    }
+  return 0;
+}
+
+void
+eb_test_discover_child_run (int argc, char **argv)
+{
+  int status;
+
+  if (argc < 3 || !g_str_equal (argv[1], DISCOVER_OPTION))
+    return;
+  status = discover_child ((const char *const *)argv + 2);
+  fflush (stdout);
+  _exit (status);
+}
+
+/* Adds what the child printed in @line to @info; TRUE at the end of a
+ * file. */
+static gboolean
+parse_info_line (const char *line, EbTestMediaInfo *info)
+{
+  const char *value = strchr (line, '=') != NULL ? strchr (line, '=') + 1 : NULL;
+
+  if (g_str_has_prefix (line, "duration="))
+    info->duration = g_ascii_strtoull (value, NULL, 10);
+  else if (g_str_has_prefix (line, "video="))
+    info->video_caps = g_strdup (value);
+  else if (g_str_has_prefix (line, "width="))
+    info->width = (guint)g_ascii_strtoull (value, NULL, 10);
+  else if (g_str_has_prefix (line, "height="))
+    info->height = (guint)g_ascii_strtoull (value, NULL, 10);
+  else if (g_str_has_prefix (line, "audio="))
+    info->audio_caps = g_strdup (value);
+  else if (g_str_has_prefix (line, "rate="))
+    info->audio_rate = (gint)g_ascii_strtoll (value, NULL, 10);
+  return g_str_equal (line, "end");
+}
+
+/* (transfer full): what the child prints for @paths */
+static char *
+run_discover_child (GPtrArray *paths)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) child = NULL;
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  char *output = NULL;
+
+  g_ptr_array_add (argv, (gpointer) "/proc/self/exe");
+  g_ptr_array_add (argv, (gpointer)DISCOVER_OPTION);
+  for (guint i = 0; i < paths->len; i++)
+    g_ptr_array_add (argv, g_ptr_array_index (paths, i));
+  g_ptr_array_add (argv, NULL);
+  child = g_subprocess_newv ((const char *const *)argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                             &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (child, NULL, NULL, &output, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (child));
+  g_assert_cmpint (g_subprocess_get_exit_status (child), ==, 0);
+  return output;
+}
+
+GArray *
+eb_test_discover (GPtrArray *paths)
+{
+  g_autofree char *output = run_discover_child (paths);
+  g_auto (GStrv) lines = g_strsplit (output, "\n", -1);
+  GArray *infos = g_array_new (FALSE, TRUE, sizeof (EbTestMediaInfo));
+  EbTestMediaInfo info = { 0 };
+
+  g_array_set_clear_func (infos, (GDestroyNotify)eb_test_media_info_clear);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (parse_info_line (lines[i], &info))
+        {
+          g_array_append_val (infos, info);
+          memset (&info, 0, sizeof info);
+        }
+    }
+  g_assert_cmpuint (infos->len, ==, paths->len);
+  return infos;
 }
 
 /* --- in-process WebRTC clients --- */

@@ -66,6 +66,35 @@ GPtrArray *eb_test_list_files (const char *dir, const char *suffix);
 /* Removes @path and everything below it. */
 void eb_test_rm_rf (const char *path);
 
+/* --- reading recordings back in a child process --- */
+
+/*
+ * GstDiscoverer reads recorded files back in a child process (the test
+ * binary itself): it autoplugs gst-libav, whose libavformat brings a
+ * second libsrt (Debian builds it against libsrt-gnutls) whose
+ * constructors would re-initialise the globals of the libsrt a media
+ * plane serves SRT with.
+ */
+typedef struct
+{
+  GstClockTime duration;
+  char *video_caps; /* media type, e.g. "video/x-h264" */
+  guint width;
+  guint height;
+  char *audio_caps; /* e.g. "audio/mpeg", "audio/x-opus" */
+  gint audio_rate;
+} EbTestMediaInfo;
+
+void eb_test_media_info_clear (EbTestMediaInfo *info);
+/* To call first in main(): when the test binary was started as the child
+ * of eb_test_discover(), prints what GstDiscoverer finds in each file
+ * named by @argv and leaves through _exit() (not exit(): no handlers of
+ * the libraries it loaded run); otherwise returns. */
+void eb_test_discover_child_run (int argc, char **argv);
+/* What GstDiscoverer finds in each of @paths, read by a child process:
+ * an array of EbTestMediaInfo, one per path. */
+GArray *eb_test_discover (GPtrArray *paths);
+
 /* --- in-process WebRTC clients --- */
 
 /* Loopback only: the clients gather ICE candidates on 127.0.0.1 alone. */

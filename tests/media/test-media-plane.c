@@ -5,9 +5,7 @@
 #include "eb-config.h"
 
 #include <signal.h>
-#include <unistd.h>
 
-#include <gst/pbutils/pbutils.h>
 #include <srt/access_control.h>
 
 #include "eb-srt-test-util.h"
@@ -70,151 +68,6 @@ publish_url (EbTestPlane *plane, EbId session_id, EbId person_id)
   return eb_test_srt_url (plane->port, stream_id, passphrase);
 }
 
-static EbRecordedTrack *
-find_track (EbRecordingManifest *manifest, const char *name)
-{
-  for (guint i = 0; i < manifest->tracks->len; i++)
-    {
-      EbRecordedTrack *track = g_ptr_array_index (manifest->tracks, i);
-
-      if (g_strcmp0 (track->name, name) == 0)
-        return track;
-    }
-  return NULL;
-}
-
-static char *
-file_sha256 (const char *path)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-
-  g_file_get_contents (path, &contents, &length, &error);
-  g_assert_no_error (error);
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *)contents, length);
-}
-
-/*
- * GstDiscoverer reads every recorded file back, in a child process: it
- * autoplugs gst-libav, whose libavformat brings a second libsrt (Debian
- * builds it against libsrt-gnutls) whose constructors would re-initialise
- * the globals of the libsrt this process serves SRT with.
- */
-typedef struct
-{
-  char *video_caps; /* media type, e.g. "video/x-h264" */
-  guint width;
-  guint height;
-  char *audio_caps; /* e.g. "audio/mpeg", "audio/x-opus" */
-  GstClockTime duration;
-} MediaInfo;
-
-static void
-media_info_clear (MediaInfo *info)
-{
-  g_clear_pointer (&info->video_caps, g_free);
-  g_clear_pointer (&info->audio_caps, g_free);
-}
-
-/* In the child: prints what GstDiscoverer finds in each file, one
- * key=value a line, a line "end" after each file. */
-static int
-discover_child (const char *const *paths)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GstDiscoverer) discoverer = NULL;
-
-  gst_init (NULL, NULL);
-  discoverer = gst_discoverer_new (10 * GST_SECOND, &error);
-  if (discoverer == NULL)
-    return 1;
-  for (guint i = 0; paths[i] != NULL; i++)
-    {
-      g_autoptr (GstDiscovererInfo) result = NULL;
-      g_autofree char *uri = g_filename_to_uri (paths[i], NULL, NULL);
-      GList *streams;
-
-      if (uri == NULL)
-        return 1;
-      result = gst_discoverer_discover_uri (discoverer, uri, NULL);
-      if (result == NULL || gst_discoverer_info_get_result (result) != GST_DISCOVERER_OK)
-        return 1;
-      g_print ("duration=%" G_GUINT64_FORMAT "\n", gst_discoverer_info_get_duration (result));
-      streams = gst_discoverer_info_get_video_streams (result);
-      if (streams != NULL)
-        {
-          g_autoptr (GstCaps) caps = gst_discoverer_stream_info_get_caps (streams->data);
-
-          g_print ("video=%s\nwidth=%u\nheight=%u\n",
-                   gst_structure_get_name (gst_caps_get_structure (caps, 0)),
-                   gst_discoverer_video_info_get_width (streams->data),
-                   gst_discoverer_video_info_get_height (streams->data));
-        }
-      gst_discoverer_stream_info_list_free (streams);
-      streams = gst_discoverer_info_get_audio_streams (result);
-      if (streams != NULL)
-        {
-          g_autoptr (GstCaps) caps = gst_discoverer_stream_info_get_caps (streams->data);
-
-          g_print ("audio=%s\n", gst_structure_get_name (gst_caps_get_structure (caps, 0)));
-        }
-      gst_discoverer_stream_info_list_free (streams);
-      g_print ("end\n");
-    }
-  return 0;
-}
-
-/* What GstDiscoverer finds in each of @paths: an array of MediaInfo. */
-static GArray *
-discover (GPtrArray *paths)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocess) child = NULL;
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autofree char *output = NULL;
-  g_auto (GStrv) lines = NULL;
-  GArray *infos = g_array_new (FALSE, TRUE, sizeof (MediaInfo));
-  MediaInfo info = { 0 };
-
-  g_array_set_clear_func (infos, (GDestroyNotify)media_info_clear);
-  g_ptr_array_add (argv, (gpointer) "/proc/self/exe");
-  g_ptr_array_add (argv, (gpointer) "--discover");
-  for (guint i = 0; i < paths->len; i++)
-    g_ptr_array_add (argv, g_ptr_array_index (paths, i));
-  g_ptr_array_add (argv, NULL);
-  child = g_subprocess_newv ((const char *const *)argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE,
-                             &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (child, NULL, NULL, &output, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (child));
-  g_assert_cmpint (g_subprocess_get_exit_status (child), ==, 0);
-  lines = g_strsplit (output, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      const char *line = lines[i];
-
-      if (g_str_has_prefix (line, "duration="))
-        info.duration = g_ascii_strtoull (line + strlen ("duration="), NULL, 10);
-      else if (g_str_has_prefix (line, "video="))
-        info.video_caps = g_strdup (line + strlen ("video="));
-      else if (g_str_has_prefix (line, "width="))
-        info.width = (guint)g_ascii_strtoull (line + strlen ("width="), NULL, 10);
-      else if (g_str_has_prefix (line, "height="))
-        info.height = (guint)g_ascii_strtoull (line + strlen ("height="), NULL, 10);
-      else if (g_str_has_prefix (line, "audio="))
-        info.audio_caps = g_strdup (line + strlen ("audio="));
-      else if (g_str_equal (line, "end"))
-        {
-          g_array_append_val (infos, info);
-          memset (&info, 0, sizeof info);
-        }
-    }
-  g_assert_cmpuint (infos->len, ==, paths->len);
-  return infos;
-}
-
 /* Reads every segment of @track back with GstDiscoverer: H.264 at
  * @width x @height with @audio_caps audio; returns the media duration. */
 static GstClockTime
@@ -237,7 +90,7 @@ check_track (EbRecordedTrack *track, guint width, guint height, const char *audi
                       segment->path, segment->duration_us, segment->start_offset_us);
       g_assert_cmpint (g_stat (segment->path, &st), ==, 0);
       g_assert_cmpuint ((guint64)st.st_size, ==, segment->size);
-      sha256 = file_sha256 (segment->path);
+      sha256 = eb_test_sha256_of (segment->path);
       g_assert_cmpstr (sha256, ==, segment->sha256);
       /* in session order */
       g_assert_cmpint (segment->start_offset_us, >=, previous_offset);
@@ -245,10 +98,10 @@ check_track (EbRecordedTrack *track, guint width, guint height, const char *audi
       g_ptr_array_add (paths, segment->path);
     }
 
-  infos = discover (paths);
+  infos = eb_test_discover (paths);
   for (guint i = 0; i < infos->len; i++)
     {
-      MediaInfo *info = &g_array_index (infos, MediaInfo, i);
+      EbTestMediaInfo *info = &g_array_index (infos, EbTestMediaInfo, i);
 
       g_assert_cmpstr (info->video_caps, ==, "video/x-h264");
       g_assert_cmpuint (info->width, ==, width);
@@ -314,7 +167,7 @@ test_plane_record_three (PlaneFixture *fixture, gconstpointer data)
   g_assert_false (manifest->interrupted);
   g_assert_cmpuint (manifest->tracks->len, ==, 3);
   {
-    EbRecordedTrack *track = find_track (manifest, "p7-srt");
+    EbRecordedTrack *track = eb_test_find_track (manifest, "p7-srt");
 
     g_assert_nonnull (track);
     g_assert_cmpint (track->person_id, ==, 7);
@@ -326,7 +179,7 @@ test_plane_record_three (PlaneFixture *fixture, gconstpointer data)
     segments += track->segments->len;
   }
   {
-    EbRecordedTrack *track = find_track (manifest, "p8-srt");
+    EbRecordedTrack *track = eb_test_find_track (manifest, "p8-srt");
 
     g_assert_nonnull (track);
     g_assert_cmpint (track->person_id, ==, 8);
@@ -334,7 +187,7 @@ test_plane_record_three (PlaneFixture *fixture, gconstpointer data)
     segments += track->segments->len;
   }
   {
-    EbRecordedTrack *track = find_track (manifest, "p9-srt");
+    EbRecordedTrack *track = eb_test_find_track (manifest, "p9-srt");
 
     g_assert_nonnull (track);
     g_assert_cmpint (track->person_id, ==, 9);
@@ -649,7 +502,7 @@ test_plane_program_change (PlaneFixture *fixture, gconstpointer data)
       EbRecordedSegment *segment = g_ptr_array_index (track->segments, i);
       g_autofree char *base = g_path_get_basename (segment->path);
       g_autofree char *expected_name = g_strdup_printf ("p7-srt-%05u.ts", i);
-      g_autofree char *sha256 = file_sha256 (segment->path);
+      g_autofree char *sha256 = eb_test_sha256_of (segment->path);
 
       g_assert_cmpstr (base, ==, expected_name);
       g_assert_cmpstr (sha256, ==, segment->sha256);
@@ -659,10 +512,10 @@ test_plane_program_change (PlaneFixture *fixture, gconstpointer data)
             ((EbRecordedSegment *)g_ptr_array_index (track->segments, i - 1))->start_offset_us);
       g_ptr_array_add (paths, segment->path);
     }
-  infos = discover (paths);
+  infos = eb_test_discover (paths);
   for (guint i = 0; i < infos->len; i++)
     {
-      MediaInfo *info = &g_array_index (infos, MediaInfo, i);
+      EbTestMediaInfo *info = &g_array_index (infos, EbTestMediaInfo, i);
 
       g_test_message ("%s: %s %ux%u, %s, %" GST_TIME_FORMAT, (char *)g_ptr_array_index (paths, i),
                       info->video_caps, info->width, info->height, info->audio_caps,
@@ -753,9 +606,9 @@ test_plane_garbage (PlaneFixture *fixture, gconstpointer data)
   manifest = eb_test_close_conference (plane, 1, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (manifest->tracks->len, ==, 1);
-  g_assert_null (find_track (manifest, "p9-srt"));
-  assert_within_a_segment (check_track (find_track (manifest, "p8-srt"), 320, 240, "audio/mpeg"),
-                           5);
+  g_assert_null (eb_test_find_track (manifest, "p9-srt"));
+  assert_within_a_segment (
+      check_track (eb_test_find_track (manifest, "p8-srt"), 320, 240, "audio/mpeg"), 5);
   /* nothing of the noise was kept */
   files = eb_test_list_files (session_dir, ".ts");
   for (guint i = 0; i < files->len; i++)
@@ -822,8 +675,8 @@ test_plane_revoke_and_close_live (PlaneFixture *fixture, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpuint (eb_test_count_events (plane, EB_MEDIA_EVENT_PARTICIPANT_LEFT, 8), ==, 1);
   g_assert_cmpuint (manifest->tracks->len, ==, 2);
-  check_track (find_track (manifest, "p7-srt"), 160, 120, "audio/mpeg");
-  check_track (find_track (manifest, "p8-srt"), 160, 120, "audio/mpeg");
+  check_track (eb_test_find_track (manifest, "p7-srt"), 160, 120, "audio/mpeg");
+  check_track (eb_test_find_track (manifest, "p8-srt"), 160, 120, "audio/mpeg");
   g_assert_cmpint (eb_test_wait_process (live, 15), !=, 0);
 }
 
@@ -889,13 +742,7 @@ main (int argc, char **argv)
 {
   int status;
 
-  if (argc >= 3 && g_str_equal (argv[1], "--discover"))
-    {
-      status = discover_child ((const char *const *)argv + 2);
-      fflush (stdout);
-      /* not through exit(): see discover() */
-      _exit (status);
-    }
+  eb_test_discover_child_run (argc, argv);
 
   /* before g_test_init(), which moves the user folders per test case */
   gst_init (&argc, &argv);

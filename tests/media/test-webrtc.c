@@ -15,7 +15,6 @@
 
 #include <string.h>
 
-#include <gst/pbutils/pbutils.h>
 #include <gst/sdp/sdp.h>
 #include <gst/webrtc/webrtc.h>
 
@@ -100,135 +99,6 @@ connect_client (EbTestPlane *fixture, EbTestClient *client, EbId person_id)
 
 /* --- reading recordings back --- */
 
-typedef struct
-{
-  GstClockTime duration;
-  char *video_caps;
-  char *audio_caps;
-  guint width;
-  guint height;
-  gint audio_rate;
-} MediaInfo;
-
-static void
-media_info_clear (MediaInfo *info)
-{
-  g_clear_pointer (&info->video_caps, g_free);
-  g_clear_pointer (&info->audio_caps, g_free);
-}
-
-/* In the child: what GstDiscoverer finds in each file, key=value lines,
- * "end" after each file. */
-static int
-discover_child (const char *const *paths)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GstDiscoverer) discoverer = NULL;
-
-  gst_init (NULL, NULL);
-  discoverer = gst_discoverer_new (10 * GST_SECOND, &error);
-  if (discoverer == NULL)
-    return 1;
-  for (guint i = 0; paths[i] != NULL; i++)
-    {
-      g_autoptr (GstDiscovererInfo) result = NULL;
-      g_autofree char *uri = g_filename_to_uri (paths[i], NULL, NULL);
-      GList *streams;
-
-      result = gst_discoverer_discover_uri (discoverer, uri, NULL);
-      if (result == NULL || gst_discoverer_info_get_result (result) != GST_DISCOVERER_OK)
-        return 1;
-      g_print ("duration=%" G_GUINT64_FORMAT "\n", gst_discoverer_info_get_duration (result));
-      streams = gst_discoverer_info_get_video_streams (result);
-      if (streams != NULL)
-        {
-          g_autoptr (GstCaps) caps = gst_discoverer_stream_info_get_caps (streams->data);
-
-          g_print ("video=%s\nwidth=%u\nheight=%u\n",
-                   gst_structure_get_name (gst_caps_get_structure (caps, 0)),
-                   gst_discoverer_video_info_get_width (streams->data),
-                   gst_discoverer_video_info_get_height (streams->data));
-        }
-      gst_discoverer_stream_info_list_free (streams);
-      streams = gst_discoverer_info_get_audio_streams (result);
-      if (streams != NULL)
-        {
-          g_autoptr (GstCaps) caps = gst_discoverer_stream_info_get_caps (streams->data);
-
-          g_print ("audio=%s\nrate=%u\n", gst_structure_get_name (gst_caps_get_structure (caps, 0)),
-                   gst_discoverer_audio_info_get_sample_rate (streams->data));
-        }
-      gst_discoverer_stream_info_list_free (streams);
-      g_print ("end\n");
-    }
-  return 0;
-}
-
-static GArray *
-discover (GPtrArray *paths)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocess) child = NULL;
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autofree char *output = NULL;
-  g_auto (GStrv) lines = NULL;
-  GArray *infos = g_array_new (FALSE, TRUE, sizeof (MediaInfo));
-  MediaInfo info = { 0 };
-
-  g_array_set_clear_func (infos, (GDestroyNotify)media_info_clear);
-  g_ptr_array_add (argv, (gpointer) "/proc/self/exe");
-  g_ptr_array_add (argv, (gpointer) "--discover");
-  for (guint i = 0; i < paths->len; i++)
-    g_ptr_array_add (argv, g_ptr_array_index (paths, i));
-  g_ptr_array_add (argv, NULL);
-  child = g_subprocess_newv ((const char *const *)argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE,
-                             &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (child, NULL, NULL, &output, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_get_if_exited (child));
-  g_assert_cmpint (g_subprocess_get_exit_status (child), ==, 0);
-  lines = g_strsplit (output, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      const char *line = lines[i];
-      const char *value = strchr (line, '=') != NULL ? strchr (line, '=') + 1 : NULL;
-
-      if (g_str_has_prefix (line, "duration="))
-        info.duration = g_ascii_strtoull (value, NULL, 10);
-      else if (g_str_has_prefix (line, "video="))
-        info.video_caps = g_strdup (value);
-      else if (g_str_has_prefix (line, "width="))
-        info.width = (guint)g_ascii_strtoull (value, NULL, 10);
-      else if (g_str_has_prefix (line, "height="))
-        info.height = (guint)g_ascii_strtoull (value, NULL, 10);
-      else if (g_str_has_prefix (line, "audio="))
-        info.audio_caps = g_strdup (value);
-      else if (g_str_has_prefix (line, "rate="))
-        info.audio_rate = (gint)g_ascii_strtoll (value, NULL, 10);
-      else if (g_str_equal (line, "end"))
-        {
-          g_array_append_val (infos, info);
-          memset (&info, 0, sizeof info);
-        }
-    }
-  g_assert_cmpuint (infos->len, ==, paths->len);
-  return infos;
-}
-
-static EbRecordedTrack *
-find_track (EbRecordingManifest *manifest, const char *name)
-{
-  for (guint i = 0; i < manifest->tracks->len; i++)
-    {
-      EbRecordedTrack *track = g_ptr_array_index (manifest->tracks, i);
-
-      if (g_strcmp0 (track->name, name) == 0)
-        return track;
-    }
-  return NULL;
-}
-
 /* Reads every segment of @track back: @video_caps video at 320x240 and
  * 48 kHz Opus; returns the total media duration. */
 static GstClockTime
@@ -263,10 +133,10 @@ check_track (EbRecordedTrack *track, EbId person_id, const char *video_codec,
       previous_offset = segment->start_offset_us;
       g_ptr_array_add (paths, segment->path);
     }
-  infos = discover (paths);
+  infos = eb_test_discover (paths);
   for (guint i = 0; i < infos->len; i++)
     {
-      MediaInfo *info = &g_array_index (infos, MediaInfo, i);
+      EbTestMediaInfo *info = &g_array_index (infos, EbTestMediaInfo, i);
 
       g_test_message ("%s: segment %u reads as %" GST_TIME_FORMAT " of %s and %s", track->name, i,
                       GST_TIME_ARGS (info->duration), info->video_caps, info->audio_caps);
@@ -346,7 +216,7 @@ test_webrtc_publish_view (EbTestPlane *fixture, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpuint (manifest->tracks->len, ==, 1);
   assert_within_a_segment (
-      check_track (find_track (manifest, "p7-webrtc"), 7, "vp8", "video/x-vp8"), sent);
+      check_track (eb_test_find_track (manifest, "p7-webrtc"), 7, "vp8", "video/x-vp8"), sent);
   g_assert_cmpuint (eb_test_count_events (fixture, EB_MEDIA_EVENT_TRACK_STOPPED, 7), ==, 1);
   g_assert_cmpuint (eb_test_count_events (fixture, EB_MEDIA_EVENT_PARTICIPANT_LEFT, 7), ==, 1);
   g_assert_cmpuint (eb_test_count_events (fixture, EB_MEDIA_EVENT_PARTICIPANT_JOINED, 8), ==, 1);
@@ -529,9 +399,9 @@ test_webrtc_two_codecs (EbTestPlane *fixture, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpuint (manifest->tracks->len, ==, 2);
   assert_within_a_segment (
-      check_track (find_track (manifest, "p7-webrtc"), 7, "vp8", "video/x-vp8"), sent7);
+      check_track (eb_test_find_track (manifest, "p7-webrtc"), 7, "vp8", "video/x-vp8"), sent7);
   assert_within_a_segment (
-      check_track (find_track (manifest, "p9-webrtc"), 9, "h264", "video/x-h264"), sent9);
+      check_track (eb_test_find_track (manifest, "p9-webrtc"), 9, "h264", "video/x-h264"), sent9);
 }
 
 /* A second publish by the same person replaces the first: the old
@@ -587,7 +457,7 @@ test_webrtc_replace (EbTestPlane *fixture, gconstpointer data)
 
   manifest = eb_test_close_conference (fixture, SESSION, &error);
   g_assert_no_error (error);
-  track = find_track (manifest, "p7-webrtc");
+  track = eb_test_find_track (manifest, "p7-webrtc");
   g_assert_cmpuint (track->segments->len, >=, 2);
   check_track (track, 7, "vp8", "video/x-vp8");
 }
@@ -667,8 +537,8 @@ test_webrtc_publisher_vanishes (EbTestPlane *fixture, gconstpointer data)
 
   manifest = eb_test_close_conference (fixture, SESSION, &error);
   g_assert_no_error (error);
-  check_track (find_track (manifest, "p7-webrtc"), 7, "vp8", "video/x-vp8");
-  check_track (find_track (manifest, "p9-webrtc"), 9, "vp8", "video/x-vp8");
+  check_track (eb_test_find_track (manifest, "p7-webrtc"), 7, "vp8", "video/x-vp8");
+  check_track (eb_test_find_track (manifest, "p9-webrtc"), 9, "vp8", "video/x-vp8");
 }
 
 static gboolean
@@ -1020,13 +890,7 @@ test_webrtc_keyframes (void)
 int
 main (int argc, char **argv)
 {
-  if (argc >= 3 && g_str_equal (argv[1], "--discover"))
-    {
-      int status = discover_child ((const char *const *)argv + 2);
-
-      fflush (stdout);
-      _exit (status);
-    }
+  eb_test_discover_child_run (argc, argv);
 
   /* before g_test_init(), which moves the user folders per test case */
   gst_init (&argc, &argv);
