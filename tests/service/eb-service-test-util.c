@@ -303,6 +303,16 @@ eb_service_test_run_main_loop_for (guint ms)
   g_main_loop_run (loop);
 }
 
+gboolean
+eb_service_test_require_ffmpeg (void)
+{
+  g_autofree char *ffmpeg = g_find_program_in_path ("ffmpeg");
+
+  if (ffmpeg == NULL)
+    g_test_skip ("ffmpeg is not installed");
+  return ffmpeg != NULL;
+}
+
 GSubprocess *
 eb_service_test_spawn_publisher (GSubprocessFlags flags, const char *url, gint seconds,
                                  GError **error)
@@ -314,4 +324,166 @@ eb_service_test_spawn_publisher (GSubprocessFlags flags, const char *url, gint s
                            "-i", "sine=frequency=440", "-t", duration, "-c:v", "libx264", "-preset",
                            "ultrafast", "-tune", "zerolatency", "-g", "25", "-pix_fmt", "yuv420p",
                            "-c:a", "aac", "-f", "mpegts", url, NULL);
+}
+
+void
+eb_service_test_live_init (EbServiceTestLive *l, const char *tmpl)
+{
+  l->dir = eb_service_test_make_live_dir (tmpl, &l->db_path, &l->recordings_dir);
+  l->events = g_ptr_array_new_with_free_func ((GDestroyNotify)eb_timeline_event_free);
+  l->admin = eb_service_test_principal (1, 0, EB_ROLE_ADMIN);
+}
+
+void
+eb_service_test_live_open (EbServiceTestLive *l, const guint8 *key, gsize key_length,
+                           const EbLiveSettings *live)
+{
+  l->service = eb_service_test_open_live (l->db_path, &l->store, l->media, key, key_length, live,
+                                          l->events);
+}
+
+void
+eb_service_test_live_clear (EbServiceTestLive *l)
+{
+  eb_service_test_close (&l->service, &l->store);
+  g_clear_object (&l->media);
+  g_clear_pointer (&l->events, g_ptr_array_unref);
+  eb_service_test_rm_rf (l->dir);
+  g_clear_pointer (&l->recordings_dir, g_free);
+  g_clear_pointer (&l->db_path, g_free);
+  g_clear_pointer (&l->dir, g_free);
+}
+
+EbId
+eb_service_test_live_add_site (EbServiceTestLive *l, const char *code, gboolean hub)
+{
+  g_autofree char *name = g_strdup_printf ("Site %s", code);
+
+  return eb_service_test_add_site (l->service, &l->admin, name, code, EB_SERVICE_TEST_TIMEZONE,
+                                   hub);
+}
+
+EbId
+eb_service_test_live_add_person (EbServiceTestLive *l, const char *name, const char *specialty,
+                                 EbId site_id)
+{
+  g_autofree char *email = g_strdup_printf ("person%u@example.org", ++l->n_people);
+
+  return eb_service_test_add_person (l->service, &l->admin, name, email, specialty, site_id);
+}
+
+EbId
+eb_service_test_live_add_entry (EbServiceTestLive *l, EbId session_id, EbId person_id,
+                                EbRosterRole role)
+{
+  g_autoptr (EbRosterEntry) entry
+      = eb_service_test_add_entry (l->service, &l->coordinator, session_id, person_id, role, FALSE);
+
+  return entry->id;
+}
+
+EbId
+eb_service_test_live_create_session (EbServiceTestLive *l, const char *title, gint64 start)
+{
+  g_autoptr (EbSession) input = eb_session_new ();
+  g_autoptr (EbSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+
+  input->title = g_strdup (title);
+  input->focus = g_strdup ("Tumor board");
+  input->host_site_id = l->hub_id;
+  input->start = start;
+  input->duration_minutes = 60;
+  input->timezone = g_strdup (EB_SERVICE_TEST_TIMEZONE);
+  session = eb_service_create_session (l->service, &l->coordinator, input, &error);
+  g_assert_no_error (error);
+  return session->id;
+}
+
+void
+eb_service_test_live_schedule_session (EbServiceTestLive *l, EbId session_id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EbSession) scheduled = eb_service_transition_session (
+      l->service, &l->coordinator, session_id, EB_SESSION_STATE_SCHEDULED, 0, &error);
+
+  g_assert_no_error (error);
+}
+
+EbSession *
+eb_service_test_live_start_session (EbServiceTestLive *l, EbId session_id)
+{
+  g_autoptr (GError) error = NULL;
+  EbSession *session
+      = eb_service_start_session (l->service, &l->coordinator, session_id, 0, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (session);
+  g_assert_cmpint (session->state, ==, EB_SESSION_STATE_LIVE);
+  return session;
+}
+
+EbSession *
+eb_service_test_live_end_session (EbServiceTestLive *l, const EbPrincipal *who, EbId session_id,
+                                  gint64 expected_version, GCancellable *cancellable,
+                                  gboolean cancel, EbRecording **recording, GError **error)
+{
+  EbServiceTestWaiter w = { g_main_loop_new (NULL, FALSE), NULL };
+  EbSession *session;
+
+  eb_service_end_session_async (l->service, who, session_id, expected_version, cancellable,
+                                eb_service_test_waiter_done, &w);
+  if (cancel)
+    g_cancellable_cancel (cancellable);
+  eb_service_test_waiter_wait (&w, 60);
+  session = eb_service_end_session_finish (l->service, w.result, recording, error);
+  eb_service_test_waiter_clear (&w);
+  return session;
+}
+
+gboolean
+eb_service_test_live_has_event (EbServiceTestLive *l, EbTimelineKind kind, EbId person_id)
+{
+  for (guint i = 0; i < l->events->len; i++)
+    {
+      const EbTimelineEvent *e = l->events->pdata[i];
+
+      if (e->kind == kind && (person_id == 0 || e->person_id == person_id))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+void
+eb_service_test_live_emit (EbServiceTestLive *l, EbMediaEventKind kind, gint64 at, EbId person_id,
+                           const char *track, const char *detail, const char *segment_path,
+                           EbRecordedSegment *segment)
+{
+  EbMediaEvent event = {
+    .kind = kind,
+    .session_id = l->session_id,
+    .at = at,
+    .person_id = person_id,
+    .track = (char *)track,
+    .detail = (char *)detail,
+    .segment_path = (char *)segment_path,
+    .segment = segment,
+  };
+
+  g_signal_emit_by_name (l->media, "event", &event);
+}
+
+GString *
+eb_service_test_append_manifest_line (GString *out, const char *track, EbId person_id,
+                                      const char *file, gint64 start_offset_us, gint64 duration_us,
+                                      guint64 size, const char *sha256)
+{
+  g_string_append_printf (out,
+                          "{\"track\":\"%s\",\"person_id\":%" G_GINT64_FORMAT ",\"file\":\"%s\","
+                          "\"start_offset_us\":%" G_GINT64_FORMAT
+                          ",\"duration_us\":%" G_GINT64_FORMAT ",\"size\":%" G_GUINT64_FORMAT
+                          ",\"sha256\":\"%s\",\"video_codec\":\"h264\",\"audio_codec\":\"aac\","
+                          "\"width\":320,\"height\":240}\n",
+                          track, person_id, file, start_offset_us, duration_us, size, sha256);
+  return out;
 }

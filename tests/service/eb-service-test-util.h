@@ -10,6 +10,9 @@
 
 G_BEGIN_DECLS
 
+/* The time zone of the sites and sessions the set-up makes. */
+#define EB_SERVICE_TEST_TIMEZONE "America/New_York"
+
 /*
  * Set-up shared by the service tests: a store in a folder of its own,
  * sites, people, roster entries and principals made through the service,
@@ -102,9 +105,95 @@ void eb_service_test_wait_process (GSubprocess *process, guint timeout_seconds);
 /* Runs the default main context for @ms milliseconds. */
 void eb_service_test_run_main_loop_for (guint ms);
 
+/* Whether ffmpeg is installed; when it is not, marks the test skipped. */
+gboolean eb_service_test_require_ffmpeg (void);
+
 /* Runs ffmpeg, with @flags, sending @seconds of 640x360 H.264 + AAC in
  * MPEG-TS to @url; (transfer full). */
 GSubprocess *eb_service_test_spawn_publisher (GSubprocessFlags flags, const char *url, gint seconds,
                                               GError **error);
+
+/*
+ * A live session's set-up: a folder with the store and a "recordings"
+ * folder, a service over a media plane, the people taking part and the
+ * events the service emitted. Sites are in America/New_York.
+ */
+typedef struct
+{
+  char *dir;
+  char *db_path;
+  char *recordings_dir;
+  EbStore *store;
+  EbService *service;
+  EbMediaPlane *media;
+  /* "session-event" emissions (element-type EbTimelineEvent) */
+  GPtrArray *events;
+  EbPrincipal admin;
+  EbPrincipal coordinator;
+  EbPrincipal chair;
+  EbPrincipal panelist;
+  EbId hub_id;
+  EbId member_id;
+  EbId session_id;
+  guint n_people;
+} EbServiceTestLive;
+
+/* Makes the folder of @l, named after @tmpl, its event list and its admin
+ * (token 1, no person); the service is not open yet. */
+void eb_service_test_live_init (EbServiceTestLive *l, const char *tmpl);
+
+/* Opens the store and the service of @l, over its media plane. */
+void eb_service_test_live_open (EbServiceTestLive *l, const guint8 *key, gsize key_length,
+                                const EbLiveSettings *live);
+
+/* Closes and drops all that @l holds and removes its folder. */
+void eb_service_test_live_clear (EbServiceTestLive *l);
+
+/* An active site "Site @code", made by the admin; returns its id. */
+EbId eb_service_test_live_add_site (EbServiceTestLive *l, const char *code, gboolean hub);
+
+/* An active person with an e-mail address of their own, made by the
+ * admin; returns its id. */
+EbId eb_service_test_live_add_person (EbServiceTestLive *l, const char *name, const char *specialty,
+                                      EbId site_id);
+
+/* Puts @person_id on the roster of @session_id, by the coordinator;
+ * returns the entry's id. */
+EbId eb_service_test_live_add_entry (EbServiceTestLive *l, EbId session_id, EbId person_id,
+                                     EbRosterRole role);
+
+/* A draft session titled @title, hosted by the hub, of an hour from
+ * @start, made by the coordinator; returns its id. */
+EbId eb_service_test_live_create_session (EbServiceTestLive *l, const char *title, gint64 start);
+
+/* Moves the draft @session_id to scheduled, by the coordinator. */
+void eb_service_test_live_schedule_session (EbServiceTestLive *l, EbId session_id);
+
+/* Starts @session_id, by the coordinator, asserting that it goes live;
+ * (transfer full): the live session. */
+EbSession *eb_service_test_live_start_session (EbServiceTestLive *l, EbId session_id);
+
+/* Ends @session_id as @who and waits for the answer; @cancellable is
+ * cancelled right after the call when @cancel. */
+EbSession *eb_service_test_live_end_session (EbServiceTestLive *l, const EbPrincipal *who,
+                                             EbId session_id, gint64 expected_version,
+                                             GCancellable *cancellable, gboolean cancel,
+                                             EbRecording **recording, GError **error);
+
+/* Whether the service emitted an event of @kind (of @person_id, or of
+ * anyone when 0). */
+gboolean eb_service_test_live_has_event (EbServiceTestLive *l, EbTimelineKind kind, EbId person_id);
+
+/* Raises a media plane event of the session of @l, as the plane would. */
+void eb_service_test_live_emit (EbServiceTestLive *l, EbMediaEventKind kind, gint64 at,
+                                EbId person_id, const char *track, const char *detail,
+                                const char *segment_path, EbRecordedSegment *segment);
+
+/* Appends to @out the line a recording manifest on disk has for one
+ * H.264 + AAC 320x240 segment; returns @out. */
+GString *eb_service_test_append_manifest_line (GString *out, const char *track, EbId person_id,
+                                               const char *file, gint64 start_offset_us,
+                                               gint64 duration_us, guint64 size,
+                                               const char *sha256);
 
 G_END_DECLS

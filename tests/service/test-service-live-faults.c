@@ -27,8 +27,6 @@
  * closed.
  */
 
-#define NY "America/New_York"
-
 /* how ffmpeg publishers run */
 #define PUBLISHER_FLAGS (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE)
 
@@ -39,24 +37,34 @@ static const guint8 join_key[EB_JOIN_KEY_LENGTH] = {
 
 typedef struct
 {
-  char *dir;
-  char *db_path;
-  char *recordings_dir;
-  EbStore *store;
-  EbService *service;
-  EbMediaPlane *media;
-  EbPrincipal admin;
-  EbPrincipal coordinator;
-  EbPrincipal chair;
-  EbPrincipal panelist;
+  EbServiceTestLive live;
   EbPrincipal observer;
-  EbId hub_id;
-  EbId member_id;
-  EbId session_id;
-  /* "session-event" emissions (element-type EbTimelineEvent) */
-  GPtrArray *events;
-  guint n_people;
 } Fixture;
+
+static EbPrincipal
+add_person (Fixture *f, EbId token_id, const char *name, const char *specialty, EbId site_id,
+            EbRole role)
+{
+  EbId person_id = eb_service_test_live_add_person (&f->live, name, specialty, site_id);
+
+  return eb_service_test_principal (token_id, person_id, role);
+}
+
+/* A scheduled session: the chair and the panelist of the member site, an
+ * observer of the hub. */
+static EbId
+add_scheduled_session (Fixture *f)
+{
+  EbServiceTestLive *l = &f->live;
+  EbId id = eb_service_test_live_create_session (l, "Live board",
+                                                 g_get_real_time () / G_USEC_PER_SEC + 3600);
+
+  eb_service_test_live_add_entry (l, id, l->chair.person_id, EB_ROSTER_ROLE_CHAIR);
+  eb_service_test_live_add_entry (l, id, l->panelist.person_id, EB_ROSTER_ROLE_PANELIST);
+  eb_service_test_live_add_entry (l, id, f->observer.person_id, EB_ROSTER_ROLE_OBSERVER);
+  eb_service_test_live_schedule_session (l, id);
+  return id;
+}
 
 static void
 open_service (Fixture *f)
@@ -65,98 +73,37 @@ open_service (Fixture *f)
     .srt_host = "127.0.0.1",
     .srt_port = 0,
     .credential_lifetime = 3600,
-    .recordings_dir = f->recordings_dir,
+    .recordings_dir = f->live.recordings_dir,
   };
 
-  f->service = eb_service_test_open_live (f->db_path, &f->store, f->media, join_key,
-                                          sizeof join_key, &live, f->events);
-}
-
-static EbId
-add_site (Fixture *f, const char *code, gboolean hub)
-{
-  g_autofree char *name = g_strdup_printf ("Site %s", code);
-
-  return eb_service_test_add_site (f->service, &f->admin, name, code, NY, hub);
-}
-
-static EbPrincipal
-add_person (Fixture *f, EbId token_id, const char *name, const char *specialty, EbId site_id,
-            EbRole role)
-{
-  g_autofree char *email = g_strdup_printf ("person%u@example.org", ++f->n_people);
-  EbId person_id
-      = eb_service_test_add_person (f->service, &f->admin, name, email, specialty, site_id);
-
-  return eb_service_test_principal (token_id, person_id, role);
-}
-
-static void
-add_entry (Fixture *f, EbId session_id, EbId person_id, EbRosterRole role)
-{
-  eb_roster_entry_free (
-      eb_service_test_add_entry (f->service, &f->coordinator, session_id, person_id, role, FALSE));
-}
-
-/* A scheduled session: the chair and the panelist of the member site, an
- * observer of the hub. */
-static EbId
-add_scheduled_session (Fixture *f)
-{
-  g_autoptr (EbSession) input = eb_session_new ();
-  g_autoptr (EbSession) session = NULL;
-  g_autoptr (EbSession) scheduled = NULL;
-  g_autoptr (GError) error = NULL;
-
-  input->title = g_strdup ("Live board");
-  input->focus = g_strdup ("Tumor board");
-  input->host_site_id = f->hub_id;
-  input->start = g_get_real_time () / G_USEC_PER_SEC + 3600;
-  input->duration_minutes = 60;
-  input->timezone = g_strdup (NY);
-  session = eb_service_create_session (f->service, &f->coordinator, input, &error);
-  g_assert_no_error (error);
-  add_entry (f, session->id, f->chair.person_id, EB_ROSTER_ROLE_CHAIR);
-  add_entry (f, session->id, f->panelist.person_id, EB_ROSTER_ROLE_PANELIST);
-  add_entry (f, session->id, f->observer.person_id, EB_ROSTER_ROLE_OBSERVER);
-  scheduled = eb_service_transition_session (f->service, &f->coordinator, session->id,
-                                             EB_SESSION_STATE_SCHEDULED, 0, &error);
-  g_assert_no_error (error);
-  return session->id;
+  eb_service_test_live_open (&f->live, join_key, sizeof join_key, &live);
 }
 
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  f->dir = eb_service_test_make_live_dir ("eboard-live-faults-XXXXXX", &f->db_path,
-                                          &f->recordings_dir);
-  f->events = g_ptr_array_new_with_free_func ((GDestroyNotify)eb_timeline_event_free);
-  f->media = eb_service_test_new_media_plane (f->recordings_dir, join_key, sizeof join_key,
+  EbServiceTestLive *l = &f->live;
+
+  eb_service_test_live_init (l, "eboard-live-faults-XXXXXX");
+  l->media = eb_service_test_new_media_plane (l->recordings_dir, join_key, sizeof join_key,
                                               GPOINTER_TO_INT (data));
-  f->admin = (EbPrincipal){ 1, 0, EB_ROLE_ADMIN };
   open_service (f);
 
-  f->hub_id = add_site (f, "HUB", TRUE);
-  f->member_id = add_site (f, "MEM", FALSE);
-  f->coordinator
-      = add_person (f, 10, "Cora Coordinator", "surgery", f->hub_id, EB_ROLE_COORDINATOR);
-  f->chair = add_person (f, 12, "Chad Chair", "medical_oncology", f->member_id, EB_ROLE_CLINICIAN);
-  f->panelist
-      = add_person (f, 13, "Pam Panelist", "diagnostic_radiology", f->member_id, EB_ROLE_CLINICIAN);
-  f->observer = add_person (f, 14, "Olga Observer", "pathology", f->hub_id, EB_ROLE_CLINICIAN);
-  f->session_id = add_scheduled_session (f);
+  l->hub_id = eb_service_test_live_add_site (l, "HUB", TRUE);
+  l->member_id = eb_service_test_live_add_site (l, "MEM", FALSE);
+  l->coordinator
+      = add_person (f, 10, "Cora Coordinator", "surgery", l->hub_id, EB_ROLE_COORDINATOR);
+  l->chair = add_person (f, 12, "Chad Chair", "medical_oncology", l->member_id, EB_ROLE_CLINICIAN);
+  l->panelist
+      = add_person (f, 13, "Pam Panelist", "diagnostic_radiology", l->member_id, EB_ROLE_CLINICIAN);
+  f->observer = add_person (f, 14, "Olga Observer", "pathology", l->hub_id, EB_ROLE_CLINICIAN);
+  l->session_id = add_scheduled_session (f);
 }
 
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  eb_service_test_close (&f->service, &f->store);
-  g_clear_object (&f->media);
-  g_clear_pointer (&f->events, g_ptr_array_unref);
-  eb_service_test_rm_rf (f->dir);
-  g_free (f->recordings_dir);
-  g_free (f->db_path);
-  g_free (f->dir);
+  eb_service_test_live_clear (&f->live);
 }
 
 /* --- helpers --- */
@@ -167,28 +114,14 @@ static EbSession *
 end_session (Fixture *f, GCancellable *cancellable, gboolean cancel, EbRecording **recording,
              GError **error)
 {
-  EbServiceTestWaiter w = { g_main_loop_new (NULL, FALSE), NULL };
-  EbSession *session;
-
-  eb_service_end_session_async (f->service, &f->coordinator, f->session_id, 0, cancellable,
-                                eb_service_test_waiter_done, &w);
-  if (cancel)
-    g_cancellable_cancel (cancellable);
-  eb_service_test_waiter_wait (&w, 60);
-  session = eb_service_end_session_finish (f->service, w.result, recording, error);
-  eb_service_test_waiter_clear (&w);
-  return session;
+  return eb_service_test_live_end_session (&f->live, &f->live.coordinator, f->live.session_id, 0,
+                                           cancellable, cancel, recording, error);
 }
 
 static void
 start_session (Fixture *f)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (EbSession) session
-      = eb_service_start_session (f->service, &f->coordinator, f->session_id, 0, &error);
-
-  g_assert_no_error (error);
-  g_assert_cmpint (session->state, ==, EB_SESSION_STATE_LIVE);
+  g_autoptr (EbSession) session = eb_service_test_live_start_session (&f->live, f->live.session_id);
 }
 
 static EbSessionState
@@ -196,7 +129,7 @@ session_state (Fixture *f)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (EbSession) session
-      = eb_service_get_session (f->service, &f->admin, f->session_id, &error);
+      = eb_service_get_session (f->live.service, &f->live.admin, f->live.session_id, &error);
 
   g_assert_no_error (error);
   return session->state;
@@ -207,8 +140,8 @@ static EbRecording *
 the_recording (Fixture *f)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) recordings
-      = eb_service_list_recordings (f->service, &f->admin, f->session_id, NULL, NULL, &error);
+  g_autoptr (GPtrArray) recordings = eb_service_list_recordings (
+      f->live.service, &f->live.admin, f->live.session_id, NULL, NULL, &error);
 
   g_assert_no_error (error);
   g_assert_cmpuint (recordings->len, ==, 1);
@@ -218,14 +151,7 @@ the_recording (Fixture *f)
 static gboolean
 timeline_has (Fixture *f, EbTimelineKind kind, EbId person_id)
 {
-  for (guint i = 0; i < f->events->len; i++)
-    {
-      const EbTimelineEvent *e = f->events->pdata[i];
-
-      if (e->kind == kind && (person_id == 0 || e->person_id == person_id))
-        return TRUE;
-    }
-  return FALSE;
+  return eb_service_test_live_has_event (&f->live, kind, person_id);
 }
 
 /* The error code the plane answers a WHIP publish (or, with @view, a
@@ -240,14 +166,14 @@ plane_answer (Fixture *f, EbId person_id, gboolean view)
   g_autoptr (GError) error = NULL;
 
   if (view)
-    eb_media_plane_whep_view_async (f->media, f->session_id, person_id, "not an offer", NULL,
-                                    eb_service_test_waiter_done, &w);
+    eb_media_plane_whep_view_async (f->live.media, f->live.session_id, person_id, "not an offer",
+                                    NULL, eb_service_test_waiter_done, &w);
   else
-    eb_media_plane_whip_publish_async (f->media, f->session_id, person_id, "not an offer", NULL,
-                                       eb_service_test_waiter_done, &w);
+    eb_media_plane_whip_publish_async (f->live.media, f->live.session_id, person_id, "not an offer",
+                                       NULL, eb_service_test_waiter_done, &w);
   eb_service_test_waiter_wait (&w, 60);
-  answer = view ? eb_media_plane_whep_view_finish (f->media, w.result, &error)
-                : eb_media_plane_whip_publish_finish (f->media, w.result, &error);
+  answer = view ? eb_media_plane_whep_view_finish (f->live.media, w.result, &error)
+                : eb_media_plane_whip_publish_finish (f->live.media, w.result, &error);
   eb_service_test_waiter_clear (&w);
   g_assert_null (answer);
   g_assert_nonnull (error);
@@ -272,7 +198,7 @@ join_details_code (Fixture *f, const EbPrincipal *who)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (EbJoinDetails) details
-      = eb_service_get_join_details (f->service, who, f->session_id, &error);
+      = eb_service_get_join_details (f->live.service, who, f->live.session_id, &error);
 
   if (details != NULL)
     {
@@ -288,32 +214,25 @@ join_details_code (Fixture *f, const EbPrincipal *who)
 static void
 set_person_active (Fixture *f, EbId person_id, gboolean active)
 {
-  g_assert_cmpint (eb_service_test_set_person_active (f->service, &f->admin, person_id, active), ==,
-                   active);
+  g_assert_cmpint (
+      eb_service_test_set_person_active (f->live.service, &f->live.admin, person_id, active), ==,
+      active);
 }
 
 static void
 set_site_status (Fixture *f, EbId site_id, EbSiteStatus status)
 {
-  g_assert_cmpint (eb_service_test_set_site_status (f->service, &f->admin, site_id, status), ==,
-                   status);
+  g_assert_cmpint (
+      eb_service_test_set_site_status (f->live.service, &f->live.admin, site_id, status), ==,
+      status);
 }
 
 static void
 emit_segment_closed (Fixture *f, gint64 at, EbId person_id, const char *track, const char *path,
                      EbRecordedSegment *segment)
 {
-  EbMediaEvent event = {
-    .kind = EB_MEDIA_EVENT_SEGMENT_CLOSED,
-    .session_id = f->session_id,
-    .at = at,
-    .person_id = person_id,
-    .track = (char *)track,
-    .segment_path = (char *)path,
-    .segment = segment,
-  };
-
-  g_signal_emit_by_name (f->media, "event", &event);
+  eb_service_test_live_emit (&f->live, EB_MEDIA_EVENT_SEGMENT_CLOSED, at, person_id, track, NULL,
+                             path, segment);
 }
 
 /* Writes @contents to @path; @sha256: (out) (transfer full). */
@@ -330,8 +249,8 @@ write_segment (const char *path, const char *contents, char **sha256)
 static char *
 session_dir (Fixture *f)
 {
-  g_autofree char *name = g_strdup_printf ("session-%" G_GINT64_FORMAT, f->session_id);
-  char *dir = g_build_filename (f->recordings_dir, name, NULL);
+  g_autofree char *name = g_strdup_printf ("session-%" G_GINT64_FORMAT, f->live.session_id);
+  char *dir = g_build_filename (f->live.recordings_dir, name, NULL);
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   return dir;
@@ -354,16 +273,12 @@ test_end_cancelled (Fixture *f, gconstpointer data)
   g_autoptr (GPtrArray) timeline = NULL;
   g_autoptr (EbJoinDetails) details = NULL;
   g_autoptr (GSubprocess) publisher = NULL;
-  g_autofree char *ffmpeg = g_find_program_in_path ("ffmpeg");
-  g_autofree char *track = g_strdup_printf ("p%" G_GINT64_FORMAT "-srt", f->chair.person_id);
+  g_autofree char *track = g_strdup_printf ("p%" G_GINT64_FORMAT "-srt", f->live.chair.person_id);
   const EbRecordingTrack *t;
   guint n = 99;
 
-  if (ffmpeg == NULL)
-    {
-      g_test_skip ("ffmpeg is not installed");
-      return;
-    }
+  if (!eb_service_test_require_ffmpeg ())
+    return;
   start_session (f);
 
   g_cancellable_cancel (before);
@@ -375,16 +290,17 @@ test_end_cancelled (Fixture *f, gconstpointer data)
   g_assert_cmpint (recording->state, ==, EB_RECORDING_STATE_RECORDING);
   g_clear_pointer (&recording, eb_recording_free);
   /* the conference is still open */
-  g_assert_true (plane_admits (f, f->chair.person_id));
+  g_assert_true (plane_admits (f, f->live.chair.person_id));
 
   /* the chair publishes: closing waits for the recorder's last segment */
-  details = eb_service_get_join_details (f->service, &f->chair, f->session_id, &error);
+  details
+      = eb_service_get_join_details (f->live.service, &f->live.chair, f->live.session_id, &error);
   g_assert_no_error (error);
   publisher = eb_service_test_spawn_publisher (PUBLISHER_FLAGS, details->publish_url, 30, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < 100 && !timeline_has (f, EB_TIMELINE_SEGMENT_CLOSED, 0); i++)
     eb_service_test_run_main_loop_for (100);
-  g_assert_true (timeline_has (f, EB_TIMELINE_SEGMENT_CLOSED, f->chair.person_id));
+  g_assert_true (timeline_has (f, EB_TIMELINE_SEGMENT_CLOSED, f->live.chair.person_id));
 
   g_assert_null (end_session (f, after, TRUE, &recording, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
@@ -405,18 +321,19 @@ test_end_cancelled (Fixture *f, gconstpointer data)
   g_assert_cmpint (t->duration_us, >, 0);
   g_assert_nonnull (t->video_codec);
   g_assert_true (timeline_has (f, EB_TIMELINE_SESSION_ENDED, 0));
-  timeline = eb_service_list_timeline (f->service, &f->admin, f->session_id, NULL, NULL, &error);
+  timeline = eb_service_list_timeline (f->live.service, &f->live.admin, f->live.session_id, NULL,
+                                       NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (((EbTimelineEvent *)timeline->pdata[timeline->len - 1])->kind, ==,
                    EB_TIMELINE_SESSION_ENDED);
 
   /* the conference is gone, and there is nothing left to end or recover */
-  g_assert_cmpint (plane_answer (f, f->chair.person_id, FALSE), ==, EB_ERROR_NOT_FOUND);
+  g_assert_cmpint (plane_answer (f, f->live.chair.person_id, FALSE), ==, EB_ERROR_NOT_FOUND);
   ended = end_session (f, NULL, FALSE, NULL, &error);
   g_assert_error (error, EB_ERROR, EB_ERROR_CONFLICT);
   g_assert_null (ended);
   g_clear_error (&error);
-  g_assert_true (eb_service_recover_interrupted (f->service, &n, &error));
+  g_assert_true (eb_service_recover_interrupted (f->live.service, &n, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (n, ==, 0);
   g_clear_pointer (&stored, eb_recording_free);
@@ -439,7 +356,7 @@ test_late_recorder_kept (Fixture *f, gconstpointer data)
   g_autoptr (EbRecording) stored = NULL;
   g_autoptr (EbSession) ended = NULL;
   g_autofree char *dir = NULL;
-  g_autofree char *track = g_strdup_printf ("p%" G_GINT64_FORMAT "-srt", f->chair.person_id);
+  g_autofree char *track = g_strdup_printf ("p%" G_GINT64_FORMAT "-srt", f->live.chair.person_id);
   g_autofree char *path1 = NULL;
   g_autofree char *path2 = NULL;
   g_autofree char *sha1 = NULL;
@@ -459,8 +376,8 @@ test_late_recorder_kept (Fixture *f, gconstpointer data)
     EbRecordedSegment s1 = { path1, 500000, 2000000, 21, sha1 };
     EbRecordedSegment s2 = { path2, 2500000, 2000000, 12, sha2 };
 
-    emit_segment_closed (f, t0 + 2600000, f->chair.person_id, track, path1, &s1);
-    emit_segment_closed (f, t0 + 4600000, f->chair.person_id, track, path2, &s2);
+    emit_segment_closed (f, t0 + 2600000, f->live.chair.person_id, track, path1, &s1);
+    emit_segment_closed (f, t0 + 4600000, f->live.chair.person_id, track, path2, &s2);
   }
   g_clear_pointer (&live, eb_recording_free);
   live = the_recording (f);
@@ -473,8 +390,8 @@ test_late_recorder_kept (Fixture *f, gconstpointer data)
   g_assert_cmpuint (recording->tracks->len, ==, 1);
   t = recording->tracks->pdata[0];
   g_assert_cmpstr (t->name, ==, track);
-  g_assert_cmpint (t->person_id, ==, f->chair.person_id);
-  g_assert_cmpint (t->site_id, ==, f->member_id);
+  g_assert_cmpint (t->person_id, ==, f->live.chair.person_id);
+  g_assert_cmpint (t->site_id, ==, f->live.member_id);
   g_assert_cmpuint (t->segments->len, ==, 2);
   g_assert_cmpstr (((EbRecordingSegment *)t->segments->pdata[0])->path, ==, path1);
   g_assert_cmpstr (((EbRecordingSegment *)t->segments->pdata[1])->path, ==, path2);
@@ -491,29 +408,6 @@ test_late_recorder_kept (Fixture *f, gconstpointer data)
   g_assert_cmpstr (((EbRecordingTrack *)stored->tracks->pdata[0])->sha256, ==, t->sha256);
 }
 
-static GString *
-manifest_line (GString *out, const char *track, EbId person_id, const char *file,
-               gint64 start_offset_us, gint64 duration_us, gsize size, const char *sha256)
-{
-  g_string_append_printf (out,
-                          "{\"track\":\"%s\",\"person_id\":%" G_GINT64_FORMAT ",\"file\":\"%s\","
-                          "\"start_offset_us\":%" G_GINT64_FORMAT
-                          ",\"duration_us\":%" G_GINT64_FORMAT ",\"size\":%" G_GSIZE_FORMAT
-                          ",\"sha256\":\"%s\",\"video_codec\":\"h264\",\"audio_codec\":\"aac\","
-                          "\"width\":320,\"height\":240}\n",
-                          track, person_id, file, start_offset_us, duration_us, size, sha256);
-  return out;
-}
-
-static void
-close_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  EbServiceTestWaiter *w = user_data;
-
-  w->result = g_object_ref (result);
-  g_main_loop_quit (w->loop);
-}
-
 /* A conference that did not close cleanly: the session ends with what is
  * on disk, merged with what was indexed live, by file: a file both
  * describe once (as the manifest on disk has it), the others each, and a
@@ -528,10 +422,11 @@ test_merge_by_file (Fixture *f, gconstpointer data)
   g_autoptr (EbSession) ended = NULL;
   g_autoptr (GString) manifest = g_string_new (NULL);
   g_autofree char *dir = NULL;
-  g_autofree char *late_dir = g_build_filename (f->dir, "late", NULL);
-  g_autofree char *chair_track = g_strdup_printf ("p%" G_GINT64_FORMAT "-srt", f->chair.person_id);
+  g_autofree char *late_dir = g_build_filename (f->live.dir, "late", NULL);
+  g_autofree char *chair_track
+      = g_strdup_printf ("p%" G_GINT64_FORMAT "-srt", f->live.chair.person_id);
   g_autofree char *panelist_track
-      = g_strdup_printf ("p%" G_GINT64_FORMAT "-srt", f->panelist.person_id);
+      = g_strdup_printf ("p%" G_GINT64_FORMAT "-srt", f->live.panelist.person_id);
   g_autofree char *a_name = g_strdup_printf ("%s-00000.ts", chair_track);
   g_autofree char *b_name = g_strdup_printf ("%s-00001.ts", chair_track);
   g_autofree char *c_name = g_strdup_printf ("%s-00002.ts", chair_track);
@@ -557,21 +452,23 @@ test_merge_by_file (Fixture *f, gconstpointer data)
   write_segment (p, "panelist segment", &sha_p);
 
   /* indexed live: a (only its file known), c and the panelist's p */
-  emit_segment_closed (f, t0 + 2100000, f->chair.person_id, chair_track, a, NULL);
+  emit_segment_closed (f, t0 + 2100000, f->live.chair.person_id, chair_track, a, NULL);
   {
     EbRecordedSegment sc = { c, 4000000, 1500000, 11, sha_c };
     EbRecordedSegment sp = { p, 1000000, 2000000, 16, sha_p };
 
-    emit_segment_closed (f, t0 + 5600000, f->chair.person_id, chair_track, c, &sc);
-    emit_segment_closed (f, t0 + 3000000, f->panelist.person_id, panelist_track, p, &sp);
+    emit_segment_closed (f, t0 + 5600000, f->live.chair.person_id, chair_track, c, &sc);
+    emit_segment_closed (f, t0 + 3000000, f->live.panelist.person_id, panelist_track, p, &sp);
   }
   g_clear_pointer (&live, eb_recording_free);
   live = the_recording (f);
   g_assert_cmpuint (live->tracks->len, ==, 2);
 
   /* on disk: a and b */
-  manifest_line (manifest, chair_track, f->chair.person_id, a_name, 0, 2000000, 9, sha_a);
-  manifest_line (manifest, chair_track, f->chair.person_id, b_name, 2000000, 2000000, 10, sha_b);
+  eb_service_test_append_manifest_line (manifest, chair_track, f->live.chair.person_id, a_name, 0,
+                                        2000000, 9, sha_a);
+  eb_service_test_append_manifest_line (manifest, chair_track, f->live.chair.person_id, b_name,
+                                        2000000, 2000000, 10, sha_b);
   manifest_path = g_build_filename (dir, "manifest.jsonl", NULL);
   g_file_set_contents (manifest_path, manifest->str, -1, &error);
   g_assert_no_error (error);
@@ -581,9 +478,10 @@ test_merge_by_file (Fixture *f, gconstpointer data)
     EbServiceTestWaiter w = { g_main_loop_new (NULL, FALSE), NULL };
     g_autoptr (EbRecordingManifest) closed = NULL;
 
-    eb_media_plane_close_conference_async (f->media, f->session_id, NULL, close_done, &w);
+    eb_media_plane_close_conference_async (f->live.media, f->live.session_id, NULL,
+                                           eb_service_test_waiter_done, &w);
     eb_service_test_waiter_wait (&w, 60);
-    closed = eb_media_plane_close_conference_finish (f->media, w.result, &error);
+    closed = eb_media_plane_close_conference_finish (f->live.media, w.result, &error);
     eb_service_test_waiter_clear (&w);
     g_assert_no_error (error);
     g_assert_cmpuint (closed->tracks->len, ==, 0);
@@ -632,7 +530,7 @@ test_merge_by_file (Fixture *f, gconstpointer data)
   g_assert_cmpstr (chair->video_codec, ==, "h264");
   g_assert_cmpuint (panelist->segments->len, ==, 1);
   g_assert_cmpstr (((EbRecordingSegment *)panelist->segments->pdata[0])->path, ==, p);
-  g_assert_cmpint (panelist->site_id, ==, f->member_id);
+  g_assert_cmpint (panelist->site_id, ==, f->live.member_id);
 
   stored = the_recording (f);
   g_assert_cmpint (stored->state, ==, EB_RECORDING_STATE_INTERRUPTED);
@@ -649,31 +547,31 @@ static void
 test_site_suspended (Fixture *f, gconstpointer data)
 {
   start_session (f);
-  g_assert_true (plane_admits (f, f->chair.person_id));
-  g_assert_true (plane_admits (f, f->panelist.person_id));
+  g_assert_true (plane_admits (f, f->live.chair.person_id));
+  g_assert_true (plane_admits (f, f->live.panelist.person_id));
   g_assert_true (plane_admits (f, f->observer.person_id));
-  g_assert_false (plane_admits (f, f->coordinator.person_id));
-  g_assert_cmpint (join_details_code (f, &f->panelist), ==, 0);
+  g_assert_false (plane_admits (f, f->live.coordinator.person_id));
+  g_assert_cmpint (join_details_code (f, &f->live.panelist), ==, 0);
 
-  set_site_status (f, f->member_id, EB_SITE_STATUS_SUSPENDED);
-  g_assert_false (plane_admits (f, f->chair.person_id));
-  g_assert_false (plane_admits (f, f->panelist.person_id));
+  set_site_status (f, f->live.member_id, EB_SITE_STATUS_SUSPENDED);
+  g_assert_false (plane_admits (f, f->live.chair.person_id));
+  g_assert_false (plane_admits (f, f->live.panelist.person_id));
   g_assert_true (plane_admits (f, f->observer.person_id));
-  g_assert_cmpint (join_details_code (f, &f->panelist), ==, EB_ERROR_FORBIDDEN);
-  g_assert_cmpint (join_details_code (f, &f->chair), ==, EB_ERROR_FORBIDDEN);
+  g_assert_cmpint (join_details_code (f, &f->live.panelist), ==, EB_ERROR_FORBIDDEN);
+  g_assert_cmpint (join_details_code (f, &f->live.chair), ==, EB_ERROR_FORBIDDEN);
   g_assert_cmpint (join_details_code (f, &f->observer), ==, 0);
 
-  set_site_status (f, f->member_id, EB_SITE_STATUS_ACTIVE);
-  g_assert_true (plane_admits (f, f->chair.person_id));
-  g_assert_true (plane_admits (f, f->panelist.person_id));
-  g_assert_cmpint (join_details_code (f, &f->panelist), ==, 0);
+  set_site_status (f, f->live.member_id, EB_SITE_STATUS_ACTIVE);
+  g_assert_true (plane_admits (f, f->live.chair.person_id));
+  g_assert_true (plane_admits (f, f->live.panelist.person_id));
+  g_assert_cmpint (join_details_code (f, &f->live.panelist), ==, 0);
 
   /* withdrawn for good */
-  set_site_status (f, f->member_id, EB_SITE_STATUS_WITHDRAWN);
-  g_assert_false (plane_admits (f, f->chair.person_id));
-  g_assert_false (plane_admits (f, f->panelist.person_id));
+  set_site_status (f, f->live.member_id, EB_SITE_STATUS_WITHDRAWN);
+  g_assert_false (plane_admits (f, f->live.chair.person_id));
+  g_assert_false (plane_admits (f, f->live.panelist.person_id));
   g_assert_true (plane_admits (f, f->observer.person_id));
-  g_assert_cmpint (join_details_code (f, &f->chair), ==, EB_ERROR_FORBIDDEN);
+  g_assert_cmpint (join_details_code (f, &f->live.chair), ==, EB_ERROR_FORBIDDEN);
 }
 
 /* A roster change does not let a deactivated person back in. */
@@ -688,17 +586,18 @@ test_person_deactivated (Fixture *f, gconstpointer data)
   start_session (f);
   set_person_active (f, f->observer.person_id, FALSE);
   g_assert_false (plane_admits (f, f->observer.person_id));
-  g_assert_true (plane_admits (f, f->panelist.person_id));
+  g_assert_true (plane_admits (f, f->live.panelist.person_id));
   g_assert_cmpint (join_details_code (f, &f->observer), ==, EB_ERROR_FORBIDDEN);
 
-  roster = eb_service_list_roster (f->service, &f->admin, f->session_id, &error);
+  roster = eb_service_list_roster (f->live.service, &f->live.admin, f->live.session_id, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < roster->len; i++)
     if (((EbRosterEntry *)roster->pdata[i])->person_id == f->observer.person_id)
       entry = roster->pdata[i];
   g_assert_nonnull (entry);
   entry->status = EB_INVITATION_ACCEPTED;
-  changed = eb_service_update_roster_entry (f->service, &f->coordinator, entry, NULL, &error);
+  changed
+      = eb_service_update_roster_entry (f->live.service, &f->live.coordinator, entry, NULL, &error);
   g_assert_no_error (error);
   g_assert_false (plane_admits (f, f->observer.person_id));
 
@@ -716,32 +615,29 @@ test_publisher_deactivated (Fixture *f, gconstpointer data)
   g_autoptr (EbJoinDetails) details = NULL;
   g_autoptr (GSubprocess) publisher = NULL;
   g_autoptr (GSubprocess) again = NULL;
-  g_autofree char *ffmpeg = g_find_program_in_path ("ffmpeg");
 
-  if (ffmpeg == NULL)
-    {
-      g_test_skip ("ffmpeg is not installed");
-      return;
-    }
+  if (!eb_service_test_require_ffmpeg ())
+    return;
   start_session (f);
-  details = eb_service_get_join_details (f->service, &f->panelist, f->session_id, &error);
+  details = eb_service_get_join_details (f->live.service, &f->live.panelist, f->live.session_id,
+                                         &error);
   g_assert_no_error (error);
   /* 30 s of media, cut after about 2 */
   publisher = eb_service_test_spawn_publisher (PUBLISHER_FLAGS, details->publish_url, 30, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < 100 && !timeline_has (f, EB_TIMELINE_TRACK_STARTED, 0); i++)
     eb_service_test_run_main_loop_for (100);
-  g_assert_true (timeline_has (f, EB_TIMELINE_TRACK_STARTED, f->panelist.person_id));
+  g_assert_true (timeline_has (f, EB_TIMELINE_TRACK_STARTED, f->live.panelist.person_id));
   g_assert_false (timeline_has (f, EB_TIMELINE_PARTICIPANT_LEFT, 0));
 
-  set_person_active (f, f->panelist.person_id, FALSE);
+  set_person_active (f, f->live.panelist.person_id, FALSE);
   for (guint i = 0;
-       i < 100 && !timeline_has (f, EB_TIMELINE_PARTICIPANT_LEFT, f->panelist.person_id); i++)
+       i < 100 && !timeline_has (f, EB_TIMELINE_PARTICIPANT_LEFT, f->live.panelist.person_id); i++)
     eb_service_test_run_main_loop_for (100);
-  g_assert_true (timeline_has (f, EB_TIMELINE_PARTICIPANT_LEFT, f->panelist.person_id));
+  g_assert_true (timeline_has (f, EB_TIMELINE_PARTICIPANT_LEFT, f->live.panelist.person_id));
   g_subprocess_force_exit (publisher);
   eb_service_test_wait_process (publisher, 60);
-  g_assert_cmpint (join_details_code (f, &f->panelist), ==, EB_ERROR_FORBIDDEN);
+  g_assert_cmpint (join_details_code (f, &f->live.panelist), ==, EB_ERROR_FORBIDDEN);
 
   /* the credential still unexpired is refused */
   again = eb_service_test_spawn_publisher (PUBLISHER_FLAGS, details->publish_url, 2, &error);

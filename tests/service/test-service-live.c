@@ -25,8 +25,6 @@
  * reviewer who are on no roster.
  */
 
-#define NY "America/New_York"
-
 /* how ffmpeg publishers run */
 #define PUBLISHER_FLAGS (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE)
 
@@ -37,27 +35,12 @@ static const guint8 join_key[EB_JOIN_KEY_LENGTH] = {
 
 typedef struct
 {
-  char *dir;
-  char *db_path;
-  char *recordings_dir;
-  EbStore *store;
-  EbService *service;
-  EbMediaPlane *media;
-  EbPrincipal admin;
+  EbServiceTestLive live;
   EbPrincipal bootstrap;
-  EbPrincipal coordinator;
   EbPrincipal reviewer;
-  EbPrincipal chair;
-  EbPrincipal panelist;
   EbPrincipal outsider;
-  EbId hub_id;
-  EbId member_id;
-  EbId session_id;
   EbId chair_entry_id;
   EbId panelist_entry_id;
-  /* "session-event" emissions (element-type EbTimelineEvent) */
-  GPtrArray *events;
-  guint n_people;
   guint n_sessions;
   /* the media plane's folder, when there is one */
   char *media_dir;
@@ -68,10 +51,10 @@ live_settings (Fixture *f)
 {
   /* with a real media plane: its own bound port on loopback */
   EbLiveSettings settings = {
-    .srt_host = f->media != NULL ? "127.0.0.1" : "media.test.invalid",
-    .srt_port = f->media != NULL ? 0 : 9710,
+    .srt_host = f->live.media != NULL ? "127.0.0.1" : "media.test.invalid",
+    .srt_port = f->live.media != NULL ? 0 : 9710,
     .credential_lifetime = 3600,
-    .recordings_dir = f->recordings_dir,
+    .recordings_dir = f->live.recordings_dir,
   };
   return settings;
 }
@@ -81,90 +64,55 @@ open_service (Fixture *f)
 {
   EbLiveSettings live = live_settings (f);
 
-  f->service = eb_service_test_open_live (f->db_path, &f->store, f->media, join_key,
-                                          sizeof join_key, &live, f->events);
-}
-
-static void
-close_service (Fixture *f)
-{
-  eb_service_test_close (&f->service, &f->store);
-}
-
-static EbId
-add_site (Fixture *f, const char *code, gboolean hub)
-{
-  g_autofree char *name = g_strdup_printf ("Site %s", code);
-
-  return eb_service_test_add_site (f->service, &f->admin, name, code, NY, hub);
-}
-
-static EbId
-add_person (Fixture *f, const char *name, const char *specialty, EbId site_id)
-{
-  g_autofree char *email = g_strdup_printf ("person%u@example.org", ++f->n_people);
-
-  return eb_service_test_add_person (f->service, &f->admin, name, email, specialty, site_id);
-}
-
-static EbId
-add_entry (Fixture *f, EbId session_id, EbId person_id, EbRosterRole role)
-{
-  g_autoptr (EbRosterEntry) entry
-      = eb_service_test_add_entry (f->service, &f->coordinator, session_id, person_id, role, FALSE);
-
-  return entry->id;
+  eb_service_test_live_open (&f->live, join_key, sizeof join_key, &live);
 }
 
 /* A scheduled session with the chair and the panelist on its roster. */
 static EbId
 add_scheduled_session (Fixture *f, const char *title)
 {
-  g_autoptr (EbSession) input = eb_session_new ();
-  g_autoptr (EbSession) session = NULL;
-  g_autoptr (EbSession) scheduled = NULL;
-  g_autoptr (GError) error = NULL;
-
-  input->title = g_strdup (title);
-  input->focus = g_strdup ("Tumor board");
-  input->host_site_id = f->hub_id;
+  EbServiceTestLive *l = &f->live;
   /* a chair chairs one session at a time: each starts two hours later */
-  input->start = g_get_real_time () / G_USEC_PER_SEC + 3600 + 7200 * f->n_sessions++;
-  input->duration_minutes = 60;
-  input->timezone = g_strdup (NY);
-  session = eb_service_create_session (f->service, &f->coordinator, input, &error);
-  g_assert_no_error (error);
-  f->chair_entry_id = add_entry (f, session->id, f->chair.person_id, EB_ROSTER_ROLE_CHAIR);
-  f->panelist_entry_id = add_entry (f, session->id, f->panelist.person_id, EB_ROSTER_ROLE_PANELIST);
-  scheduled = eb_service_transition_session (f->service, &f->coordinator, session->id,
-                                             EB_SESSION_STATE_SCHEDULED, 0, &error);
-  g_assert_no_error (error);
-  return session->id;
+  EbId id = eb_service_test_live_create_session (
+      l, title, g_get_real_time () / G_USEC_PER_SEC + 3600 + 7200 * f->n_sessions++);
+
+  f->chair_entry_id
+      = eb_service_test_live_add_entry (l, id, l->chair.person_id, EB_ROSTER_ROLE_CHAIR);
+  f->panelist_entry_id
+      = eb_service_test_live_add_entry (l, id, l->panelist.person_id, EB_ROSTER_ROLE_PANELIST);
+  eb_service_test_live_schedule_session (l, id);
+  return id;
+}
+
+static EbPrincipal
+add_person (Fixture *f, EbId token_id, const char *name, const char *specialty, EbId site_id,
+            EbRole role)
+{
+  EbId person_id = eb_service_test_live_add_person (&f->live, name, specialty, site_id);
+
+  return eb_service_test_principal (token_id, person_id, role);
 }
 
 static void
 fixture_init (Fixture *f, EbMediaPlane *media)
 {
-  f->dir = eb_service_test_make_live_dir ("eboard-live-XXXXXX", &f->db_path, &f->recordings_dir);
-  f->events = g_ptr_array_new_with_free_func ((GDestroyNotify)eb_timeline_event_free);
-  f->media = media;
-  f->admin = eb_service_test_principal (1, 0, EB_ROLE_ADMIN);
+  EbServiceTestLive *l = &f->live;
+
+  eb_service_test_live_init (l, "eboard-live-XXXXXX");
+  l->media = media;
   f->bootstrap = eb_service_test_principal (2, 0, EB_ROLE_ADMIN);
   open_service (f);
 
-  f->hub_id = add_site (f, "HUB", TRUE);
-  f->member_id = add_site (f, "MEM", FALSE);
-  f->coordinator = eb_service_test_principal (
-      10, add_person (f, "Cora Coordinator", "surgery", f->hub_id), EB_ROLE_COORDINATOR);
-  f->reviewer = eb_service_test_principal (
-      11, add_person (f, "Rey Reviewer", "pathology", f->hub_id), EB_ROLE_REVIEWER);
-  f->chair = eb_service_test_principal (
-      12, add_person (f, "Chad Chair", "medical_oncology", f->member_id), EB_ROLE_CLINICIAN);
-  f->panelist = eb_service_test_principal (
-      13, add_person (f, "Pam Panelist", "diagnostic_radiology", f->member_id), EB_ROLE_CLINICIAN);
-  f->outsider = eb_service_test_principal (
-      14, add_person (f, "Otto Outsider", "surgery", f->hub_id), EB_ROLE_CLINICIAN);
-  f->session_id = add_scheduled_session (f, "Live board");
+  l->hub_id = eb_service_test_live_add_site (l, "HUB", TRUE);
+  l->member_id = eb_service_test_live_add_site (l, "MEM", FALSE);
+  l->coordinator
+      = add_person (f, 10, "Cora Coordinator", "surgery", l->hub_id, EB_ROLE_COORDINATOR);
+  f->reviewer = add_person (f, 11, "Rey Reviewer", "pathology", l->hub_id, EB_ROLE_REVIEWER);
+  l->chair = add_person (f, 12, "Chad Chair", "medical_oncology", l->member_id, EB_ROLE_CLINICIAN);
+  l->panelist
+      = add_person (f, 13, "Pam Panelist", "diagnostic_radiology", l->member_id, EB_ROLE_CLINICIAN);
+  f->outsider = add_person (f, 14, "Otto Outsider", "surgery", l->hub_id, EB_ROLE_CLINICIAN);
+  l->session_id = add_scheduled_session (f, "Live board");
 }
 
 static void
@@ -176,13 +124,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  close_service (f);
-  g_clear_object (&f->media);
-  g_clear_pointer (&f->events, g_ptr_array_unref);
-  eb_service_test_rm_rf (f->dir);
-  g_free (f->recordings_dir);
-  g_free (f->db_path);
-  g_free (f->dir);
+  eb_service_test_live_clear (&f->live);
 }
 
 /* --- helpers --- */
@@ -191,27 +133,14 @@ static EbSession *
 end_session (Fixture *f, const EbPrincipal *who, EbId id, gint64 expected_version,
              EbRecording **recording, GError **error)
 {
-  EbServiceTestWaiter w = { g_main_loop_new (NULL, FALSE), NULL };
-  EbSession *session;
-
-  eb_service_end_session_async (f->service, who, id, expected_version, NULL,
-                                eb_service_test_waiter_done, &w);
-  eb_service_test_waiter_wait (&w, 60);
-  session = eb_service_end_session_finish (f->service, w.result, recording, error);
-  eb_service_test_waiter_clear (&w);
-  return session;
+  return eb_service_test_live_end_session (&f->live, who, id, expected_version, NULL, FALSE,
+                                           recording, error);
 }
 
 static EbSession *
 start_session (Fixture *f, EbId id)
 {
-  g_autoptr (GError) error = NULL;
-  EbSession *session = eb_service_start_session (f->service, &f->coordinator, id, 0, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (session);
-  g_assert_cmpint (session->state, ==, EB_SESSION_STATE_LIVE);
-  return session;
+  return eb_service_test_live_start_session (&f->live, id);
 }
 
 static guint
@@ -219,7 +148,7 @@ count_audit (Fixture *f, const char *action, EbId token_id, EbId person_id, cons
              EbId object_id)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) entries = eb_store_audit_list (f->store, NULL, 0, NULL, NULL, &error);
+  g_autoptr (GPtrArray) entries = eb_store_audit_list (f->live.store, NULL, 0, NULL, NULL, &error);
   guint n = 0;
 
   g_assert_no_error (error);
@@ -239,7 +168,8 @@ count_all_audit (Fixture *f)
 {
   g_autoptr (GError) error = NULL;
   guint total = 0;
-  g_autoptr (GPtrArray) entries = eb_store_audit_list (f->store, NULL, 0, NULL, &total, &error);
+  g_autoptr (GPtrArray) entries
+      = eb_store_audit_list (f->live.store, NULL, 0, NULL, &total, &error);
 
   g_assert_no_error (error);
   return total;
@@ -249,7 +179,8 @@ static void
 assert_session_state (Fixture *f, EbId id, EbSessionState state)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (EbSession) session = eb_service_get_session (f->service, &f->admin, id, &error);
+  g_autoptr (EbSession) session
+      = eb_service_get_session (f->live.service, &f->live.admin, id, &error);
 
   g_assert_no_error (error);
   g_assert_cmpint (session->state, ==, state);
@@ -271,10 +202,12 @@ test_live_start_end (Fixture *f, gconstpointer data)
   gint64 before = g_get_real_time ();
 
   /* Only admins and coordinators start and end sessions. */
-  g_assert_null (eb_service_start_session (f->service, &f->chair, f->session_id, 0, &error));
+  g_assert_null (
+      eb_service_start_session (f->live.service, &f->live.chair, f->live.session_id, 0, &error));
   g_assert_error (error, EB_ERROR, EB_ERROR_FORBIDDEN);
   g_clear_error (&error);
-  g_assert_null (eb_service_start_session (f->service, &f->reviewer, f->session_id, 0, &error));
+  g_assert_null (
+      eb_service_start_session (f->live.service, &f->reviewer, f->live.session_id, 0, &error));
   g_assert_error (error, EB_ERROR, EB_ERROR_FORBIDDEN);
   g_clear_error (&error);
   /* A draft does not go live; nor does an unknown session. */
@@ -283,74 +216,78 @@ test_live_start_end (Fixture *f, gconstpointer data)
     g_autoptr (EbSession) draft = NULL;
 
     input->title = g_strdup ("Draft");
-    input->host_site_id = f->hub_id;
+    input->host_site_id = f->live.hub_id;
     input->start = g_get_real_time () / G_USEC_PER_SEC + 1800;
     input->duration_minutes = 30;
-    input->timezone = g_strdup (NY);
-    draft = eb_service_create_session (f->service, &f->coordinator, input, &error);
+    input->timezone = g_strdup (EB_SERVICE_TEST_TIMEZONE);
+    draft = eb_service_create_session (f->live.service, &f->live.coordinator, input, &error);
     g_assert_no_error (error);
     draft_id = draft->id;
   }
-  g_assert_null (eb_service_start_session (f->service, &f->coordinator, draft_id, 0, &error));
+  g_assert_null (
+      eb_service_start_session (f->live.service, &f->live.coordinator, draft_id, 0, &error));
   g_assert_error (error, EB_ERROR, EB_ERROR_CONFLICT);
   g_clear_error (&error);
-  g_assert_null (eb_service_start_session (f->service, &f->coordinator, 4242, 0, &error));
+  g_assert_null (eb_service_start_session (f->live.service, &f->live.coordinator, 4242, 0, &error));
   g_assert_error (error, EB_ERROR, EB_ERROR_NOT_FOUND);
   g_clear_error (&error);
   /* A stale version. */
-  current = eb_service_get_session (f->service, &f->admin, f->session_id, &error);
+  current = eb_service_get_session (f->live.service, &f->live.admin, f->live.session_id, &error);
   g_assert_no_error (error);
-  g_assert_null (eb_service_start_session (f->service, &f->coordinator, f->session_id,
-                                           current->version + 7, &error));
+  g_assert_null (eb_service_start_session (f->live.service, &f->live.coordinator,
+                                           f->live.session_id, current->version + 7, &error));
   g_assert_error (error, EB_ERROR, EB_ERROR_STALE);
   g_clear_error (&error);
-  assert_session_state (f, f->session_id, EB_SESSION_STATE_SCHEDULED);
-  g_assert_cmpuint (f->events->len, ==, 0);
+  assert_session_state (f, f->live.session_id, EB_SESSION_STATE_SCHEDULED);
+  g_assert_cmpuint (f->live.events->len, ==, 0);
 
-  session = eb_service_start_session (f->service, &f->coordinator, f->session_id, current->version,
-                                      &error);
+  session = eb_service_start_session (f->live.service, &f->live.coordinator, f->live.session_id,
+                                      current->version, &error);
   g_assert_no_error (error);
   g_assert_cmpint (session->state, ==, EB_SESSION_STATE_LIVE);
   g_assert_cmpint (session->version, ==, current->version + 1);
-  assert_session_state (f, f->session_id, EB_SESSION_STATE_LIVE);
-  g_assert_cmpuint (f->events->len, ==, 1);
-  g_assert_cmpint (((EbTimelineEvent *)f->events->pdata[0])->kind, ==, EB_TIMELINE_SESSION_STARTED);
-  g_assert_cmpint (((EbTimelineEvent *)f->events->pdata[0])->person_id, ==,
-                   f->coordinator.person_id);
+  assert_session_state (f, f->live.session_id, EB_SESSION_STATE_LIVE);
+  g_assert_cmpuint (f->live.events->len, ==, 1);
+  g_assert_cmpint (((EbTimelineEvent *)f->live.events->pdata[0])->kind, ==,
+                   EB_TIMELINE_SESSION_STARTED);
+  g_assert_cmpint (((EbTimelineEvent *)f->live.events->pdata[0])->person_id, ==,
+                   f->live.coordinator.person_id);
 
   /* While live: a recording in state recording. */
-  recordings
-      = eb_service_list_recordings (f->service, &f->reviewer, f->session_id, NULL, NULL, &error);
+  recordings = eb_service_list_recordings (f->live.service, &f->reviewer, f->live.session_id, NULL,
+                                           NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (recordings->len, ==, 1);
   g_assert_cmpint (((EbRecording *)recordings->pdata[0])->state, ==, EB_RECORDING_STATE_RECORDING);
   g_assert_cmpint (((EbRecording *)recordings->pdata[0])->started_at_us, >=, before);
 
-  g_assert_null (eb_service_start_session (f->service, &f->coordinator, f->session_id, 0, &error));
+  g_assert_null (eb_service_start_session (f->live.service, &f->live.coordinator,
+                                           f->live.session_id, 0, &error));
   g_assert_error (error, EB_ERROR, EB_ERROR_CONFLICT);
   g_clear_error (&error);
   /* Live sessions take no schedule changes, and the roster is open. */
-  g_assert_null (end_session (f, &f->panelist, f->session_id, 0, NULL, &error));
+  g_assert_null (end_session (f, &f->live.panelist, f->live.session_id, 0, NULL, &error));
   g_assert_error (error, EB_ERROR, EB_ERROR_FORBIDDEN);
   g_clear_error (&error);
-  g_assert_null (end_session (f, &f->coordinator, draft_id, 0, NULL, &error));
+  g_assert_null (end_session (f, &f->live.coordinator, draft_id, 0, NULL, &error));
   g_assert_error (error, EB_ERROR, EB_ERROR_CONFLICT);
   g_clear_error (&error);
 
   /* No publisher at all: an empty, complete recording. */
-  ended = end_session (f, &f->admin, f->session_id, session->version, &recording, &error);
+  ended = end_session (f, &f->live.admin, f->live.session_id, session->version, &recording, &error);
   g_assert_no_error (error);
   g_assert_cmpint (ended->state, ==, EB_SESSION_STATE_ENDED);
-  assert_session_state (f, f->session_id, EB_SESSION_STATE_ENDED);
+  assert_session_state (f, f->live.session_id, EB_SESSION_STATE_ENDED);
   g_assert_nonnull (recording);
   g_assert_cmpint (recording->id, ==, ((EbRecording *)recordings->pdata[0])->id);
-  g_assert_cmpint (recording->session_id, ==, f->session_id);
+  g_assert_cmpint (recording->session_id, ==, f->live.session_id);
   g_assert_cmpint (recording->state, ==, EB_RECORDING_STATE_COMPLETE);
   g_assert_cmpuint (recording->tracks->len, ==, 0);
   g_assert_cmpint (recording->ended_at_us, >=, recording->started_at_us);
   g_assert_cmpint (recording->ended_at_us, <=, g_get_real_time ());
 
-  timeline = eb_service_list_timeline (f->service, &f->chair, f->session_id, NULL, NULL, &error);
+  timeline = eb_service_list_timeline (f->live.service, &f->live.chair, f->live.session_id, NULL,
+                                       NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (timeline->len, ==, 2);
   g_assert_cmpint (((EbTimelineEvent *)timeline->pdata[0])->kind, ==, EB_TIMELINE_SESSION_STARTED);
@@ -358,15 +295,16 @@ test_live_start_end (Fixture *f, gconstpointer data)
   g_assert_cmpint (((EbTimelineEvent *)timeline->pdata[1])->kind, ==, EB_TIMELINE_SESSION_ENDED);
   g_assert_cmpint (((EbTimelineEvent *)timeline->pdata[1])->offset_us, ==,
                    recording->ended_at_us - recording->started_at_us);
-  g_assert_cmpuint (f->events->len, ==, 2);
-  g_assert_cmpint (((EbTimelineEvent *)f->events->pdata[1])->id, ==,
+  g_assert_cmpuint (f->live.events->len, ==, 2);
+  g_assert_cmpint (((EbTimelineEvent *)f->live.events->pdata[1])->id, ==,
                    ((EbTimelineEvent *)timeline->pdata[1])->id);
 
   /* Ended is ended. */
-  g_assert_null (end_session (f, &f->coordinator, f->session_id, 0, NULL, &error));
+  g_assert_null (end_session (f, &f->live.coordinator, f->live.session_id, 0, NULL, &error));
   g_assert_error (error, EB_ERROR, EB_ERROR_CONFLICT);
   g_clear_error (&error);
-  g_assert_null (eb_service_start_session (f->service, &f->coordinator, f->session_id, 0, &error));
+  g_assert_null (eb_service_start_session (f->live.service, &f->live.coordinator,
+                                           f->live.session_id, 0, &error));
   g_assert_error (error, EB_ERROR, EB_ERROR_CONFLICT);
 }
 
@@ -378,7 +316,7 @@ test_live_join_details (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (EbJoinDetails) details = NULL;
   g_autofree char *passphrase
-      = eb_join_session_passphrase (join_key, sizeof join_key, f->session_id);
+      = eb_join_session_passphrase (join_key, sizeof join_key, f->live.session_id);
   g_autofree char *streamid = NULL;
   g_autofree char *escaped = NULL;
   g_autofree char *url = NULL;
@@ -387,17 +325,18 @@ test_live_join_details (Fixture *f, gconstpointer data)
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
   /* Before the session is live: the chair, with their own token. */
-  details = eb_service_get_join_details (f->service, &f->chair, f->session_id, &error);
+  details
+      = eb_service_get_join_details (f->live.service, &f->live.chair, f->live.session_id, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (details->session_id, ==, f->session_id);
-  g_assert_cmpint (details->person_id, ==, f->chair.person_id);
+  g_assert_cmpint (details->session_id, ==, f->live.session_id);
+  g_assert_cmpint (details->person_id, ==, f->live.chair.person_id);
   g_assert_cmpint (details->expires_at, >=, now + 3600);
   g_assert_cmpint (details->expires_at, <=, now + 3600 + 5);
   g_assert_true (eb_join_credential_verify (join_key, sizeof join_key, details->credential, now,
                                             &claims, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (claims.session_id, ==, f->session_id);
-  g_assert_cmpint (claims.person_id, ==, f->chair.person_id);
+  g_assert_cmpint (claims.session_id, ==, f->live.session_id);
+  g_assert_cmpint (claims.person_id, ==, f->live.chair.person_id);
   g_assert_cmpint (claims.expires_at, ==, details->expires_at);
   /* and not after it expires */
   g_assert_false (eb_join_credential_verify (join_key, sizeof join_key, details->credential,
@@ -408,8 +347,8 @@ test_live_join_details (Fixture *f, gconstpointer data)
   g_assert_cmpstr (details->passphrase, ==, passphrase);
   g_assert_cmpstr (details->srt_host, ==, "media.test.invalid");
   g_assert_cmpuint (details->srt_port, ==, 9710);
-  streamid = g_strdup_printf ("#!::r=session/%" G_GINT64_FORMAT ",m=publish,t=%s", f->session_id,
-                              details->credential);
+  streamid = g_strdup_printf ("#!::r=session/%" G_GINT64_FORMAT ",m=publish,t=%s",
+                              f->live.session_id, details->credential);
   g_assert_cmpstr (details->publish_streamid, ==, streamid);
   escaped = g_uri_escape_string (streamid, NULL, FALSE);
   g_assert_null (strchr (escaped, '#'));
@@ -418,7 +357,7 @@ test_live_join_details (Fixture *f, gconstpointer data)
                          escaped, passphrase);
   g_assert_cmpstr (details->publish_url, ==, url);
   pull = g_strdup_printf ("#!::r=session/%" G_GINT64_FORMAT "/track/{track},m=request,t=%s",
-                          f->session_id, details->credential);
+                          f->live.session_id, details->credential);
   g_assert_cmpstr (details->pull_streamid_template, ==, pull);
   g_assert_true (g_str_has_prefix (details->pull_url_template, "srt://media.test.invalid:9710?"));
   g_assert_nonnull (strstr (details->pull_url_template, "%2Ftrack%2F{track}%2Cm%3Drequest"));
@@ -439,72 +378,81 @@ test_live_join_details (Fixture *f, gconstpointer data)
   g_clear_pointer (&details, eb_join_details_free);
 
   /* The panelist gets their own credential. */
-  details = eb_service_get_join_details (f->service, &f->panelist, f->session_id, &error);
+  details = eb_service_get_join_details (f->live.service, &f->live.panelist, f->live.session_id,
+                                         &error);
   g_assert_no_error (error);
-  g_assert_cmpint (details->person_id, ==, f->panelist.person_id);
+  g_assert_cmpint (details->person_id, ==, f->live.panelist.person_id);
   g_clear_pointer (&details, eb_join_details_free);
 
   /* Those who read every session but are not on the roster: 403. */
-  details = eb_service_get_join_details (f->service, &f->coordinator, f->session_id, &error);
+  details = eb_service_get_join_details (f->live.service, &f->live.coordinator, f->live.session_id,
+                                         &error);
   g_assert_error (error, EB_ERROR, EB_ERROR_FORBIDDEN);
   g_clear_error (&error);
-  details = eb_service_get_join_details (f->service, &f->reviewer, f->session_id, &error);
+  details = eb_service_get_join_details (f->live.service, &f->reviewer, f->live.session_id, &error);
   g_assert_error (error, EB_ERROR, EB_ERROR_FORBIDDEN);
   g_clear_error (&error);
-  details = eb_service_get_join_details (f->service, &f->bootstrap, f->session_id, &error);
+  details
+      = eb_service_get_join_details (f->live.service, &f->bootstrap, f->live.session_id, &error);
   g_assert_error (error, EB_ERROR, EB_ERROR_FORBIDDEN);
   g_clear_error (&error);
   /* A clinician not on the roster does not see the session at all. */
-  details = eb_service_get_join_details (f->service, &f->outsider, f->session_id, &error);
+  details = eb_service_get_join_details (f->live.service, &f->outsider, f->live.session_id, &error);
   g_assert_error (error, EB_ERROR, EB_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  details = eb_service_get_join_details (f->service, &f->chair, 4242, &error);
+  details = eb_service_get_join_details (f->live.service, &f->live.chair, 4242, &error);
   g_assert_error (error, EB_ERROR, EB_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
   /* A coordinator on the roster joins like anyone on it. */
-  add_entry (f, f->session_id, f->coordinator.person_id, EB_ROSTER_ROLE_COORDINATOR);
-  details = eb_service_get_join_details (f->service, &f->coordinator, f->session_id, &error);
+  eb_service_test_live_add_entry (&f->live, f->live.session_id, f->live.coordinator.person_id,
+                                  EB_ROSTER_ROLE_COORDINATOR);
+  details = eb_service_get_join_details (f->live.service, &f->live.coordinator, f->live.session_id,
+                                         &error);
   g_assert_no_error (error);
-  g_assert_cmpint (details->person_id, ==, f->coordinator.person_id);
+  g_assert_cmpint (details->person_id, ==, f->live.coordinator.person_id);
   g_clear_pointer (&details, eb_join_details_free);
 
   /* A member who declined does not join. */
   {
     g_autoptr (EbRosterEntry) entry = eb_service_get_roster_entry (
-        f->service, &f->panelist, f->session_id, f->panelist_entry_id, &error);
+        f->live.service, &f->live.panelist, f->live.session_id, f->panelist_entry_id, &error);
     g_autoptr (EbRosterEntry) declined = NULL;
 
     g_assert_no_error (error);
     entry->status = EB_INVITATION_DECLINED;
-    declined = eb_service_update_roster_entry (f->service, &f->panelist, entry, NULL, &error);
+    declined
+        = eb_service_update_roster_entry (f->live.service, &f->live.panelist, entry, NULL, &error);
     g_assert_no_error (error);
-    details = eb_service_get_join_details (f->service, &f->panelist, f->session_id, &error);
+    details = eb_service_get_join_details (f->live.service, &f->live.panelist, f->live.session_id,
+                                           &error);
     g_assert_error (error, EB_ERROR, EB_ERROR_FORBIDDEN);
     g_clear_error (&error);
   }
 
   /* While live too; not once ended. */
   {
-    g_autoptr (EbSession) live = start_session (f, f->session_id);
+    g_autoptr (EbSession) live = start_session (f, f->live.session_id);
     g_autoptr (EbSession) ended = NULL;
 
-    details = eb_service_get_join_details (f->service, &f->chair, f->session_id, &error);
+    details
+        = eb_service_get_join_details (f->live.service, &f->live.chair, f->live.session_id, &error);
     g_assert_no_error (error);
     g_clear_pointer (&details, eb_join_details_free);
-    ended = end_session (f, &f->coordinator, f->session_id, 0, NULL, &error);
+    ended = end_session (f, &f->live.coordinator, f->live.session_id, 0, NULL, &error);
     g_assert_no_error (error);
-    details = eb_service_get_join_details (f->service, &f->chair, f->session_id, &error);
+    details
+        = eb_service_get_join_details (f->live.service, &f->live.chair, f->live.session_id, &error);
     g_assert_error (error, EB_ERROR, EB_ERROR_CONFLICT);
     g_clear_error (&error);
   }
 
   /* Without a join key there are no join details. */
-  eb_service_set_media_plane (f->service, NULL, NULL, 0, NULL);
+  eb_service_set_media_plane (f->live.service, NULL, NULL, 0, NULL);
   {
     EbId other = add_scheduled_session (f, "Keyless");
 
-    details = eb_service_get_join_details (f->service, &f->chair, other, &error);
+    details = eb_service_get_join_details (f->live.service, &f->live.chair, other, &error);
     g_assert_error (error, EB_ERROR, EB_ERROR_UNAVAILABLE);
   }
 }
@@ -515,7 +463,7 @@ static char *
 write_file (Fixture *f, const char *name, const char *contents)
 {
   g_autoptr (GError) error = NULL;
-  char *path = g_build_filename (f->recordings_dir, name, NULL);
+  char *path = g_build_filename (f->live.recordings_dir, name, NULL);
 
   g_file_set_contents (path, contents, -1, &error);
   g_assert_no_error (error);
@@ -534,9 +482,9 @@ store_recording (Fixture *f, EbId session_id)
   recording->state = EB_RECORDING_STATE_COMPLETE;
   recording->started_at_us = g_get_real_time () - 60 * G_USEC_PER_SEC;
   recording->ended_at_us = g_get_real_time ();
-  track->name = g_strdup_printf ("p%" G_GINT64_FORMAT "-srt", f->chair.person_id);
-  track->person_id = f->chair.person_id;
-  track->site_id = f->member_id;
+  track->name = g_strdup_printf ("p%" G_GINT64_FORMAT "-srt", f->live.chair.person_id);
+  track->person_id = f->live.chair.person_id;
+  track->site_id = f->live.member_id;
   for (gint i = 0; i < 2; i++)
     {
       EbRecordingSegment *segment = eb_recording_segment_new ();
@@ -552,7 +500,7 @@ store_recording (Fixture *f, EbId session_id)
     }
   eb_recording_track_summarize (track);
   g_ptr_array_add (recording->tracks, track);
-  g_assert_true (eb_store_recording_insert (f->store, recording, &error));
+  g_assert_true (eb_store_recording_insert (f->live.store, recording, &error));
   g_assert_no_error (error);
   return g_steal_pointer (&recording);
 }
@@ -562,7 +510,7 @@ test_live_recordings_audited (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   EbId other_id = add_scheduled_session (f, "Other board");
-  g_autoptr (EbRecording) mine = store_recording (f, f->session_id);
+  g_autoptr (EbRecording) mine = store_recording (f, f->live.session_id);
   g_autoptr (EbRecording) theirs = store_recording (f, other_id);
   g_autoptr (GPtrArray) list = NULL;
   g_autoptr (EbRecording) read = NULL;
@@ -571,16 +519,17 @@ test_live_recordings_audited (Fixture *f, gconstpointer data)
 
   /* The panelist is only on the first session's roster. */
   {
-    g_autoptr (GPtrArray) roster = eb_service_list_roster (f->service, &f->admin, other_id, &error);
+    g_autoptr (GPtrArray) roster
+        = eb_service_list_roster (f->live.service, &f->live.admin, other_id, &error);
 
     g_assert_no_error (error);
     for (guint i = 0; i < roster->len; i++)
       {
         const EbRosterEntry *entry = g_ptr_array_index (roster, i);
 
-        if (entry->person_id == f->panelist.person_id)
-          g_assert_true (eb_service_remove_roster_entry (f->service, &f->coordinator, other_id,
-                                                         entry->id, 0, &error));
+        if (entry->person_id == f->live.panelist.person_id)
+          g_assert_true (eb_service_remove_roster_entry (f->live.service, &f->live.coordinator,
+                                                         other_id, entry->id, 0, &error));
         g_assert_no_error (error);
       }
   }
@@ -588,71 +537,75 @@ test_live_recordings_audited (Fixture *f, gconstpointer data)
 
   /* A reviewer reads everything; each call leaves one audit line with
    * the reviewer's token and person. */
-  list = eb_service_list_recordings (f->service, &f->reviewer, 0, NULL, &total, &error);
+  list = eb_service_list_recordings (f->live.service, &f->reviewer, 0, NULL, &total, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (total, ==, 2);
   g_assert_cmpuint (count_audit (f, "recording.list", 11, f->reviewer.person_id, NULL, 0), ==, 1);
   g_clear_pointer (&list, g_ptr_array_unref);
-  read = eb_service_get_recording (f->service, &f->reviewer, theirs->id, &error);
+  read = eb_service_get_recording (f->live.service, &f->reviewer, theirs->id, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (read->tracks->len, ==, 1);
   g_assert_cmpstr (((EbRecordingTrack *)read->tracks->pdata[0])->sha256, ==,
                    ((EbRecordingTrack *)theirs->tracks->pdata[0])->sha256);
-  g_assert_cmpint (((EbRecordingTrack *)read->tracks->pdata[0])->site_id, ==, f->member_id);
+  g_assert_cmpint (((EbRecordingTrack *)read->tracks->pdata[0])->site_id, ==, f->live.member_id);
   g_assert_cmpuint (
       count_audit (f, "recording.read", 11, f->reviewer.person_id, "recording", theirs->id), ==, 1);
   g_clear_pointer (&read, eb_recording_free);
-  read = eb_service_get_recording (f->service, &f->reviewer, theirs->id, &error);
+  read = eb_service_get_recording (f->live.service, &f->reviewer, theirs->id, &error);
   g_assert_no_error (error);
   g_clear_pointer (&read, eb_recording_free);
   g_assert_cmpuint (
       count_audit (f, "recording.read", 11, f->reviewer.person_id, "recording", theirs->id), ==, 2);
 
   /* Admins (even the bootstrap token, with no person) and coordinators. */
-  read = eb_service_get_recording (f->service, &f->bootstrap, mine->id, &error);
+  read = eb_service_get_recording (f->live.service, &f->bootstrap, mine->id, &error);
   g_assert_no_error (error);
   g_clear_pointer (&read, eb_recording_free);
   g_assert_cmpuint (count_audit (f, "recording.read", 2, 0, "recording", mine->id), ==, 1);
-  list = eb_service_list_recordings (f->service, &f->coordinator, other_id, NULL, &total, &error);
+  list = eb_service_list_recordings (f->live.service, &f->live.coordinator, other_id, NULL, &total,
+                                     &error);
   g_assert_no_error (error);
   g_assert_cmpuint (total, ==, 1);
   g_assert_cmpint (((EbRecording *)list->pdata[0])->id, ==, theirs->id);
   g_clear_pointer (&list, g_ptr_array_unref);
   g_assert_cmpuint (
-      count_audit (f, "recording.list", 10, f->coordinator.person_id, "session", other_id), ==, 1);
+      count_audit (f, "recording.list", 10, f->live.coordinator.person_id, "session", other_id), ==,
+      1);
 
   /* A clinician reads the recordings of their sessions only. */
-  list = eb_service_list_recordings (f->service, &f->panelist, 0, NULL, &total, &error);
+  list = eb_service_list_recordings (f->live.service, &f->live.panelist, 0, NULL, &total, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (total, ==, 1);
   g_assert_cmpint (((EbRecording *)list->pdata[0])->id, ==, mine->id);
   g_clear_pointer (&list, g_ptr_array_unref);
-  read = eb_service_get_recording (f->service, &f->panelist, mine->id, &error);
+  read = eb_service_get_recording (f->live.service, &f->live.panelist, mine->id, &error);
   g_assert_no_error (error);
   g_clear_pointer (&read, eb_recording_free);
   g_assert_cmpuint (
-      count_audit (f, "recording.read", 13, f->panelist.person_id, "recording", mine->id), ==, 1);
+      count_audit (f, "recording.read", 13, f->live.panelist.person_id, "recording", mine->id), ==,
+      1);
 
   /* Hidden ones are not found, and a refused read leaves no line. */
   before = count_all_audit (f);
-  read = eb_service_get_recording (f->service, &f->panelist, theirs->id, &error);
+  read = eb_service_get_recording (f->live.service, &f->live.panelist, theirs->id, &error);
   g_assert_null (read);
   g_assert_error (error, EB_ERROR, EB_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "recording"));
   g_clear_error (&error);
-  list = eb_service_list_recordings (f->service, &f->panelist, other_id, NULL, &total, &error);
+  list = eb_service_list_recordings (f->live.service, &f->live.panelist, other_id, NULL, &total,
+                                     &error);
   g_assert_null (list);
   g_assert_error (error, EB_ERROR, EB_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  read = eb_service_get_recording (f->service, &f->outsider, mine->id, &error);
+  read = eb_service_get_recording (f->live.service, &f->outsider, mine->id, &error);
   g_assert_error (error, EB_ERROR, EB_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  read = eb_service_get_recording (f->service, &f->reviewer, 4242, &error);
+  read = eb_service_get_recording (f->live.service, &f->reviewer, 4242, &error);
   g_assert_error (error, EB_ERROR, EB_ERROR_NOT_FOUND);
   g_clear_error (&error);
   g_assert_cmpuint (count_all_audit (f), ==, before);
 
-  list = eb_service_list_recordings (f->service, &f->outsider, 0, NULL, &total, &error);
+  list = eb_service_list_recordings (f->live.service, &f->outsider, 0, NULL, &total, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (total, ==, 0);
   g_assert_cmpuint (count_audit (f, "recording.list", 14, f->outsider.person_id, NULL, 0), ==, 1);
@@ -664,39 +617,42 @@ static void
 test_live_timeline_access (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (EbSession) live = start_session (f, f->session_id);
+  g_autoptr (EbSession) live = start_session (f, f->live.session_id);
   g_autoptr (EbSession) ended = NULL;
   g_autoptr (GPtrArray) timeline = NULL;
   g_autoptr (GPtrArray) attendance = NULL;
   EbPage page = { 1, 1 };
   guint total = 0;
 
-  ended = end_session (f, &f->coordinator, f->session_id, 0, NULL, &error);
+  ended = end_session (f, &f->live.coordinator, f->live.session_id, 0, NULL, &error);
   g_assert_no_error (error);
 
   /* readers of the session: the roster, reviewers, coordinators */
-  timeline
-      = eb_service_list_timeline (f->service, &f->panelist, f->session_id, &page, &total, &error);
+  timeline = eb_service_list_timeline (f->live.service, &f->live.panelist, f->live.session_id,
+                                       &page, &total, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (total, ==, 2);
   g_assert_cmpuint (timeline->len, ==, 1);
   g_assert_cmpint (((EbTimelineEvent *)timeline->pdata[0])->kind, ==, EB_TIMELINE_SESSION_ENDED);
   g_clear_pointer (&timeline, g_ptr_array_unref);
-  timeline
-      = eb_service_list_timeline (f->service, &f->reviewer, f->session_id, NULL, &total, &error);
+  timeline = eb_service_list_timeline (f->live.service, &f->reviewer, f->live.session_id, NULL,
+                                       &total, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (timeline->len, ==, 2);
   g_clear_pointer (&timeline, g_ptr_array_unref);
 
-  timeline = eb_service_list_timeline (f->service, &f->outsider, f->session_id, NULL, NULL, &error);
+  timeline = eb_service_list_timeline (f->live.service, &f->outsider, f->live.session_id, NULL,
+                                       NULL, &error);
   g_assert_null (timeline);
   g_assert_error (error, EB_ERROR, EB_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  attendance = eb_service_list_attendance (f->service, &f->outsider, f->session_id, &error);
+  attendance
+      = eb_service_list_attendance (f->live.service, &f->outsider, f->live.session_id, &error);
   g_assert_null (attendance);
   g_assert_error (error, EB_ERROR, EB_ERROR_NOT_FOUND);
   g_clear_error (&error);
-  attendance = eb_service_list_attendance (f->service, &f->chair, f->session_id, &error);
+  attendance
+      = eb_service_list_attendance (f->live.service, &f->live.chair, f->live.session_id, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (attendance->len, ==, 0);
 }
@@ -747,7 +703,7 @@ test_live_recover (Fixture *f, gconstpointer data)
   g_autoptr (GPtrArray) timeline = NULL;
   g_autoptr (GPtrArray) recordings = NULL;
   g_autofree char *session_dir = NULL;
-  g_autofree char *track = g_strdup_printf ("p%" G_GINT64_FORMAT "-srt", f->chair.person_id);
+  g_autofree char *track = g_strdup_printf ("p%" G_GINT64_FORMAT "-srt", f->live.chair.person_id);
   g_autoptr (GString) manifest = g_string_new (NULL);
   g_autofree char *manifest_path = NULL;
   g_auto (GStrv) sha = g_new0 (char *, 3);
@@ -756,21 +712,18 @@ test_live_recover (Fixture *f, gconstpointer data)
   const EbRecordingTrack *t;
   guint n = 99;
   EbId other_id;
-  g_autofree char *ffmpeg = g_find_program_in_path ("ffmpeg");
 
-  if (ffmpeg == NULL)
-    {
-      g_test_skip ("ffmpeg is not installed");
-      return;
-    }
+  if (!eb_service_test_require_ffmpeg ())
+    return;
 
   /* A live session, and one that is not live. */
-  live = start_session (f, f->session_id);
+  live = start_session (f, f->live.session_id);
   other_id = add_scheduled_session (f, "Not live");
 
   /* What the media plane left on disk before the daemon was killed: two
    * closed segments in the manifest. */
-  session_dir = g_strdup_printf ("%s/session-%" G_GINT64_FORMAT, f->recordings_dir, f->session_id);
+  session_dir = g_strdup_printf ("%s/session-%" G_GINT64_FORMAT, f->live.recordings_dir,
+                                 f->live.session_id);
   g_assert_cmpint (g_mkdir (session_dir, 0700), ==, 0);
   for (guint i = 0; i < 2; i++)
     {
@@ -779,37 +732,32 @@ test_live_recover (Fixture *f, gconstpointer data)
 
       make_ts (path, 2, 440 + 220 * i);
       sha[i] = file_sha256 (path, &size[i]);
-      g_string_append_printf (manifest,
-                              "{\"track\":\"%s\",\"person_id\":%" G_GINT64_FORMAT
-                              ",\"file\":\"%s\",\"start_offset_us\":%u,\"duration_us\":2000000,"
-                              "\"size\":%" G_GUINT64_FORMAT ",\"sha256\":\"%s\",\"video_codec\":"
-                              "\"h264\",\"audio_codec\":\"aac\",\"width\":320,\"height\":240}\n",
-                              track, f->chair.person_id, name, 1000000 + i * 2000000, size[i],
-                              sha[i]);
+      eb_service_test_append_manifest_line (manifest, track, f->live.chair.person_id, name,
+                                            1000000 + i * 2000000, 2000000, size[i], sha[i]);
     }
   manifest_path = g_build_filename (session_dir, "manifest.jsonl", NULL);
   g_file_set_contents (manifest_path, manifest->str, -1, &error);
   g_assert_no_error (error);
 
   /* The daemon dies: nothing is closed cleanly. */
-  g_clear_object (&f->service);
-  g_clear_object (&f->store);
-  g_ptr_array_set_size (f->events, 0);
+  g_clear_object (&f->live.service);
+  g_clear_object (&f->live.store);
+  g_ptr_array_set_size (f->live.events, 0);
 
   /* The next start. */
   open_service (f);
-  assert_session_state (f, f->session_id, EB_SESSION_STATE_LIVE);
-  g_assert_true (eb_service_recover_interrupted (f->service, &n, &error));
+  assert_session_state (f, f->live.session_id, EB_SESSION_STATE_LIVE);
+  g_assert_true (eb_service_recover_interrupted (f->live.service, &n, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (n, ==, 1);
-  assert_session_state (f, f->session_id, EB_SESSION_STATE_ENDED);
+  assert_session_state (f, f->live.session_id, EB_SESSION_STATE_ENDED);
   assert_session_state (f, other_id, EB_SESSION_STATE_SCHEDULED);
-  g_assert_cmpuint (f->events->len, ==, 1);
-  g_assert_cmpint (((EbTimelineEvent *)f->events->pdata[0])->kind, ==,
+  g_assert_cmpuint (f->live.events->len, ==, 1);
+  g_assert_cmpint (((EbTimelineEvent *)f->live.events->pdata[0])->kind, ==,
                    EB_TIMELINE_SESSION_INTERRUPTED);
 
-  recordings
-      = eb_service_list_recordings (f->service, &f->reviewer, f->session_id, NULL, NULL, &error);
+  recordings = eb_service_list_recordings (f->live.service, &f->reviewer, f->live.session_id, NULL,
+                                           NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (recordings->len, ==, 1);
   recording = recordings->pdata[0];
@@ -818,8 +766,8 @@ test_live_recover (Fixture *f, gconstpointer data)
   g_assert_cmpuint (recording->tracks->len, ==, 1);
   t = recording->tracks->pdata[0];
   g_assert_cmpstr (t->name, ==, track);
-  g_assert_cmpint (t->person_id, ==, f->chair.person_id);
-  g_assert_cmpint (t->site_id, ==, f->member_id);
+  g_assert_cmpint (t->person_id, ==, f->live.chair.person_id);
+  g_assert_cmpint (t->site_id, ==, f->live.member_id);
   g_assert_cmpstr (t->transport, ==, "srt");
   g_assert_cmpuint (t->segments->len, >=, 2);
   for (guint i = 0; i < 2; i++)
@@ -842,8 +790,8 @@ test_live_recover (Fixture *f, gconstpointer data)
     }
   g_assert_cmpuint (t->size, >=, size[0] + size[1]);
 
-  timeline
-      = eb_service_list_timeline (f->service, &f->coordinator, f->session_id, NULL, NULL, &error);
+  timeline = eb_service_list_timeline (f->live.service, &f->live.coordinator, f->live.session_id,
+                                       NULL, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (timeline->len, ==, 2);
   g_assert_cmpint (((EbTimelineEvent *)timeline->pdata[0])->kind, ==, EB_TIMELINE_SESSION_STARTED);
@@ -852,7 +800,7 @@ test_live_recover (Fixture *f, gconstpointer data)
   g_assert_cmpint (((EbTimelineEvent *)timeline->pdata[1])->at_us, ==, recording->ended_at_us);
 
   /* Nothing is left to recover. */
-  g_assert_true (eb_service_recover_interrupted (f->service, &n, &error));
+  g_assert_true (eb_service_recover_interrupted (f->live.service, &n, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (n, ==, 0);
 }
@@ -878,10 +826,10 @@ media_fixture_set_up (Fixture *f, gconstpointer data)
     g_assert_cmpuint (eb_media_plane_get_srt_port (media), >, 0);
   fixture_init (f, media);
   f->media_dir = dir;
-  g_free (f->recordings_dir);
-  f->recordings_dir = g_steal_pointer (&recordings);
+  g_free (f->live.recordings_dir);
+  f->live.recordings_dir = g_steal_pointer (&recordings);
   live = live_settings (f);
-  eb_service_set_media_plane (f->service, f->media, join_key, sizeof join_key, &live);
+  eb_service_set_media_plane (f->live.service, f->live.media, join_key, sizeof join_key, &live);
 }
 
 static void
@@ -893,24 +841,6 @@ media_fixture_tear_down (Fixture *f, gconstpointer data)
   eb_service_test_rm_rf (dir);
 }
 
-static void
-emit_media_event (Fixture *f, EbMediaEventKind kind, gint64 at, EbId person_id, const char *track,
-                  const char *detail, const char *segment_path, EbRecordedSegment *segment)
-{
-  EbMediaEvent event = {
-    .kind = kind,
-    .session_id = f->session_id,
-    .at = at,
-    .person_id = person_id,
-    .track = (char *)track,
-    .detail = (char *)detail,
-    .segment_path = (char *)segment_path,
-    .segment = segment,
-  };
-
-  g_signal_emit_by_name (f->media, "event", &event);
-}
-
 /* The plane's events become timeline events, attendance and recording
  * rows, and are pushed on: here the plane is real but its events are
  * raised by hand, at chosen instants. */
@@ -918,14 +848,14 @@ static void
 test_live_media_events (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (EbSession) live = start_session (f, f->session_id);
+  g_autoptr (EbSession) live = start_session (f, f->live.session_id);
   g_autoptr (GPtrArray) recordings = NULL;
   g_autoptr (GPtrArray) timeline = NULL;
   g_autoptr (GPtrArray) spans = NULL;
   g_autoptr (EbRosterEntry) entry = NULL;
-  g_autofree char *track = g_strdup_printf ("p%" G_GINT64_FORMAT "-srt", f->chair.person_id);
-  g_autofree char *path1 = g_build_filename (f->recordings_dir, "one.ts", NULL);
-  g_autofree char *path2 = g_build_filename (f->recordings_dir, "two.ts", NULL);
+  g_autofree char *track = g_strdup_printf ("p%" G_GINT64_FORMAT "-srt", f->live.chair.person_id);
+  g_autofree char *path1 = g_build_filename (f->live.recordings_dir, "one.ts", NULL);
+  g_autofree char *path2 = g_build_filename (f->live.recordings_dir, "two.ts", NULL);
   g_autofree char *sha1 = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "first segment", -1);
   g_autofree char *sha2 = g_compute_checksum_for_string (G_CHECKSUM_SHA256, "second!", -1);
   EbRecordedSegment segment1 = { path1, 1500000, 2000000, 13, sha1 };
@@ -941,44 +871,45 @@ test_live_media_events (Fixture *f, gconstpointer data)
 
   g_assert_true (g_file_set_contents (path1, "first segment", -1, NULL));
   g_assert_true (g_file_set_contents (path2, "second!", -1, NULL));
-  recordings
-      = eb_service_list_recordings (f->service, &f->admin, f->session_id, NULL, NULL, &error);
+  recordings = eb_service_list_recordings (f->live.service, &f->live.admin, f->live.session_id,
+                                           NULL, NULL, &error);
   g_assert_no_error (error);
   t0 = ((EbRecording *)recordings->pdata[0])->started_at_us;
   g_clear_pointer (&recordings, g_ptr_array_unref);
-  g_ptr_array_set_size (f->events, 0);
+  g_ptr_array_set_size (f->live.events, 0);
 
-  emit_media_event (f, EB_MEDIA_EVENT_PARTICIPANT_JOINED, t0 + 1000000, f->chair.person_id, track,
-                    NULL, NULL, NULL);
-  emit_media_event (f, EB_MEDIA_EVENT_TRACK_STARTED, t0 + 1100000, f->chair.person_id, track,
-                    "h264 1280x720, aac", NULL, NULL);
+  eb_service_test_live_emit (&f->live, EB_MEDIA_EVENT_PARTICIPANT_JOINED, t0 + 1000000,
+                             f->live.chair.person_id, track, NULL, NULL, NULL);
+  eb_service_test_live_emit (&f->live, EB_MEDIA_EVENT_TRACK_STARTED, t0 + 1100000,
+                             f->live.chair.person_id, track, "h264 1280x720, aac", NULL, NULL);
   /* the plane describes the first segment; of the second only the file
    * is known */
-  emit_media_event (f, EB_MEDIA_EVENT_SEGMENT_CLOSED, t0 + 3600000, f->chair.person_id, track, NULL,
-                    path1, &segment1);
-  emit_media_event (f, EB_MEDIA_EVENT_SEGMENT_CLOSED, t0 + 4500000, f->chair.person_id, track, NULL,
-                    path2, NULL);
-  emit_media_event (f, EB_MEDIA_EVENT_PARTICIPANT_LEFT, t0 + 5000000, f->chair.person_id, track,
-                    "connection lost", NULL, NULL);
-  emit_media_event (f, EB_MEDIA_EVENT_PARTICIPANT_JOINED, t0 + 6000000, f->chair.person_id, track,
-                    NULL, NULL, NULL);
-  emit_media_event (f, EB_MEDIA_EVENT_INPUT_REFUSED, t0 + 7000000, 0, NULL, "not an MPEG-TS stream",
-                    NULL, NULL);
-  emit_media_event (f, EB_MEDIA_EVENT_PARTICIPANT_LEFT, t0 + 8000000, f->chair.person_id, track,
-                    NULL, NULL, NULL);
+  eb_service_test_live_emit (&f->live, EB_MEDIA_EVENT_SEGMENT_CLOSED, t0 + 3600000,
+                             f->live.chair.person_id, track, NULL, path1, &segment1);
+  eb_service_test_live_emit (&f->live, EB_MEDIA_EVENT_SEGMENT_CLOSED, t0 + 4500000,
+                             f->live.chair.person_id, track, NULL, path2, NULL);
+  eb_service_test_live_emit (&f->live, EB_MEDIA_EVENT_PARTICIPANT_LEFT, t0 + 5000000,
+                             f->live.chair.person_id, track, "connection lost", NULL, NULL);
+  eb_service_test_live_emit (&f->live, EB_MEDIA_EVENT_PARTICIPANT_JOINED, t0 + 6000000,
+                             f->live.chair.person_id, track, NULL, NULL, NULL);
+  eb_service_test_live_emit (&f->live, EB_MEDIA_EVENT_INPUT_REFUSED, t0 + 7000000, 0, NULL,
+                             "not an MPEG-TS stream", NULL, NULL);
+  eb_service_test_live_emit (&f->live, EB_MEDIA_EVENT_PARTICIPANT_LEFT, t0 + 8000000,
+                             f->live.chair.person_id, track, NULL, NULL, NULL);
 
   /* each one pushed on as it was stored */
-  g_assert_cmpuint (f->events->len, ==, 8);
-  for (guint i = 0; i < f->events->len; i++)
+  g_assert_cmpuint (f->live.events->len, ==, 8);
+  for (guint i = 0; i < f->live.events->len; i++)
     {
-      const EbTimelineEvent *e = f->events->pdata[i];
+      const EbTimelineEvent *e = f->live.events->pdata[i];
 
       g_assert_cmpint (e->id, >, 0);
-      g_assert_cmpint (e->session_id, ==, f->session_id);
+      g_assert_cmpint (e->session_id, ==, f->live.session_id);
       g_assert_cmpint (e->kind, ==, order[i + 1]);
     }
 
-  timeline = eb_service_list_timeline (f->service, &f->chair, f->session_id, NULL, NULL, &error);
+  timeline = eb_service_list_timeline (f->live.service, &f->live.chair, f->live.session_id, NULL,
+                                       NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (timeline->len, ==, G_N_ELEMENTS (order));
   for (guint i = 0; i < timeline->len; i++)
@@ -995,30 +926,30 @@ test_live_media_events (Fixture *f, gconstpointer data)
   g_assert_cmpstr (((EbTimelineEvent *)timeline->pdata[7])->detail, ==, "not an MPEG-TS stream");
 
   /* attendance: two spans, and the roster's first join and last leave */
-  spans = eb_service_list_attendance (f->service, &f->reviewer, f->session_id, &error);
+  spans = eb_service_list_attendance (f->live.service, &f->reviewer, f->live.session_id, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (spans->len, ==, 2);
   g_assert_cmpint (((EbAttendanceSpan *)spans->pdata[0])->joined_at_us, ==, t0 + 1000000);
   g_assert_cmpint (((EbAttendanceSpan *)spans->pdata[0])->left_at_us, ==, t0 + 5000000);
   g_assert_cmpint (((EbAttendanceSpan *)spans->pdata[1])->joined_at_us, ==, t0 + 6000000);
   g_assert_cmpint (((EbAttendanceSpan *)spans->pdata[1])->left_at_us, ==, t0 + 8000000);
-  entry = eb_service_get_roster_entry (f->service, &f->chair, f->session_id, f->chair_entry_id,
-                                       &error);
+  entry = eb_service_get_roster_entry (f->live.service, &f->live.chair, f->live.session_id,
+                                       f->chair_entry_id, &error);
   g_assert_no_error (error);
   g_assert_cmpint (entry->joined_at, ==, (t0 + 1000000) / G_USEC_PER_SEC);
   g_assert_cmpint (entry->left_at, ==, (t0 + 8000000) / G_USEC_PER_SEC);
 
   /* the segments are indexed as they close */
-  recordings
-      = eb_service_list_recordings (f->service, &f->admin, f->session_id, NULL, NULL, &error);
+  recordings = eb_service_list_recordings (f->live.service, &f->live.admin, f->live.session_id,
+                                           NULL, NULL, &error);
   g_assert_no_error (error);
   recording = recordings->pdata[0];
   g_assert_cmpint (recording->state, ==, EB_RECORDING_STATE_RECORDING);
   g_assert_cmpuint (recording->tracks->len, ==, 1);
   t = recording->tracks->pdata[0];
   g_assert_cmpstr (t->name, ==, track);
-  g_assert_cmpint (t->person_id, ==, f->chair.person_id);
-  g_assert_cmpint (t->site_id, ==, f->member_id);
+  g_assert_cmpint (t->person_id, ==, f->live.chair.person_id);
+  g_assert_cmpint (t->site_id, ==, f->live.member_id);
   g_assert_cmpuint (t->segments->len, ==, 2);
   s = t->segments->pdata[0];
   g_assert_cmpint (s->seq, ==, 1);
@@ -1039,19 +970,16 @@ test_live_media_events (Fixture *f, gconstpointer data)
     EbMediaEvent stray = { EB_MEDIA_EVENT_TRACK_STARTED, 4242, t0, 0, NULL, NULL, NULL, NULL };
 
     g_test_expect_message ("eboard-service", G_LOG_LEVEL_WARNING, "*session 4242*");
-    g_signal_emit_by_name (f->media, "event", &stray);
+    g_signal_emit_by_name (f->live.media, "event", &stray);
     g_test_assert_expected_messages ();
-    g_assert_cmpuint (f->events->len, ==, 8);
+    g_assert_cmpuint (f->live.events->len, ==, 8);
   }
 }
 
 static gboolean
 timeline_has (Fixture *f, EbTimelineKind kind)
 {
-  for (guint i = 0; i < f->events->len; i++)
-    if (((EbTimelineEvent *)f->events->pdata[i])->kind == kind)
-      return TRUE;
-  return FALSE;
+  return eb_service_test_live_has_event (&f->live, kind, 0);
 }
 
 /* One real SRT publisher, with the URL of its join details, from start
@@ -1068,21 +996,18 @@ test_live_real_publisher (Fixture *f, gconstpointer data)
   g_autoptr (GSubprocess) publisher = NULL;
   g_autoptr (GPtrArray) spans = NULL;
   g_autoptr (EbRosterEntry) entry = NULL;
-  g_autofree char *ffmpeg = g_find_program_in_path ("ffmpeg");
-  g_autofree char *track = g_strdup_printf ("p%" G_GINT64_FORMAT "-srt", f->chair.person_id);
+  g_autofree char *track = g_strdup_printf ("p%" G_GINT64_FORMAT "-srt", f->live.chair.person_id);
   g_autofree char *port = NULL;
   const EbRecordingTrack *t;
   gint64 recorded_us = 0;
 
-  if (ffmpeg == NULL)
-    {
-      g_test_skip ("ffmpeg is not installed");
-      return;
-    }
-  live = start_session (f, f->session_id);
-  details = eb_service_get_join_details (f->service, &f->chair, f->session_id, &error);
+  if (!eb_service_test_require_ffmpeg ())
+    return;
+  live = start_session (f, f->live.session_id);
+  details
+      = eb_service_get_join_details (f->live.service, &f->live.chair, f->live.session_id, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (details->srt_port, ==, eb_media_plane_get_srt_port (f->media));
+  g_assert_cmpuint (details->srt_port, ==, eb_media_plane_get_srt_port (f->live.media));
   port = g_strdup_printf ("srt://127.0.0.1:%u?", details->srt_port);
   g_assert_true (g_str_has_prefix (details->publish_url, port));
 
@@ -1094,15 +1019,15 @@ test_live_real_publisher (Fixture *f, gconstpointer data)
   for (guint i = 0; i < 50 && !timeline_has (f, EB_TIMELINE_PARTICIPANT_LEFT); i++)
     eb_service_test_run_main_loop_for (100);
 
-  ended = end_session (f, &f->coordinator, f->session_id, 0, &recording, &error);
+  ended = end_session (f, &f->live.coordinator, f->live.session_id, 0, &recording, &error);
   g_assert_no_error (error);
   g_assert_cmpint (ended->state, ==, EB_SESSION_STATE_ENDED);
   g_assert_cmpint (recording->state, ==, EB_RECORDING_STATE_COMPLETE);
   g_assert_cmpuint (recording->tracks->len, ==, 1);
   t = recording->tracks->pdata[0];
   g_assert_cmpstr (t->name, ==, track);
-  g_assert_cmpint (t->person_id, ==, f->chair.person_id);
-  g_assert_cmpint (t->site_id, ==, f->member_id);
+  g_assert_cmpint (t->person_id, ==, f->live.chair.person_id);
+  g_assert_cmpint (t->site_id, ==, f->live.member_id);
   g_assert_cmpstr (t->transport, ==, "srt");
   g_assert_cmpstr (t->video_codec, ==, "h264");
   g_assert_cmpstr (t->audio_codec, ==, "aac");
@@ -1116,7 +1041,7 @@ test_live_real_publisher (Fixture *f, gconstpointer data)
       g_test_message ("segment %d: %s, %" G_GINT64_FORMAT " us at %" G_GINT64_FORMAT, s->seq,
                       s->path, s->duration_us, s->start_offset_us);
       g_assert_true (g_path_is_absolute (s->path));
-      g_assert_true (g_str_has_prefix (s->path, f->recordings_dir));
+      g_assert_true (g_str_has_prefix (s->path, f->live.recordings_dir));
       sha = file_sha256 (s->path, &size);
       g_assert_cmpuint (size, ==, s->size);
       g_assert_cmpuint (size, >, 0);
@@ -1137,7 +1062,7 @@ test_live_real_publisher (Fixture *f, gconstpointer data)
   /* what the registered recording says is what the store says */
   {
     g_autoptr (EbRecording) stored
-        = eb_service_get_recording (f->service, &f->reviewer, recording->id, &error);
+        = eb_service_get_recording (f->live.service, &f->reviewer, recording->id, &error);
 
     g_assert_no_error (error);
     g_assert_cmpuint (stored->tracks->len, ==, 1);
@@ -1150,13 +1075,13 @@ test_live_real_publisher (Fixture *f, gconstpointer data)
   g_assert_true (timeline_has (f, EB_TIMELINE_TRACK_STARTED));
   g_assert_true (timeline_has (f, EB_TIMELINE_SEGMENT_CLOSED));
   g_assert_true (timeline_has (f, EB_TIMELINE_SESSION_ENDED));
-  spans = eb_service_list_attendance (f->service, &f->chair, f->session_id, &error);
+  spans = eb_service_list_attendance (f->live.service, &f->live.chair, f->live.session_id, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (spans->len, ==, 1);
   g_assert_cmpint (((EbAttendanceSpan *)spans->pdata[0])->left_at_us, >,
                    ((EbAttendanceSpan *)spans->pdata[0])->joined_at_us);
-  entry = eb_service_get_roster_entry (f->service, &f->chair, f->session_id, f->chair_entry_id,
-                                       &error);
+  entry = eb_service_get_roster_entry (f->live.service, &f->live.chair, f->live.session_id,
+                                       f->chair_entry_id, &error);
   g_assert_no_error (error);
   g_assert_cmpint (entry->joined_at, >, 0);
   g_assert_cmpint (entry->left_at, >=, entry->joined_at);
@@ -1170,15 +1095,12 @@ test_live_revoke (Fixture *f, gconstpointer data)
   g_autoptr (EbSession) live = NULL;
   g_autoptr (EbJoinDetails) details = NULL;
   g_autoptr (GSubprocess) publisher = NULL;
-  g_autofree char *ffmpeg = g_find_program_in_path ("ffmpeg");
 
-  if (ffmpeg == NULL)
-    {
-      g_test_skip ("ffmpeg is not installed");
-      return;
-    }
-  live = start_session (f, f->session_id);
-  details = eb_service_get_join_details (f->service, &f->panelist, f->session_id, &error);
+  if (!eb_service_test_require_ffmpeg ())
+    return;
+  live = start_session (f, f->live.session_id);
+  details = eb_service_get_join_details (f->live.service, &f->live.panelist, f->live.session_id,
+                                         &error);
   g_assert_no_error (error);
   /* 30 s of media, cut after about 2 */
   publisher = eb_service_test_spawn_publisher (PUBLISHER_FLAGS, details->publish_url, 30, &error);
@@ -1187,8 +1109,8 @@ test_live_revoke (Fixture *f, gconstpointer data)
     eb_service_test_run_main_loop_for (100);
   g_assert_true (timeline_has (f, EB_TIMELINE_TRACK_STARTED));
 
-  g_assert_true (eb_service_remove_roster_entry (f->service, &f->coordinator, f->session_id,
-                                                 f->panelist_entry_id, 0, &error));
+  g_assert_true (eb_service_remove_roster_entry (
+      f->live.service, &f->live.coordinator, f->live.session_id, f->panelist_entry_id, 0, &error));
   g_assert_no_error (error);
   for (guint i = 0; i < 100 && !timeline_has (f, EB_TIMELINE_PARTICIPANT_LEFT); i++)
     eb_service_test_run_main_loop_for (100);
