@@ -23,7 +23,9 @@ G_BEGIN_DECLS
  * at the encoder's next keyframe (its GOP). A source is fed (has an
  * input, so viewers can choose it) from the first packet of its stream,
  * once the demuxer and parser have found its program and parameter
- * sets, until the bridge stops.
+ * sets, until the bridge stops. Once the format of every stream it
+ * carries is known, the input is demuxed only while the track has
+ * viewers (from the first message after a viewer comes).
  *
  * Threads: eb_rtp_bridge_push() on any thread (the SRT network thread),
  * never blocking; everything else on the main context.

@@ -44,6 +44,8 @@ struct _EbRtpBridge
 
   GMutex lock;
   gboolean running;
+  gboolean pads_done; /* the demuxer exposed every stream of the program */
+  gboolean resting;   /* input is not demuxed while nobody views the track */
   guint64 max_bytes;
   guint64 dropped;
   gint64 last_drop_log;
@@ -276,6 +278,38 @@ demux_pad_added_cb (GstElement *demux, GstPad *pad, EbRtpBridge *bridge)
   link_to_fakesink (bridge, pad);
 }
 
+/* Streaming thread, after the pads of the program were added. */
+static void
+demux_no_more_pads_cb (GstElement *demux, EbRtpBridge *bridge)
+{
+  g_mutex_lock (&bridge->lock);
+  bridge->pads_done = TRUE;
+  g_mutex_unlock (&bridge->lock);
+}
+
+/* --- input (any thread) --- */
+
+/* With the lock held: whether each stream the bridge carries has shown
+ * its format, which a WHEP viewer's negotiation needs. */
+static gboolean
+formats_known (EbRtpBridge *bridge)
+{
+  return bridge->pads_done && (!bridge->video.linked || bridge->video.caps != NULL)
+         && (!bridge->audio.linked || bridge->audio.caps != NULL);
+}
+
+/* With the lock held: whether the bridge's input is demuxed now. Once
+ * the formats are known, only while someone views the track: demuxing
+ * and repacketising a room system's stream for nobody would cost as much
+ * as recording it. A viewer's picture starts at the next keyframe
+ * anyway. */
+static gboolean
+wants_input (EbRtpBridge *bridge)
+{
+  return !formats_known (bridge) || eb_rtp_source_get_n_sinks (bridge->video.source) > 0
+         || eb_rtp_source_get_n_sinks (bridge->audio.source) > 0;
+}
+
 /* --- life cycle (main context) --- */
 
 static void
@@ -322,6 +356,7 @@ eb_rtp_bridge_new (EbPipelineTemplates *templates, const char *track, EbRtpSourc
     return NULL;
   g_object_get (bridge->appsrc, "max-bytes", &bridge->max_bytes, NULL);
   g_signal_connect (bridge->demux, "pad-added", G_CALLBACK (demux_pad_added_cb), bridge);
+  g_signal_connect (bridge->demux, "no-more-pads", G_CALLBACK (demux_no_more_pads_cb), bridge);
   return g_steal_pointer (&bridge);
 }
 
@@ -365,7 +400,9 @@ eb_rtp_bridge_push (EbRtpBridge *bridge, const guint8 *data, gsize length)
   if (length == 0)
     return;
   g_mutex_lock (&bridge->lock);
-  if (bridge->running)
+  if (bridge->running && !wants_input (bridge))
+    bridge->resting = TRUE;
+  else if (bridge->running)
     {
       GstAppSrc *appsrc = GST_APP_SRC (bridge->appsrc);
 
@@ -373,7 +410,15 @@ eb_rtp_bridge_push (EbRtpBridge *bridge, const guint8 *data, gsize length)
           && gst_app_src_get_current_level_bytes (appsrc) + length > bridge->max_bytes)
         count_dropped (bridge, length);
       else
-        gst_app_src_push_buffer (appsrc, gst_buffer_new_memdup (data, length));
+        {
+          GstBuffer *buffer = gst_buffer_new_memdup (data, length);
+
+          /* the demuxer starts over after the gap */
+          if (bridge->resting)
+            GST_BUFFER_FLAG_SET (buffer, GST_BUFFER_FLAG_DISCONT);
+          bridge->resting = FALSE;
+          gst_app_src_push_buffer (appsrc, buffer);
+        }
     }
   g_mutex_unlock (&bridge->lock);
 }

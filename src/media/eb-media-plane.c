@@ -429,8 +429,8 @@ refuse_caller (EbMediaPlane *self, const char *peer, EbId session_id, EbId perso
 
 /* libsrt thread, before the handshake is answered. */
 static gpointer
-authorize_cb (const char *stream_id, const char *peer, char **passphrase, int *reject_code,
-              gpointer user_data)
+authorize_cb (const char *stream_id, const char *peer, char **passphrase, gboolean *on_arrival,
+              int *reject_code, gpointer user_data)
 {
   EbMediaPlane *self = user_data;
   g_autoptr (EbStreamId) parsed = NULL;
@@ -540,6 +540,9 @@ authorize_cb (const char *stream_id, const char *peer, char **passphrase, int *r
     }
   connection->conference = g_steal_pointer (&conference);
   *passphrase = eb_join_session_passphrase (key, key_length, parsed->session_id);
+  /* a publisher's stream is recorded and relayed by its own timestamps:
+   * nothing gains from holding it until its play time */
+  *on_arrival = parsed->mode == EB_STREAM_MODE_PUBLISH;
   return g_steal_pointer (&connection);
 }
 

@@ -86,6 +86,8 @@ struct _EbRecorder
   gboolean program_changing; /* from a new program's first pad to its no-more-pads */
   GError *pending_failure;   /* reported once the muxer has closed the last segment */
   guint64 max_bytes;
+  GByteArray *batch;     /* received, not yet in the input queue */
+  gint64 batch_started;  /* monotonic time of its first byte */
   guint64 bytes_in;      /* accepted into the input queue */
   guint64 bytes_demuxed; /* read by the demuxer */
   guint64 bytes_dropped;

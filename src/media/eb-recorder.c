@@ -27,6 +27,12 @@ GST_DEBUG_CATEGORY (eb_recorder_debug);
  * pieces of at most this (and at most the queue's size). */
 #define EB_RECORDER_PUSH_PIECE (256 * 1024)
 #define EB_RECORDER_DROP_LOG_INTERVAL_US (5 * G_USEC_PER_SEC)
+/* Received messages (1316 bytes each, typically) are gathered and
+ * handed to the demuxer in one buffer of at most this size, or once the
+ * first of them is this old: a wake-up of the streaming thread for every
+ * message would cost more than demuxing it. */
+#define EB_RECORDER_BATCH_BYTES (64 * 1024)
+#define EB_RECORDER_BATCH_US (100 * G_TIME_SPAN_MILLISECOND)
 
 static const char *const parser_templates[] = { "parse-h264", "parse-aac", "parse-opus" };
 
@@ -117,6 +123,7 @@ eb_recorder_finalize (GObject *object)
   g_clear_pointer (&self->late_pads, g_ptr_array_unref);
   g_clear_pointer (&self->segments, g_ptr_array_unref);
   g_clear_pointer (&self->opened_files, g_ptr_array_unref);
+  g_clear_pointer (&self->batch, g_byte_array_unref);
   g_free (self->directory);
   g_free (self->track_name);
   g_free (self->manifest_track);
@@ -450,6 +457,25 @@ count_dropped (EbRecorder *self, gsize length)
     }
 }
 
+/* With the lock held: whether the input queue has room for @length
+ * more bytes (a max-bytes of 0 is an unbounded queue). */
+static gboolean
+queue_has_room (EbRecorder *self, gsize length)
+{
+  return self->max_bytes == 0
+         || gst_app_src_get_current_level_bytes (GST_APP_SRC (self->appsrc)) + length
+                <= self->max_bytes;
+}
+
+/* With the lock held: hands @buffer of @length bytes to the demuxer. */
+static void
+queue_buffer (EbRecorder *self, GstBuffer *buffer, gsize length)
+{
+  /* bytes_in: what the demuxer was given */
+  self->bytes_in += length;
+  gst_app_src_push_buffer (GST_APP_SRC (self->appsrc), buffer);
+}
+
 /* With the lock held: queues @data in pieces while the queue has room;
  * from the first piece that finds none on, the rest is dropped, so what
  * the demuxer gets is the front of the push (with the program tables a
@@ -457,8 +483,6 @@ count_dropped (EbRecorder *self, gsize length)
 static void
 queue_input (EbRecorder *self, const guint8 *data, gsize length)
 {
-  GstAppSrc *appsrc = GST_APP_SRC (self->appsrc);
-  /* a max-bytes of 0 is an unbounded queue */
   gsize piece_max = self->max_bytes > 0 ? (gsize)MIN (self->max_bytes, EB_RECORDER_PUSH_PIECE)
                                         : EB_RECORDER_PUSH_PIECE;
 
@@ -466,16 +490,61 @@ queue_input (EbRecorder *self, const guint8 *data, gsize length)
     {
       gsize n = MIN (piece_max, length - offset);
 
-      if (self->max_bytes > 0 && gst_app_src_get_current_level_bytes (appsrc) + n > self->max_bytes)
+      if (!queue_has_room (self, n))
         {
           count_dropped (self, length - offset);
           return;
         }
-      /* bytes_in: what the demuxer was given */
-      self->bytes_in += n;
-      gst_app_src_push_buffer (appsrc, gst_buffer_new_memdup (data + offset, n));
+      queue_buffer (self, gst_buffer_new_memdup (data + offset, n), n);
       offset += n;
     }
+}
+
+/* With the lock held: the gathered messages go to the demuxer in one
+ * buffer (or are dropped and counted, when its queue is full). */
+static void
+flush_batch (EbRecorder *self)
+{
+  gsize length;
+
+  if (self->batch == NULL || self->batch->len == 0)
+    return;
+  length = self->batch->len;
+  if (!queue_has_room (self, length))
+    {
+      count_dropped (self, length);
+      g_byte_array_set_size (self->batch, 0);
+      return;
+    }
+  queue_buffer (self, gst_buffer_new_wrapped (g_byte_array_free (self->batch, FALSE), length),
+                length);
+  self->batch = NULL;
+}
+
+/* With the lock held: gathers @data, received at @now, with what came
+ * before it. A batch is at most a quarter of the input queue, so that a
+ * queue nearly full still takes one. */
+static void
+batch_input (EbRecorder *self, const guint8 *data, gsize length, gint64 now)
+{
+  gsize batch_max = self->max_bytes > 0 ? (gsize)MIN (self->max_bytes / 4, EB_RECORDER_BATCH_BYTES)
+                                        : EB_RECORDER_BATCH_BYTES;
+
+  if (self->batch != NULL && self->batch->len + length > batch_max)
+    flush_batch (self);
+  if (length >= batch_max)
+    {
+      /* a backlog: already one large push */
+      queue_input (self, data, length);
+      return;
+    }
+  if (self->batch == NULL)
+    self->batch = g_byte_array_sized_new ((guint)batch_max);
+  if (self->batch->len == 0)
+    self->batch_started = now;
+  g_byte_array_append (self->batch, data, (guint)length);
+  if (now - self->batch_started >= EB_RECORDER_BATCH_US)
+    flush_batch (self);
 }
 
 /**
@@ -483,7 +552,9 @@ queue_input (EbRecorder *self, const guint8 *data, gsize length)
  * @data: (array length=length): MPEG-TS bytes as received
  *
  * Thread-safe and never blocks for long: when the recorder cannot keep
- * up, the bytes are dropped and counted (and logged). A push larger than
+ * up, the bytes are dropped and counted (and logged). Small pushes are
+ * gathered and reach the demuxer together (at most 100 ms after the
+ * first of them, or when the recorder stops). A push larger than
  * the input queue (a reconnecting publisher's backlog) is queued in
  * pieces, as far as there is room: its front is kept.
  */
@@ -513,7 +584,7 @@ eb_recorder_push (EbRecorder *self, const guint8 *data, gsize length)
                              (GDestroyNotify)eb_recorder_shared_unref);
       g_source_attach (source, self->context);
     }
-  queue_input (self, data, length);
+  batch_input (self, data, length, g_get_monotonic_time ());
   g_mutex_unlock (&self->lock);
 }
 
@@ -561,6 +632,8 @@ eb_recorder_stop_async (EbRecorder *self, GCancellable *cancellable, GAsyncReady
 
   g_mutex_lock (&self->lock);
   state = self->state;
+  if (state == EB_RECORDER_RUNNING && !self->refusing)
+    flush_batch (self);
   given = self->bytes_in > 0;
   if (state == EB_RECORDER_RUNNING)
     self->state = EB_RECORDER_STOPPING;

@@ -27,10 +27,11 @@ typedef struct
 {
   /* A caller before its handshake completes (libsrt thread): returns the
    * connection's data to accept it, with the passphrase it must use in
-   * @passphrase (transfer full, nullable), or %NULL to refuse it with
-   * @reject_code (an SRT_REJX_* value). */
+   * @passphrase (transfer full, nullable) and whether what it sends is
+   * read as it arrives (@on_arrival) instead of at its play time, or
+   * %NULL to refuse it with @reject_code (an SRT_REJX_* value). */
   gpointer (*authorize) (const char *stream_id, const char *peer, char **passphrase,
-                         int *reject_code, gpointer user_data);
+                         gboolean *on_arrival, int *reject_code, gpointer user_data);
   /* An authorized caller whose handshake then failed (e.g. a wrong or
    * missing passphrase); the callee releases @connection. */
   void (*handshake_failed) (gpointer connection, const char *reason, gpointer user_data);

@@ -146,6 +146,20 @@ srt_startup_once_cb (gpointer data)
   return NULL;
 }
 
+/* Without timestamp-based delivery (TSBPD), libsrt hands a caller's
+ * messages over as soon as they are received in order, instead of
+ * holding each until its play time on a thread of its own per
+ * connection: what a recorder wants, since its timing comes from the
+ * stream's own timestamps. A lost packet is still asked for again (the
+ * messages after it wait for it); none is dropped as too late. */
+static gboolean
+read_on_arrival (SRTSOCKET socket)
+{
+  int no = 0;
+
+  return srt_setsockflag (socket, SRTO_TSBPDMODE, &no, sizeof no) != SRT_ERROR;
+}
+
 /* Runs on a libsrt thread for each caller, before the handshake is
  * answered: the one place a caller can be refused without a byte of it
  * being read, or given its session's passphrase. */
@@ -160,6 +174,7 @@ listen_cb (void *opaque, SRTSOCKET ns, int hs_version, const struct sockaddr *pe
   EbPending *pending;
   gpointer connection;
   int reject_code = SRT_REJX_FORBIDDEN;
+  gboolean on_arrival = FALSE;
   gboolean failed;
 
   if (server->shutting_down)
@@ -167,8 +182,8 @@ listen_cb (void *opaque, SRTSOCKET ns, int hs_version, const struct sockaddr *pe
       srt_setrejectreason (ns, SRT_REJX_DOWN);
       return -1;
     }
-  connection
-      = server->callbacks.authorize (stream_id, peer, &passphrase, &reject_code, server->user_data);
+  connection = server->callbacks.authorize (stream_id, peer, &passphrase, &on_arrival, &reject_code,
+                                            server->user_data);
   if (connection == NULL)
     {
       srt_setrejectreason (ns, reject_code);
@@ -183,6 +198,9 @@ listen_cb (void *opaque, SRTSOCKET ns, int hs_version, const struct sockaddr *pe
     pending->failure = g_strdup_printf ("cannot set the passphrase: %s", srt_getlasterror_str ());
   if (passphrase != NULL)
     memset (passphrase, 0, strlen (passphrase));
+  if (on_arrival && pending->failure == NULL && !read_on_arrival (ns))
+    pending->failure
+        = g_strdup_printf ("cannot turn off timed delivery: %s", srt_getlasterror_str ());
   failed = pending->failure != NULL;
 
   /* from here on the network thread owns it */
