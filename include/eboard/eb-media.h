@@ -81,9 +81,10 @@ const char *eb_media_event_kind_to_string (EbMediaEventKind kind);
  * @detail: (nullable): a human-readable detail (never a credential)
  * @segment_path: (nullable): for segment-closed
  * @segment: (nullable): for segment-closed, the segment as written to the
- *   manifest (owned by the event: eb_media_event_copy() copies it and
- *   eb_media_event_free() frees it); when %NULL the service computes the
- *   size and checksum from @segment_path itself
+ *   manifest, with its codecs and picture size (owned by the event:
+ *   eb_media_event_copy() copies it and eb_media_event_free() frees it);
+ *   when %NULL the service computes the size and checksum from
+ *   @segment_path itself
  *
  * What the media plane reports, always on the main context.
  */
@@ -112,6 +113,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (EbMediaEvent, eb_media_event_free)
  * @duration_us: its media duration
  * @size: bytes
  * @sha256: lowercase hex
+ * @video_codec: (nullable): what this file holds, e.g. "h264"
+ * @audio_codec: (nullable): what this file holds, e.g. "aac", "opus"
+ * @width: pixels, 0 when unknown
+ * @height: pixels, 0 when unknown
+ *
+ * A track's segments may differ in codecs (a publisher that reconnected
+ * with other codecs): each one says what it holds.
  */
 struct _EbRecordedSegment
 {
@@ -120,15 +128,20 @@ struct _EbRecordedSegment
   gint64 duration_us;
   guint64 size;
   char *sha256;
+  char *video_codec;
+  char *audio_codec;
+  gint width;
+  gint height;
 };
 
 /**
  * EbRecordedTrack:
  * @name: unique within the session, e.g. "p12-srt"
  * @person_id: who published it
- * @video_codec: (nullable): e.g. "h264"
- * @audio_codec: (nullable): e.g. "aac", "opus"
- * @segments: (element-type EbRecordedSegment)
+ * @video_codec: (nullable): of its first segment with video, e.g. "h264"
+ * @audio_codec: (nullable): of its first segment with audio, e.g. "aac",
+ *   "opus"
+ * @segments: (element-type EbRecordedSegment): each with its own codecs
  */
 typedef struct
 {

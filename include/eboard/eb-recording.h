@@ -37,8 +37,16 @@ gboolean eb_recording_state_from_string (const char *text, EbRecordingState *sta
  * @duration_us: its media duration
  * @size: bytes
  * @sha256: lowercase hex SHA-256 of the file
+ * @video_codec: (nullable): what this file holds, e.g. "h264"
+ * @audio_codec: (nullable): what this file holds, e.g. "aac", "opus"
+ * @width: pixels, or 0 when unknown
+ * @height: pixels, or 0 when unknown
  *
- * One closed file of a track.
+ * One closed file of a track. A publisher that reconnects with other
+ * codecs continues its track in segments of other codecs, so each
+ * segment says what it holds. A segment without any codec (recorded
+ * before segments had one) is described by its track: see
+ * eb_recording_segment_describes_media().
  */
 typedef struct
 {
@@ -48,12 +56,19 @@ typedef struct
   gint64 duration_us;
   guint64 size;
   char *sha256;
+  char *video_codec;
+  char *audio_codec;
+  gint width;
+  gint height;
 } EbRecordingSegment;
 
 EbRecordingSegment *eb_recording_segment_new (void);
 EbRecordingSegment *eb_recording_segment_copy (const EbRecordingSegment *segment);
 void eb_recording_segment_free (EbRecordingSegment *segment);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EbRecordingSegment, eb_recording_segment_free)
+/* Whether @segment names a codec of its own (else its track's describe
+ * it). */
+gboolean eb_recording_segment_describes_media (const EbRecordingSegment *segment);
 
 /**
  * EbRecordingTrack:
@@ -62,10 +77,16 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (EbRecordingSegment, eb_recording_segment_free)
  * @person_id: who published it
  * @site_id: from which site (the person's home site)
  * @transport: how it arrived: "srt"
- * @video_codec: (nullable): e.g. "h264"
- * @audio_codec: (nullable): e.g. "aac", "opus"
- * @width: pixels, or 0 when unknown
- * @height: pixels, or 0 when unknown
+ * @video_codec: (nullable): the video codec of its first segment with
+ *   video, e.g. "h264"
+ * @audio_codec: (nullable): the audio codec of its first segment with
+ *   audio, e.g. "aac", "opus"
+ * @width: pixels of its first segment with video, or 0 when unknown
+ * @height: pixels of its first segment with video, or 0 when unknown
+ * @video_codecs: (nullable) (array zero-terminated=1): the distinct video
+ *   codecs of its segments, in order of first appearance
+ * @audio_codecs: (nullable) (array zero-terminated=1): the distinct audio
+ *   codecs of its segments, in order of first appearance
  * @start_offset_us: the first segment's start offset
  * @duration_us: the sum of the segments' durations (a track that
  *   reconnected has gaps: this is the media recorded, not the wall time)
@@ -87,6 +108,8 @@ typedef struct
   char *audio_codec;
   gint width;
   gint height;
+  char **video_codecs;
+  char **audio_codecs;
   gint64 start_offset_us;
   gint64 duration_us;
   guint64 size;
@@ -104,8 +127,15 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (EbRecordingTrack, eb_recording_track_free)
  * followed by one "\n" (so `sha256sum` of the segment files, keeping only
  * the first column, reproduces it). NULL for a track without segments. */
 char *eb_recording_track_checksum (const EbRecordingTrack *track);
+/* Sets @video_codecs and @audio_codecs from the segments, in the order
+ * of @segments (a segment that names no codec counts with the track's
+ * @video_codec and @audio_codec). */
+void eb_recording_track_collect_codecs (EbRecordingTrack *track);
 /* Sorts the segments by @seq and sets @start_offset_us, @duration_us,
- * @size and @sha256 from them. */
+ * @size, @sha256, @video_codecs and @audio_codecs from them, and
+ * @video_codec, @audio_codec, @width and @height from the first segment
+ * that names them (kept when none does, or when a segment that names no
+ * codec comes first: the track's values describe that one). */
 void eb_recording_track_summarize (EbRecordingTrack *track);
 
 /**

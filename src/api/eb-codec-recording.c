@@ -34,12 +34,25 @@ eb_json_add_size (JsonBuilder *builder, const char *name, guint64 size)
   json_builder_add_int_value (builder, (gint64)MIN (size, (guint64)G_MAXINT64));
 }
 
-/* The segment's file name only: where the server keeps its recordings is
- * not the client's business. */
 static void
-eb_segment_build (JsonBuilder *builder, const EbRecordingSegment *segment)
+eb_json_add_strv (JsonBuilder *builder, const char *name, char *const *values)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    json_builder_add_string_value (builder, values[i]);
+  json_builder_end_array (builder);
+}
+
+/* The segment's file name only: where the server keeps its recordings is
+ * not the client's business. Its codecs and picture size are its own; a
+ * segment stored before segments had them is described by its track. */
+static void
+eb_segment_build (JsonBuilder *builder, const EbRecordingTrack *track,
+                  const EbRecordingSegment *segment)
 {
   g_autofree char *file = segment->path != NULL ? g_path_get_basename (segment->path) : NULL;
+  gboolean own = eb_recording_segment_describes_media (segment);
 
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "seq");
@@ -49,7 +62,30 @@ eb_segment_build (JsonBuilder *builder, const EbRecordingSegment *segment)
   eb_json_add_ms (builder, "duration_ms", segment->duration_us);
   eb_json_add_size (builder, "size", segment->size);
   eb_json_add_nullable_string (builder, "sha256", segment->sha256);
+  eb_json_add_nullable_string (builder, "video_codec",
+                               own ? segment->video_codec : track->video_codec);
+  eb_json_add_nullable_string (builder, "audio_codec",
+                               own ? segment->audio_codec : track->audio_codec);
+  eb_json_add_dimension (builder, "width", own ? segment->width : track->width);
+  eb_json_add_dimension (builder, "height", own ? segment->height : track->height);
   json_builder_end_object (builder);
+}
+
+/* The distinct codecs of the track's segments (collected here for a
+ * track that was not read from the store or summarised). */
+static void
+eb_track_add_codec_lists (JsonBuilder *builder, const EbRecordingTrack *track)
+{
+  g_autoptr (EbRecordingTrack) collected = NULL;
+
+  if (track->video_codecs == NULL || track->audio_codecs == NULL)
+    {
+      collected = eb_recording_track_copy (track);
+      eb_recording_track_collect_codecs (collected);
+      track = collected;
+    }
+  eb_json_add_strv (builder, "video_codecs", track->video_codecs);
+  eb_json_add_strv (builder, "audio_codecs", track->audio_codecs);
 }
 
 static void
@@ -66,6 +102,7 @@ eb_track_build (JsonBuilder *builder, const EbRecordingTrack *track, gboolean wi
   eb_json_add_nullable_string (builder, "audio_codec", track->audio_codec);
   eb_json_add_dimension (builder, "width", track->width);
   eb_json_add_dimension (builder, "height", track->height);
+  eb_track_add_codec_lists (builder, track);
   eb_json_add_ms (builder, "start_offset_ms", track->start_offset_us);
   eb_json_add_ms (builder, "duration_ms", track->duration_us);
   eb_json_add_size (builder, "size", track->size);
@@ -77,7 +114,7 @@ eb_track_build (JsonBuilder *builder, const EbRecordingTrack *track, gboolean wi
       json_builder_set_member_name (builder, "segments");
       json_builder_begin_array (builder);
       for (guint i = 0; i < n_segments; i++)
-        eb_segment_build (builder, g_ptr_array_index (track->segments, i));
+        eb_segment_build (builder, track, g_ptr_array_index (track->segments, i));
       json_builder_end_array (builder);
     }
   json_builder_end_object (builder);

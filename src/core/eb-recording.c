@@ -57,6 +57,8 @@ eb_recording_segment_copy (const EbRecordingSegment *segment)
   *copy = *segment;
   copy->path = g_strdup (segment->path);
   copy->sha256 = g_strdup (segment->sha256);
+  copy->video_codec = g_strdup (segment->video_codec);
+  copy->audio_codec = g_strdup (segment->audio_codec);
   return copy;
 }
 
@@ -67,7 +69,26 @@ eb_recording_segment_free (EbRecordingSegment *segment)
     return;
   g_free (segment->path);
   g_free (segment->sha256);
+  g_free (segment->video_codec);
+  g_free (segment->audio_codec);
   g_free (segment);
+}
+
+/**
+ * eb_recording_segment_describes_media:
+ *
+ * Every segment recorded now names the codecs it holds (at least one:
+ * a recording holds audio or video); one without any was recorded
+ * before segments had their own and is described by its track.
+ *
+ * Returns: whether @segment names a video or an audio codec
+ */
+gboolean
+eb_recording_segment_describes_media (const EbRecordingSegment *segment)
+{
+  g_return_val_if_fail (segment != NULL, FALSE);
+
+  return segment->video_codec != NULL || segment->audio_codec != NULL;
 }
 
 /* --- tracks --- */
@@ -105,6 +126,8 @@ eb_recording_track_copy (const EbRecordingTrack *track)
   copy->transport = g_strdup (track->transport);
   copy->video_codec = g_strdup (track->video_codec);
   copy->audio_codec = g_strdup (track->audio_codec);
+  copy->video_codecs = g_strdupv (track->video_codecs);
+  copy->audio_codecs = g_strdupv (track->audio_codecs);
   copy->sha256 = g_strdup (track->sha256);
   copy->segments = g_ptr_array_new_with_free_func ((GDestroyNotify)eb_recording_segment_free);
   if (track->segments != NULL)
@@ -123,6 +146,8 @@ eb_recording_track_free (EbRecordingTrack *track)
   g_free (track->transport);
   g_free (track->video_codec);
   g_free (track->audio_codec);
+  g_strfreev (track->video_codecs);
+  g_strfreev (track->audio_codecs);
   g_free (track->sha256);
   g_clear_pointer (&track->segments, g_ptr_array_unref);
   g_free (track);
@@ -175,6 +200,84 @@ eb_recording_track_checksum (const EbRecordingTrack *track)
   return g_strdup (g_checksum_get_string (checksum));
 }
 
+static void
+add_distinct (GPtrArray *codecs, const char *codec)
+{
+  if (codec == NULL)
+    return;
+  for (guint i = 0; i < codecs->len; i++)
+    if (g_str_equal (g_ptr_array_index (codecs, i), codec))
+      return;
+  g_ptr_array_add (codecs, g_strdup (codec));
+}
+
+static char **
+steal_strv (GPtrArray *codecs)
+{
+  g_ptr_array_add (codecs, NULL);
+  return (char **)g_ptr_array_free (codecs, FALSE);
+}
+
+/**
+ * eb_recording_track_collect_codecs:
+ *
+ * Sets the track's @video_codecs and @audio_codecs (each an empty array
+ * when no segment holds such a stream).
+ */
+void
+eb_recording_track_collect_codecs (EbRecordingTrack *track)
+{
+  GPtrArray *video;
+  GPtrArray *audio;
+
+  g_return_if_fail (track != NULL);
+
+  video = g_ptr_array_new ();
+  audio = g_ptr_array_new ();
+  for (guint i = 0; track->segments != NULL && i < track->segments->len; i++)
+    {
+      const EbRecordingSegment *segment = g_ptr_array_index (track->segments, i);
+      gboolean own = eb_recording_segment_describes_media (segment);
+
+      add_distinct (video, own ? segment->video_codec : track->video_codec);
+      add_distinct (audio, own ? segment->audio_codec : track->audio_codec);
+    }
+  g_strfreev (track->video_codecs);
+  track->video_codecs = steal_strv (video);
+  g_strfreev (track->audio_codecs);
+  track->audio_codecs = steal_strv (audio);
+}
+
+/* The track's description is its first segment's (see the header). */
+static void
+describe_from_first_segment (EbRecordingTrack *track)
+{
+  gboolean have_video = FALSE;
+  gboolean have_audio = FALSE;
+
+  for (guint i = 0; i < track->segments->len && !(have_video && have_audio); i++)
+    {
+      const EbRecordingSegment *segment = g_ptr_array_index (track->segments, i);
+
+      if (!eb_recording_segment_describes_media (segment))
+        break;
+      if (!have_video && segment->video_codec != NULL)
+        {
+          g_free (track->video_codec);
+          track->video_codec = g_strdup (segment->video_codec);
+          track->width = segment->width;
+          track->height = segment->height;
+          have_video = TRUE;
+        }
+      if (!have_audio && segment->audio_codec != NULL)
+        {
+          g_free (track->audio_codec);
+          track->audio_codec = g_strdup (segment->audio_codec);
+          have_audio = TRUE;
+        }
+    }
+}
+
 void
 eb_recording_track_summarize (EbRecordingTrack *track)
 {
@@ -185,7 +288,10 @@ eb_recording_track_summarize (EbRecordingTrack *track)
   track->size = 0;
   g_clear_pointer (&track->sha256, g_free);
   if (track->segments == NULL || track->segments->len == 0)
-    return;
+    {
+      eb_recording_track_collect_codecs (track);
+      return;
+    }
 
   g_ptr_array_sort (track->segments, compare_segments);
   track->start_offset_us
@@ -199,6 +305,8 @@ eb_recording_track_summarize (EbRecordingTrack *track)
       track->size += segment->size;
     }
   track->sha256 = eb_recording_track_checksum (track);
+  describe_from_first_segment (track);
+  eb_recording_track_collect_codecs (track);
 }
 
 /* --- recordings --- */

@@ -67,8 +67,9 @@ typedef struct
   EbConferenceCloseInputFunc close_input;
   EbConferenceInvokeFunc invoke_network; /* nullable: nothing is relayed from browsers */
   gpointer user_data;
-  const EbWebrtcIceConfig *ice; /* copied */
-  GMainContext *context;        /* (nullable): the thread default's */
+  GDestroyNotify user_data_destroy; /* (nullable): when the conference is freed */
+  const EbWebrtcIceConfig *ice;     /* copied */
+  GMainContext *context;            /* (nullable): the thread default's */
 } EbConferenceConfig;
 
 EbConference *eb_conference_new (EbId session_id, gint64 started_at, const char *directory,

@@ -56,6 +56,10 @@ struct _EbConference
   guint n_stopping; /* recorders (and the WebRTC room) still finalising */
   GTask *close_task;
   GSource *close_timeout;
+  /* the close completed without the recorders still finishing: each
+   * reports its last segments as they close (the publishers and the room
+   * keep the conference until then) */
+  gboolean close_timed_out;
   EbWebrtcRoom *webrtc;
   GPtrArray *webrtc_tracks; /* EbRecordedTrack, once the room closed */
 };
@@ -597,6 +601,8 @@ eb_conference_free (gpointer data)
   g_ptr_array_unref (self->track_order);
   g_mutex_clear (&self->lock);
   g_free (self->directory);
+  if (self->config.user_data_destroy != NULL)
+    self->config.user_data_destroy (self->config.user_data);
   g_main_context_unref (self->context);
   g_free (self);
   g_atomic_int_dec_and_test (&n_alive);
@@ -878,6 +884,12 @@ recorder_stopped_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_warn_if_fail (self->n_stopping > 0 && track->n_stopping > 0);
   self->n_stopping = self->n_stopping > 0 ? self->n_stopping - 1 : 0;
   track->n_stopping = track->n_stopping > 0 ? track->n_stopping - 1 : 0;
+  if (self->close_timed_out)
+    g_message ("session %" G_GINT64_FORMAT ": the recorder of track %s finished after the close "
+               "timed out (%u segments in all); %u recorders still finishing",
+               self->session_id, track->name,
+               recorded != NULL && recorded->segments != NULL ? recorded->segments->len : 0,
+               self->n_stopping);
   if (track->n_stopping == 0 && track->waiting != NULL)
     {
       g_autoptr (EbPublisher) next = g_steal_pointer (&track->waiting);
@@ -1171,8 +1183,12 @@ close_timeout_cb (gpointer user_data)
 
   g_clear_pointer (&self->close_timeout, g_source_unref);
   g_message ("session %" G_GINT64_FORMAT ": closing timed out with %u publishers and %u "
-             "recorders still finishing; the manifest lists what has finished",
+             "recorders still finishing; the manifest lists what has finished, the others "
+             "report their segments as they close",
              self->session_id, self->n_live, self->n_stopping);
+  /* A recorder still finishing holds its publisher, which holds the
+   * conference: its segment-closed events are emitted as usual. */
+  self->close_timed_out = TRUE;
   complete_close (self);
   return G_SOURCE_REMOVE;
 }

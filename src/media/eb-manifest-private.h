@@ -115,11 +115,19 @@ EbRecordedSegment *eb_recorded_segment_new (void);
 EbRecordedSegment *eb_recorded_segment_copy (const EbRecordedSegment *segment);
 void eb_recorded_segment_free (EbRecordedSegment *segment);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EbRecordedSegment, eb_recorded_segment_free)
+/* (transfer full): the segment of the manifest line @entry, its file at
+ * @path, with the line's codecs and picture size */
+EbRecordedSegment *eb_recorded_segment_new_from_entry (const EbManifestEntry *entry,
+                                                       const char *path);
 
 /* (transfer full): a track without segments; its @segments array frees
  * its elements with eb_recorded_segment_free() */
 EbRecordedTrack *eb_recorded_track_new (const char *name, EbId person_id);
 void eb_recorded_track_free (EbRecordedTrack *track);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EbRecordedTrack, eb_recorded_track_free)
+/* Sets the codecs and picture size of @track to those of its first
+ * segment with video and its first with audio (in the order of its
+ * segments); those no segment names are kept. */
+void eb_recorded_track_describe_from_segments (EbRecordedTrack *track);
 
 G_END_DECLS

@@ -860,6 +860,8 @@ eb_recorded_segment_copy (const EbRecordedSegment *segment)
   *copy = *segment;
   copy->path = g_strdup (segment->path);
   copy->sha256 = g_strdup (segment->sha256);
+  copy->video_codec = g_strdup (segment->video_codec);
+  copy->audio_codec = g_strdup (segment->audio_codec);
   return copy;
 }
 
@@ -870,7 +872,71 @@ eb_recorded_segment_free (EbRecordedSegment *segment)
     return;
   g_free (segment->path);
   g_free (segment->sha256);
+  g_free (segment->video_codec);
+  g_free (segment->audio_codec);
   g_free (segment);
+}
+
+/**
+ * eb_recorded_segment_new_from_entry:
+ * @path: the segment file's full path
+ *
+ * Returns: (transfer full): the segment a manifest line describes, with
+ *   that line's codecs and picture size
+ */
+EbRecordedSegment *
+eb_recorded_segment_new_from_entry (const EbManifestEntry *entry, const char *path)
+{
+  EbRecordedSegment *segment = eb_recorded_segment_new ();
+
+  g_return_val_if_fail (entry != NULL, segment);
+
+  segment->path = g_strdup (path);
+  segment->start_offset_us = entry->start_offset_us;
+  segment->duration_us = entry->duration_us;
+  segment->size = entry->size;
+  segment->sha256 = g_strdup (entry->sha256);
+  segment->video_codec = g_strdup (entry->video_codec);
+  segment->audio_codec = g_strdup (entry->audio_codec);
+  segment->width = entry->width;
+  segment->height = entry->height;
+  return segment;
+}
+
+/**
+ * eb_recorded_track_describe_from_segments:
+ *
+ * Sets the codecs and picture size of @track to those of its first
+ * segment with video and its first segment with audio, in the order of
+ * its segments; those no segment names are kept.
+ */
+void
+eb_recorded_track_describe_from_segments (EbRecordedTrack *track)
+{
+  gboolean have_video = FALSE;
+  gboolean have_audio = FALSE;
+
+  g_return_if_fail (track != NULL);
+
+  for (guint i = 0; track->segments != NULL && i < track->segments->len; i++)
+    {
+      const EbRecordedSegment *segment = g_ptr_array_index (track->segments, i);
+
+      if (!have_video && segment->video_codec != NULL)
+        {
+          g_free (track->video_codec);
+          track->video_codec = g_strdup (segment->video_codec);
+          track->width = segment->width;
+          track->height = segment->height;
+          have_video = TRUE;
+        }
+      if (!have_audio && segment->audio_codec != NULL)
+        {
+          g_free (track->audio_codec);
+          track->audio_codec = g_strdup (segment->audio_codec);
+          have_audio = TRUE;
+        }
+    }
 }
 
 EbRecordedTrack *
@@ -1182,7 +1248,7 @@ eb_media_recover_session (const char *recordings_dir, EbId session_id, GError **
     {
       const EbManifestEntry *entry = g_ptr_array_index (entries, i);
       EbRecordedTrack *track = g_hash_table_lookup (tracks, entry->track);
-      EbRecordedSegment *segment;
+      g_autofree char *path = NULL;
 
       if (track == NULL)
         {
@@ -1192,28 +1258,17 @@ eb_media_recover_session (const char *recordings_dir, EbId session_id, GError **
         }
       if (track->person_id == 0)
         track->person_id = entry->person_id;
-      if (track->video_codec == NULL)
-        track->video_codec = g_strdup (entry->video_codec);
-      if (track->audio_codec == NULL)
-        track->audio_codec = g_strdup (entry->audio_codec);
-      if (track->width == 0 && track->height == 0)
-        {
-          track->width = entry->width;
-          track->height = entry->height;
-        }
-      segment = eb_recorded_segment_new ();
-      segment->path = g_build_filename (dir, entry->file, NULL);
-      segment->start_offset_us = entry->start_offset_us;
-      segment->duration_us = entry->duration_us;
-      segment->size = entry->size;
-      segment->sha256 = g_strdup (entry->sha256);
-      g_ptr_array_add (track->segments, segment);
+      path = g_build_filename (dir, entry->file, NULL);
+      /* each segment with its own codecs: a publisher that reconnected
+       * with other codecs continued its track in other ones */
+      g_ptr_array_add (track->segments, eb_recorded_segment_new_from_entry (entry, path));
     }
   for (guint i = 0; i < manifest->tracks->len; i++)
     {
       EbRecordedTrack *track = g_ptr_array_index (manifest->tracks, i);
 
       g_ptr_array_sort (track->segments, compare_segments);
+      eb_recorded_track_describe_from_segments (track);
     }
   return g_steal_pointer (&manifest);
 }

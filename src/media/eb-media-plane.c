@@ -48,6 +48,9 @@ typedef struct
 {
   gatomicrefcount ref;
   EbMediaPlane *plane; /* read and cleared on the main context only */
+  /* a leaf lock: the conferences' bridges reach the network thread */
+  GMutex network_lock;
+  EbMediaPlane *network_plane; /* while its server takes work */
 } EbPlaneShared;
 
 /* One SRT connection, from authorisation to close. */
@@ -93,10 +96,6 @@ struct _EbMediaPlane
    * before it are refused */
   GHashTable *credential_floors;
 
-  /* a leaf lock: the conferences' bridges reach the network thread */
-  GMutex network_lock;
-  gboolean network_closed; /* the server is stopping: no more work for it */
-
   /* network thread */
   GPtrArray *connections; /* EbConnection */
 
@@ -125,7 +124,10 @@ static void
 eb_plane_shared_unref (EbPlaneShared *shared)
 {
   if (g_atomic_ref_count_dec (&shared->ref))
-    g_free (shared);
+    {
+      g_mutex_clear (&shared->network_lock);
+      g_free (shared);
+    }
 }
 
 typedef void (*EbHandoverFunc) (EbMediaPlane *self, gpointer data);
@@ -201,13 +203,15 @@ post_event (EbMediaPlane *self, EbMediaEventKind kind, EbId session_id, EbId per
   handover (self, emit_event_cb, event, (GDestroyNotify)eb_media_event_free);
 }
 
-/* Main context, from the conferences. */
+/* Main context, from the conferences (which may outlive the plane: a
+ * recorder still finishing after the close of its session timed out). */
 static void
 conference_emit_cb (const EbMediaEvent *event, gpointer user_data)
 {
-  EbMediaPlane *self = user_data;
+  EbPlaneShared *shared = user_data;
 
-  g_signal_emit (self, signals[SIGNAL_EVENT], 0, event);
+  if (shared->plane != NULL)
+    g_signal_emit (shared->plane, signals[SIGNAL_EVENT], 0, event);
 }
 
 /* --- connections --- */
@@ -908,7 +912,7 @@ request_close (EbMediaPlane *self, EbId session_id, EbId person_id, EbPublisher 
 
 typedef struct
 {
-  EbMediaPlane *plane; /* the plane outlives its server's invocations */
+  EbPlaneShared *shared;
   EbConferenceNetworkFunc func;
   gpointer data;
   GDestroyNotify destroy;
@@ -919,6 +923,7 @@ eb_network_call_free (EbNetworkCall *call)
 {
   if (call->destroy != NULL)
     call->destroy (call->data);
+  eb_plane_shared_unref (call->shared);
   g_free (call);
 }
 
@@ -930,9 +935,9 @@ network_call_cb (EbSrtServer *server, gpointer data)
   EbNetworkCall *call = data;
   gboolean closed;
 
-  g_mutex_lock (&call->plane->network_lock);
-  closed = call->plane->network_closed;
-  g_mutex_unlock (&call->plane->network_lock);
+  g_mutex_lock (&call->shared->network_lock);
+  closed = call->shared->network_plane == NULL;
+  g_mutex_unlock (&call->shared->network_lock);
   if (!closed)
     call->func (call->data);
 }
@@ -943,23 +948,23 @@ static gboolean
 conference_invoke_network_cb (EbConferenceNetworkFunc func, gpointer data, GDestroyNotify destroy,
                               gpointer user_data)
 {
-  EbMediaPlane *self = user_data;
+  EbPlaneShared *shared = user_data;
   gboolean invoked = FALSE;
 
-  g_mutex_lock (&self->network_lock);
-  if (!self->network_closed && self->server != NULL)
+  g_mutex_lock (&shared->network_lock);
+  if (shared->network_plane != NULL)
     {
       EbNetworkCall *call = g_new0 (EbNetworkCall, 1);
 
-      call->plane = self;
+      call->shared = eb_plane_shared_ref (shared);
       call->func = func;
       call->data = data;
       call->destroy = destroy;
-      eb_srt_server_invoke (self->server, network_call_cb, call,
+      eb_srt_server_invoke (shared->network_plane->server, network_call_cb, call,
                             (GDestroyNotify)eb_network_call_free);
       invoked = TRUE;
     }
-  g_mutex_unlock (&self->network_lock);
+  g_mutex_unlock (&shared->network_lock);
   return invoked;
 }
 
@@ -968,9 +973,11 @@ conference_invoke_network_cb (EbConferenceNetworkFunc func, gpointer data, GDest
 static void
 conference_close_input_cb (EbPublisher *publisher, gpointer user_data)
 {
-  EbMediaPlane *self = user_data;
+  EbMediaPlane *self = ((EbPlaneShared *)user_data)->plane;
   EbConference *conference = eb_publisher_get_conference (publisher);
 
+  if (self == NULL)
+    return;
   request_close (self, eb_conference_get_session_id (conference), 0, publisher,
                  "the input cannot be recorded as it is", NULL);
 }
@@ -989,9 +996,9 @@ eb_media_plane_dispose (GObject *object)
     self->shared->plane = NULL;
   /* stops the network thread; the connections' closed callbacks run
    * here */
-  g_mutex_lock (&self->network_lock);
-  self->network_closed = TRUE;
-  g_mutex_unlock (&self->network_lock);
+  g_mutex_lock (&self->shared->network_lock);
+  self->shared->network_plane = NULL;
+  g_mutex_unlock (&self->shared->network_lock);
   /* not g_clear_pointer(): the network thread's last rounds (a relay's
    * check of its subscribers) still use the server until it is joined */
   if (self->server != NULL)
@@ -1028,7 +1035,6 @@ eb_media_plane_finalize (GObject *object)
   g_free (self->recordings_dir);
   g_free (self->srt_address);
   g_mutex_clear (&self->lock);
-  g_mutex_clear (&self->network_lock);
 
   G_OBJECT_CLASS (eb_media_plane_parent_class)->finalize (object);
 }
@@ -1055,9 +1061,9 @@ static void
 eb_media_plane_init (EbMediaPlane *self)
 {
   g_mutex_init (&self->lock);
-  g_mutex_init (&self->network_lock);
   self->shared = g_new0 (EbPlaneShared, 1);
   g_atomic_ref_count_init (&self->shared->ref);
+  g_mutex_init (&self->shared->network_lock);
   self->shared->plane = self;
   self->conferences = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                              (GDestroyNotify)eb_conference_unref);
@@ -1182,9 +1188,10 @@ eb_media_plane_start (EbMediaPlane *self, GError **error)
   server = eb_srt_server_new (self->srt_address, self->srt_port, &callbacks, self, error);
   if (server == NULL)
     return FALSE;
-  g_mutex_lock (&self->network_lock);
+  g_mutex_lock (&self->shared->network_lock);
   self->server = server;
-  g_mutex_unlock (&self->network_lock);
+  self->shared->network_plane = self;
+  g_mutex_unlock (&self->shared->network_lock);
   g_message ("SRT listener on %s port %u", self->srt_address,
              eb_srt_server_get_port (self->server));
   return TRUE;
@@ -1247,7 +1254,9 @@ eb_media_plane_open_conference (EbMediaPlane *self, EbId session_id, gint64 star
   config.emit = conference_emit_cb;
   config.close_input = conference_close_input_cb;
   config.invoke_network = conference_invoke_network_cb;
-  config.user_data = self;
+  /* the conference may outlive the plane */
+  config.user_data = self->shared;
+  config.user_data_destroy = (GDestroyNotify)eb_plane_shared_unref;
   config.ice = self->ice;
   config.context = self->context;
 
@@ -1259,6 +1268,7 @@ eb_media_plane_open_conference (EbMediaPlane *self, EbId session_id, gint64 star
                    "session %" G_GINT64_FORMAT " already has a live conference", session_id);
       return FALSE;
     }
+  eb_plane_shared_ref (self->shared);
   conference = eb_conference_new (session_id, started_at, directory, &config);
   key = g_new (EbId, 1);
   *key = session_id;

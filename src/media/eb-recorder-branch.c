@@ -38,6 +38,7 @@ typedef struct
   EbRecorder *recorder;
   GstSegment segment;
   gboolean video;
+  gboolean first_audio; /* the audio stream the manifest names */
 } EbBranch;
 
 struct _EbBranchLink
@@ -139,8 +140,12 @@ branch_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
               gst_structure_get_int (structure, "width", &self->width);
               gst_structure_get_int (structure, "height", &self->height);
             }
-          else if (self->audio_codec == NULL)
-            self->audio_codec = g_steal_pointer (&codec);
+          else if (branch->first_audio)
+            {
+              /* the latest caps: a segment names what it holds now */
+              g_free (self->audio_codec);
+              self->audio_codec = g_steal_pointer (&codec);
+            }
           g_mutex_unlock (&self->lock);
         }
     }
@@ -253,20 +258,23 @@ link_branch (EbRecorder *self, GstPad *pad, const EbCodecRoute *route, GError **
   /* the muxer keeps the request pad; it is released with the muxer */
   gst_object_unref (mux_pad);
 
+  branch = g_new0 (EbBranch, 1);
+  branch->recorder = self;
+  branch->video = route->video;
   {
     EbBranchLink *link = g_new0 (EbBranchLink, 1);
 
     link->route = route;
     link->queue_sink = gst_object_ref (queue_sink);
     g_mutex_lock (&self->lock);
+    branch->first_audio = !route->video;
+    for (guint i = 0; i < self->branches->len && branch->first_audio; i++)
+      branch->first_audio = ((EbBranchLink *)g_ptr_array_index (self->branches, i))->route->video;
     g_ptr_array_add (self->branches, link);
     g_mutex_unlock (&self->lock);
   }
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, demux_pad_event_cb, self, NULL);
 
-  branch = g_new0 (EbBranch, 1);
-  branch->recorder = self;
-  branch->video = route->video;
   gst_segment_init (&branch->segment, GST_FORMAT_UNDEFINED);
   gst_pad_add_probe (fragment_src, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM,
                      branch_probe_cb, branch, g_free);

@@ -674,6 +674,8 @@ build_track (EbRtpRecorder *self)
   for (guint i = 0; i < self->segments->len; i++)
     g_ptr_array_add (track->segments,
                      eb_recorded_segment_copy (g_ptr_array_index (self->segments, i)));
+  /* the track is described by its first segment, each segment by itself */
+  eb_recorded_track_describe_from_segments (track);
   return track;
 }
 

@@ -72,11 +72,19 @@ eb_segment_job_thread (GTask *task, gpointer source_object, gpointer task_data,
         }
       job->entry->duration_us = info.duration_us;
       job->entry->partial = TRUE;
-      if (job->entry->video_codec == NULL)
-        job->entry->video_codec = g_steal_pointer (&info.video_codec);
-      if (job->entry->audio_codec == NULL)
-        job->entry->audio_codec = g_steal_pointer (&info.audio_codec);
-      if (job->entry->width == 0)
+      /* what the file holds is the truth of this segment; the
+       * recorder's account fills in only what the reader did not find */
+      if (info.video_codec != NULL)
+        {
+          g_free (job->entry->video_codec);
+          job->entry->video_codec = g_steal_pointer (&info.video_codec);
+        }
+      if (info.audio_codec != NULL)
+        {
+          g_free (job->entry->audio_codec);
+          job->entry->audio_codec = g_steal_pointer (&info.audio_codec);
+        }
+      if (info.width > 0 && info.height > 0)
         {
           job->entry->width = info.width;
           job->entry->height = info.height;
@@ -107,20 +115,14 @@ eb_segment_job_finish (GAsyncResult *result)
 {
   EbSegmentJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr (GError) error = NULL;
-  EbRecordedSegment *segment;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       g_message ("segment %s left out of the recording: %s", job->path, error->message);
       return NULL;
     }
-  segment = eb_recorded_segment_new ();
-  segment->path = g_strdup (job->path);
-  segment->start_offset_us = job->entry->start_offset_us;
-  segment->duration_us = job->entry->duration_us;
-  segment->size = job->entry->size;
-  segment->sha256 = g_strdup (job->entry->sha256);
-  return segment;
+  /* with the codecs of this segment, as its manifest line says */
+  return eb_recorded_segment_new_from_entry (job->entry, job->path);
 }
 
 EbSegmentJob *

@@ -169,8 +169,9 @@ eb_service_live_origin (EbService *self, EbId session_id, gint64 fallback_us, gi
     }
   if (recording != NULL)
     {
-      /* a late event of an ended session still counts from its start,
-       * but adds nothing to its registered recording */
+      /* a late event of an ended session still counts from its start;
+       * its registered recording is no longer the one indexed live (see
+       * eb_service_recording_add_late_segment()) */
       *started_at_us = recording->started_at_us;
       *recording_id = recording->state == EB_RECORDING_STATE_RECORDING ? recording->id : 0;
     }
@@ -317,6 +318,10 @@ eb_service_track_from_recorded (EbService *self, const EbRecordedTrack *recorded
       segment->duration_us = in->duration_us;
       segment->size = in->size;
       segment->sha256 = g_strdup (in->sha256);
+      segment->video_codec = g_strdup (in->video_codec);
+      segment->audio_codec = g_strdup (in->audio_codec);
+      segment->width = in->width;
+      segment->height = in->height;
       g_ptr_array_add (track->segments, segment);
     }
   eb_recording_track_summarize (track);
@@ -528,6 +533,11 @@ eb_service_segment_from_event (const EbMediaEvent *event, gint64 started_at_us, 
       segment->duration_us = event->segment->duration_us;
       segment->size = event->segment->size;
       segment->sha256 = g_strdup (event->segment->sha256);
+      /* the codecs of this segment: the track's are its first one's */
+      segment->video_codec = g_strdup (event->segment->video_codec);
+      segment->audio_codec = g_strdup (event->segment->audio_codec);
+      segment->width = event->segment->width;
+      segment->height = event->segment->height;
       return g_steal_pointer (&segment);
     }
   if (event->segment_path == NULL)
@@ -631,6 +641,70 @@ eb_service_recording_add_segment (EbService *self, const EbMediaEvent *event, Eb
   return eb_store_recording_append_segment (self->store, recording_id, track, segment, error);
 }
 
+/* The file of a segment-closed event (nullable). */
+static const char *
+eb_media_event_segment_file (const EbMediaEvent *event)
+{
+  if (event->segment != NULL && event->segment->path != NULL)
+    return event->segment->path;
+  return event->segment_path;
+}
+
+/* A segment that closed after its session ended: a recorder was still
+ * finishing when the close of the conference timed out. It joins the
+ * session's registered recording (its track created when the final
+ * manifest had none), unless that already lists its file. @added: (out):
+ * the recording it was added to, else 0. */
+static gboolean
+eb_service_recording_add_late_segment (EbService *self, const EbMediaEvent *event,
+                                       gint64 started_at_us, EbId *added, GError **error)
+{
+  g_autoptr (EbRecording) recording = NULL;
+  g_autoptr (GError) local_error = NULL;
+  const EbRecordingTrack *listed;
+  const char *file = eb_media_event_segment_file (event);
+
+  *added = 0;
+  if (event->track == NULL || file == NULL)
+    return TRUE;
+  recording = eb_store_recording_find_by_session (self->store, event->session_id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  /* a session that never recorded, or one recording elsewhere: nothing
+   * of this run to complete */
+  if (recording == NULL || recording->state == EB_RECORDING_STATE_RECORDING)
+    return TRUE;
+  listed = eb_recording_find_track (recording, event->track);
+  if (listed != NULL && eb_track_lists_file (listed, file))
+    {
+      g_debug ("session %" G_GINT64_FORMAT ": segment %s of track %s is already in recording "
+               "%" G_GINT64_FORMAT,
+               event->session_id, file, event->track, recording->id);
+      return TRUE;
+    }
+  if (!eb_service_recording_add_segment (self, event, recording->id, started_at_us, error))
+    return FALSE;
+  *added = recording->id;
+  return TRUE;
+}
+
+/* What a segment-closed event adds to the session's recording: while it
+ * records, the segment as indexed live; once it ended, a late segment.
+ * @late_recording: (out): the ended recording a late segment was added
+ * to, else 0. */
+static gboolean
+eb_service_recording_segment_closed (EbService *self, const EbMediaEvent *event, EbId recording_id,
+                                     gint64 started_at_us, EbId *late_recording, GError **error)
+{
+  *late_recording = 0;
+  if (recording_id != 0)
+    return eb_service_recording_add_segment (self, event, recording_id, started_at_us, error);
+  return eb_service_recording_add_late_segment (self, event, started_at_us, late_recording, error);
+}
+
 /* One media event, in one transaction: its timeline event, and what it
  * changes in attendance and in the recording. */
 static EbTimelineEvent *
@@ -642,6 +716,7 @@ eb_service_record_media_event (EbService *self, const EbMediaEvent *event, GErro
   g_autofree char *detail = NULL;
   gint64 started_at_us = 0;
   EbId recording_id = 0;
+  EbId late_recording = 0;
 
   tx = eb_store_transaction_begin (self->store, error);
   if (tx == NULL)
@@ -674,7 +749,8 @@ eb_service_record_media_event (EbService *self, const EbMediaEvent *event, GErro
           return NULL;
         break;
       case EB_TIMELINE_SEGMENT_CLOSED:
-        if (!eb_service_recording_add_segment (self, event, recording_id, started_at_us, error))
+        if (!eb_service_recording_segment_closed (self, event, recording_id, started_at_us,
+                                                  &late_recording, error))
           return NULL;
         break;
       case EB_TIMELINE_INPUT_REFUSED:
@@ -691,6 +767,11 @@ eb_service_record_media_event (EbService *self, const EbMediaEvent *event, GErro
     }
   if (!eb_transaction_commit (tx, error))
     return NULL;
+  if (late_recording != 0)
+    g_message ("session %" G_GINT64_FORMAT ": segment %s of track %s closed after the session "
+               "ended; added to its recording %" G_GINT64_FORMAT,
+               event->session_id, eb_media_event_segment_file (event), event->track,
+               late_recording);
   return g_steal_pointer (&stored);
 }
 

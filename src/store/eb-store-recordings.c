@@ -17,7 +17,8 @@
 
 /* --- segments --- */
 
-#define SEGMENT_COLUMNS "seq, path, start_offset_us, duration_us, size, sha256"
+#define SEGMENT_COLUMNS                                                                            \
+  "seq, path, start_offset_us, duration_us, size, sha256, video_codec, audio_codec, width, height"
 
 static gpointer
 eb_segment_from_row (EbStore *self, sqlite3_stmt *stmt, GError **error)
@@ -30,6 +31,12 @@ eb_segment_from_row (EbStore *self, sqlite3_stmt *stmt, GError **error)
   segment->duration_us = sqlite3_column_int64 (stmt, 3);
   segment->size = (guint64)sqlite3_column_int64 (stmt, 4);
   segment->sha256 = eb_column_strdup (stmt, 5);
+  /* NULL and 0 for a segment stored before segments had codecs: its
+   * track's describe it */
+  segment->video_codec = eb_column_strdup (stmt, 6);
+  segment->audio_codec = eb_column_strdup (stmt, 7);
+  segment->width = sqlite3_column_int (stmt, 8);
+  segment->height = sqlite3_column_int (stmt, 9);
   return segment;
 }
 
@@ -75,6 +82,7 @@ eb_track_from_row (EbStore *self, sqlite3_stmt *stmt, GError **error)
     return NULL;
   g_ptr_array_unref (track->segments);
   track->segments = segments;
+  eb_recording_track_collect_codecs (track);
   return g_steal_pointer (&track);
 }
 
@@ -151,8 +159,9 @@ eb_store_segment_insert (EbStore *self, EbId track_id, const EbRecordingSegment 
     }
   stmt = eb_store_prepare (self,
                            "INSERT INTO recording_segments (track_id, seq, path, start_offset_us, "
-                           "duration_us, size, sha256) VALUES (:track_id, :seq, :path, "
-                           ":start_offset_us, :duration_us, :size, :sha256)",
+                           "duration_us, size, sha256, video_codec, audio_codec, width, height) "
+                           "VALUES (:track_id, :seq, :path, :start_offset_us, :duration_us, :size, "
+                           ":sha256, :video_codec, :audio_codec, :width, :height)",
                            error);
   if (stmt == NULL)
     return FALSE;
@@ -163,6 +172,10 @@ eb_store_segment_insert (EbStore *self, EbId track_id, const EbRecordingSegment 
   eb_bind_int64 (stmt, ":duration_us", segment->duration_us);
   eb_bind_int64 (stmt, ":size", (gint64)segment->size);
   eb_bind_text (stmt, ":sha256", segment->sha256);
+  eb_bind_text (stmt, ":video_codec", segment->video_codec);
+  eb_bind_text (stmt, ":audio_codec", segment->audio_codec);
+  eb_bind_int64 (stmt, ":width", MAX (segment->width, 0));
+  eb_bind_int64 (stmt, ":height", MAX (segment->height, 0));
   if (sqlite3_step (stmt) != SQLITE_DONE)
     {
       int rc = sqlite3_extended_errcode (self->db);
@@ -547,11 +560,12 @@ eb_track_take_description (EbRecordingTrack *stored, const EbRecordingTrack *inc
  *   transport and media description are used when the track is new (the
  *   media description also updates a known track); its segments are
  *   ignored. Its @id is set.
- * @segment: the closed segment; a @seq of 0 becomes the next one (and is
- *   set)
+ * @segment: the closed segment, with its own codecs and picture size; a
+ *   @seq of 0 becomes the next one (and is set)
  *
  * Adds one closed segment to a recording, in one unit, and refreshes the
- * track's summary (see eb_recording_track_summarize()).
+ * track's summary (see eb_recording_track_summarize(): once a segment
+ * names its codecs, the track's codecs are its first segment's).
  */
 gboolean
 eb_store_recording_append_segment (EbStore *self, EbId recording_id, EbRecordingTrack *track,

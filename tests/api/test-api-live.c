@@ -578,6 +578,16 @@ insert_recording (Live *live, EbId session)
       segment->duration_us = 4 * G_USEC_PER_SEC;
       segment->size = 1000000 + seq;
       segment->sha256 = g_strdup_printf ("%064d", seq);
+      /* the first as stored before segments had codecs (its track's
+       * describe it); the second after the encoder reconnected with
+       * Opus and a smaller picture */
+      if (seq == 2)
+        {
+          segment->video_codec = g_strdup ("h264");
+          segment->audio_codec = g_strdup ("opus");
+          segment->width = 640;
+          segment->height = 360;
+        }
       g_ptr_array_add (track->segments, segment);
     }
   eb_recording_track_summarize (track);
@@ -623,6 +633,26 @@ find_item (JsonObject *list, EbId id)
   return NULL;
 }
 
+/* @codecs holds the strings that follow, in order (%NULL-terminated). */
+static void
+assert_codecs (JsonArray *codecs, ...)
+{
+  va_list args;
+  const char *expected;
+  guint n = 0;
+
+  g_assert_nonnull (codecs);
+  va_start (args, codecs);
+  while ((expected = va_arg (args, const char *)) != NULL)
+    {
+      g_assert_cmpuint (n, <, json_array_get_length (codecs));
+      g_assert_cmpstr (json_array_get_string_element (codecs, n), ==, expected);
+      n++;
+    }
+  va_end (args);
+  g_assert_cmpuint (json_array_get_length (codecs), ==, n);
+}
+
 static void
 test_recordings (Live *live, gconstpointer data)
 {
@@ -660,6 +690,9 @@ test_recordings (Live *live, gconstpointer data)
   track = json_array_get_object_element (json_object_get_array_member (recording, "tracks"), 0);
   g_assert_cmpint (json_object_get_int_member (track, "segment_count"), ==, 2);
   g_assert_false (json_object_has_member (track, "segments"));
+  /* the distinct codecs of its segments, in order */
+  assert_codecs (json_object_get_array_member (track, "video_codecs"), "h264", NULL);
+  assert_codecs (json_object_get_array_member (track, "audio_codecs"), "aac", "opus", NULL);
   g_assert_cmpuint (count_audit (live, "recording.list", "session", id, reviewer.token_id), ==, 1);
 
   get_path = g_strdup_printf ("/api/v1/recordings/%" G_GINT64_FORMAT, recording_id);
@@ -694,6 +727,19 @@ test_recordings (Live *live, gconstpointer data)
   g_assert_cmpint (json_object_get_int_member (segment, "size"), ==, 1000002);
   g_assert_cmpstr (json_object_get_string_member (segment, "sha256"), ==,
                    "0000000000000000000000000000000000000000000000000000000000000002");
+  /* each segment with its codecs: the second its own, the first its
+   * track's; the track its first segment's, and the distinct ones */
+  g_assert_cmpstr (json_object_get_string_member (segment, "video_codec"), ==, "h264");
+  g_assert_cmpstr (json_object_get_string_member (segment, "audio_codec"), ==, "opus");
+  g_assert_cmpint (json_object_get_int_member (segment, "width"), ==, 640);
+  g_assert_cmpint (json_object_get_int_member (segment, "height"), ==, 360);
+  segment = json_array_get_object_element (segments, 0);
+  g_assert_cmpstr (json_object_get_string_member (segment, "video_codec"), ==, "h264");
+  g_assert_cmpstr (json_object_get_string_member (segment, "audio_codec"), ==, "aac");
+  g_assert_cmpint (json_object_get_int_member (segment, "width"), ==, 1280);
+  g_assert_cmpint (json_object_get_int_member (segment, "height"), ==, 720);
+  assert_codecs (json_object_get_array_member (track, "video_codecs"), "h264", NULL);
+  assert_codecs (json_object_get_array_member (track, "audio_codecs"), "aac", "opus", NULL);
   {
     EbPrincipal chair = { 0 };
 

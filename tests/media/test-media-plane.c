@@ -10,6 +10,7 @@
 
 #include "eb-srt-test-util.h"
 #include "media/eb-conference-private.h"
+#include "media/eb-manifest-private.h"
 #include "media/eb-stream-id-private.h"
 
 #define SEGMENT_SECONDS 2
@@ -398,21 +399,82 @@ send_paced (EbTestPlane *plane, GSubprocess *relay, const char *path, guint seco
   return left ? sent_when_left : length;
 }
 
+/* The codec name the recording uses for a media type that GstDiscoverer
+ * reads (as read: "audio/mpeg" here is always AAC). */
+static const char *
+codec_of_caps (const char *media_type)
+{
+  if (g_strcmp0 (media_type, "video/x-h264") == 0)
+    return "h264";
+  if (g_strcmp0 (media_type, "audio/mpeg") == 0)
+    return "aac";
+  if (g_strcmp0 (media_type, "audio/x-opus") == 0)
+    return "opus";
+  return media_type;
+}
+
+/* The line of @entries (the last one) that lists @path's file. */
+static const EbManifestEntry *
+find_entry (GPtrArray *entries, const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  const EbManifestEntry *found = NULL;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const EbManifestEntry *entry = g_ptr_array_index (entries, i);
+
+      if (g_strcmp0 (entry->file, base) == 0)
+        found = entry;
+    }
+  g_assert_nonnull (found);
+  return found;
+}
+
+/* Each segment of @track names the codecs and picture size that
+ * GstDiscoverer read in its file (@infos, in the same order), and so
+ * does its line in the manifest (@entries). */
+static void
+assert_segment_codecs (EbRecordedTrack *track, GArray *infos, GPtrArray *entries)
+{
+  g_assert_cmpuint (track->segments->len, ==, infos->len);
+  for (guint i = 0; i < infos->len; i++)
+    {
+      const EbTestMediaInfo *info = &g_array_index (infos, EbTestMediaInfo, i);
+      const EbRecordedSegment *segment = g_ptr_array_index (track->segments, i);
+      const EbManifestEntry *entry = find_entry (entries, segment->path);
+
+      g_assert_cmpstr (segment->video_codec, ==, codec_of_caps (info->video_caps));
+      g_assert_cmpstr (segment->audio_codec, ==, codec_of_caps (info->audio_caps));
+      g_assert_cmpint (segment->width, ==, (gint)info->width);
+      g_assert_cmpint (segment->height, ==, (gint)info->height);
+      g_assert_cmpstr (entry->video_codec, ==, segment->video_codec);
+      g_assert_cmpstr (entry->audio_codec, ==, segment->audio_codec);
+      g_assert_cmpint (entry->width, ==, segment->width);
+      g_assert_cmpint (entry->height, ==, segment->height);
+    }
+}
+
 /* An encoder restarts mid-connection with other codecs: the plane ends
  * that connection, keeps what it recorded, and the encoder's reconnect
- * records the new program in new segments of the same track. */
+ * records the new program in new segments of the same track, each
+ * segment with its own codecs. */
 static void
 test_plane_program_change (PlaneFixture *fixture, gconstpointer data)
 {
   EbTestPlane *plane = &fixture->plane;
   g_autoptr (GError) error = NULL;
   g_autoptr (EbRecordingManifest) manifest = NULL;
+  g_autoptr (EbRecordingManifest) recovered = NULL;
   g_autoptr (GSubprocess) relay = NULL;
   g_autoptr (GPtrArray) paths = g_ptr_array_new ();
+  g_autoptr (GPtrArray) entries = NULL;
   g_autoptr (GArray) infos = NULL;
   g_autofree char *url = NULL;
   g_autofree char *both = NULL;
   g_autofree char *second = NULL;
+  g_autofree char *session_dir = NULL;
+  g_autofree char *manifest_path = NULL;
   const EbMediaEventKind expected[] = {
     EB_MEDIA_EVENT_PARTICIPANT_JOINED, EB_MEDIA_EVENT_TRACK_STARTED,
     EB_MEDIA_EVENT_TRACK_STOPPED,      EB_MEDIA_EVENT_PARTICIPANT_LEFT,
@@ -535,6 +597,32 @@ test_plane_program_change (PlaneFixture *fixture, gconstpointer data)
   /* the first program, up to the change; the second, all of it */
   assert_within_a_segment (first_span, PROGRAM_SECONDS);
   assert_within_a_segment (second_span, PROGRAM_SECONDS);
+
+  /* each segment, and its manifest line, names what its file holds: AAC
+   * up to the change, Opus after it; the track names its first
+   * segment's */
+  session_dir = eb_manifest_session_dir (plane->recordings_dir, 1);
+  manifest_path = g_build_filename (session_dir, EB_MANIFEST_FILE_NAME, NULL);
+  entries = eb_manifest_read (manifest_path, &error);
+  g_assert_no_error (error);
+  assert_segment_codecs (track, infos, entries);
+  g_assert_cmpstr (((EbRecordedSegment *)g_ptr_array_index (track->segments, 0))->audio_codec, ==,
+                   "aac");
+  g_assert_cmpstr (
+      ((EbRecordedSegment *)g_ptr_array_index (track->segments, track->segments->len - 1))
+          ->audio_codec,
+      ==, "opus");
+  g_assert_cmpstr (track->audio_codec, ==, "aac");
+  g_assert_cmpint (track->width, ==, 1280);
+  g_assert_cmpint (track->height, ==, 720);
+
+  /* a recording rebuilt from the folder (as after a crash) says the same */
+  recovered = eb_media_recover_session (plane->recordings_dir, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (recovered->tracks->len, ==, 1);
+  g_assert_cmpstr (((EbRecordedTrack *)g_ptr_array_index (recovered->tracks, 0))->audio_codec, ==,
+                   "aac");
+  assert_segment_codecs (g_ptr_array_index (recovered->tracks, 0), infos, entries);
 
   /* joined, started, stopped, left: twice, in order */
   for (guint i = 0; i < plane->events->len; i++)

@@ -62,9 +62,9 @@ read_file_bytes (const char *path)
 
 /* The last of the built-in migrations (data/sql/), and the numbers of
  * the next two as their file names start. */
-#define BUILTIN_SCHEMA_VERSION 6
-#define NEXT_MIGRATION "007"
-#define AFTER_NEXT_MIGRATION "008"
+#define BUILTIN_SCHEMA_VERSION 7
+#define NEXT_MIGRATION "008"
+#define AFTER_NEXT_MIGRATION "009"
 /* Beyond it: a folder of migrations that goes further. */
 #define FOLDER_SCHEMA_VERSION 9
 G_STATIC_ASSERT (FOLDER_SCHEMA_VERSION > BUILTIN_SCHEMA_VERSION);
@@ -206,15 +206,18 @@ test_migrations_newer (Fixture *f, gconstpointer data)
   g_autoptr (EbStore) store = NULL;
   g_autoptr (GBytes) before = NULL;
   g_autoptr (GBytes) after = NULL;
+  g_autofree char *pragma
+      = g_strdup_printf ("PRAGMA user_version = %d", BUILTIN_SCHEMA_VERSION + 1);
+  g_autofree char *newer = g_strdup_printf ("schema version %d", BUILTIN_SCHEMA_VERSION + 1);
 
   g_clear_object (&f->store);
-  test_raw_exec (f->path, "PRAGMA user_version = 7");
+  test_raw_exec (f->path, pragma);
   before = read_file_bytes (f->path);
 
   store = eb_store_open (f->path, NULL, &error);
   g_assert_null (store);
   g_assert_error (error, EB_ERROR, EB_ERROR_FAILED);
-  g_assert_nonnull (strstr (error->message, "schema version 7"));
+  g_assert_nonnull (strstr (error->message, newer));
   g_assert_nonnull (strstr (error->message, "newer"));
 
   after = read_file_bytes (f->path);
