@@ -19,7 +19,9 @@
 #include <srt/access_control.h>
 
 #include "eb-srt-test-util.h"
+#include "media/eb-bridge-rtp-private.h"
 #include "media/eb-stream-id-private.h"
+#include "media/eb-webrtc-room-private.h"
 
 #define SEGMENT_SECONDS 2
 #define SESSION 1
@@ -223,6 +225,8 @@ test_bridge_srt_to_whep (EbTestPlane *fixture, gconstpointer data)
     return;
   encoder = spawn_room_encoder (fixture, "libopus", 30, high);
   eb_test_wait_for_events (fixture, EB_MEDIA_EVENT_TRACK_STARTED, CHAIR, 1);
+  /* nobody views it for a while: its bridge rests, then starts over */
+  eb_test_run_for (3000);
 
   answer = view_track (fixture, &viewer, 1, 1, CHROMIUM_LIKE_VIDEO, "p7-srt");
   answered = g_get_monotonic_time ();
@@ -260,6 +264,202 @@ test_bridge_srt_to_whep (EbTestPlane *fixture, gconstpointer data)
   g_assert_cmpuint (manifest->tracks->len, ==, 1);
   g_assert_cmpstr (((EbRecordedTrack *)g_ptr_array_index (manifest->tracks, 0))->name, ==,
                    "p7-srt");
+}
+
+/* --- the bridge rests while nobody views --- */
+
+/* Seconds of the room system's stream; more than the test takes. */
+#define REST_STREAM_SECONDS 20
+/* How long the bridge is watched resting. */
+#define REST_MS 3000
+
+/* A room system's network thread: its MPEG-TS in SRT messages (1316
+ * bytes), at the stream's pace, into the bridge. */
+typedef struct
+{
+  EbRtpBridge *bridge;
+  GBytes *bytes;
+  gint stop;
+} RestPusher;
+
+static gpointer
+rest_pusher_thread (gpointer user_data)
+{
+  RestPusher *pusher = user_data;
+  gsize length = 0;
+  const guint8 *data = g_bytes_get_data (pusher->bytes, &length);
+  gint64 start = g_get_monotonic_time ();
+  const double media_us = (double)REST_STREAM_SECONDS * G_USEC_PER_SEC;
+
+  for (gsize offset = 0; offset < length && !g_atomic_int_get (&pusher->stop); offset += 1316)
+    {
+      gint64 due = start + (gint64)((double)offset / (double)length * media_us);
+      gint64 now = g_get_monotonic_time ();
+
+      if (due - now > 2000)
+        g_usleep ((gulong)(due - now));
+      eb_rtp_bridge_push (pusher->bridge, data + offset, MIN (1316, length - offset));
+    }
+  return NULL;
+}
+
+static gboolean
+formats_known (gpointer data)
+{
+  EbRtpSource **sources = data;
+  g_autoptr (EbRtpFormat) video = eb_rtp_source_dup_format (sources[0]);
+  g_autoptr (EbRtpFormat) audio = eb_rtp_source_dup_format (sources[1]);
+
+  return video != NULL && audio != NULL;
+}
+
+static void
+room_emit_cb (const EbMediaEvent *event, gpointer user_data)
+{
+  g_test_message ("room: %s %s", eb_media_event_kind_to_string (event->kind),
+                  event->detail != NULL ? event->detail : "");
+}
+
+static gboolean
+room_allowed_cb (EbId person_id, gpointer user_data)
+{
+  return TRUE;
+}
+
+/* The packets the bridge gave @source in @ms of the stream. */
+static guint64
+packets_during (EbRtpSource *source, guint ms)
+{
+  guint64 before = eb_rtp_source_get_packets_in (source);
+
+  eb_test_run_for (ms);
+  return eb_rtp_source_get_packets_in (source) - before;
+}
+
+/* A room system's bridge to browsers demuxes its stream until the
+ * formats of its H.264 and Opus are known, then not while nobody views
+ * the track: its forwarding sources get no packet. A WHEP viewer comes
+ * and decodes both (from the next keyframe), and the sources are fed
+ * again; once it has left, the bridge rests again. (The bridge and the
+ * WebRTC room are driven here as a conference drives them, so that the
+ * track's sources can be read.) */
+static void
+test_bridge_rests_without_viewers (EbTestPlane *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *pipelines = eb_test_pipelines_dir ();
+  g_autoptr (EbPipelineTemplates) templates = NULL;
+  g_autofree char *stream = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (EbRtpSource) video = eb_rtp_source_new ("p7-srt", TRUE);
+  g_autoptr (EbRtpSource) audio = eb_rtp_source_new ("p7-srt", FALSE);
+  EbRtpSource *sources[] = { video, audio };
+  g_autoptr (EbRtpBridge) bridge = NULL;
+  g_autoptr (EbWebrtcRoom) room = NULL;
+  g_autoptr (EbTestClient) viewer = NULL;
+  g_autoptr (EbWebrtcAnswer) answer = NULL;
+  g_autofree char *offer = NULL;
+  g_autofree char *room_dir = g_build_filename (fixture->dir, "room", NULL);
+  EbWebrtcIceConfig ice = { .local_addresses = (GStrv)loopback };
+  EbWebrtcRoomConfig config = {
+    .session_id = SESSION,
+    .started_at = g_get_real_time (),
+    .directory = room_dir,
+    .ice = &ice,
+    .segment_seconds = SEGMENT_SECONDS,
+    .queue_limit = 4 * 1024 * 1024,
+    .emit = room_emit_cb,
+    .is_allowed = room_allowed_cb,
+  };
+  EbTestAsync async = { NULL };
+  RestPusher pusher = { 0 };
+  GThread *thread;
+  DecodedWait wait = { 0 };
+  guint64 resting;
+  guint64 viewed;
+  guint64 left;
+
+  if (!have_tools ())
+    return;
+  templates = eb_pipeline_templates_load (pipelines, &error);
+  g_assert_no_error (error);
+  /* a room system's H.264 (no B-frames, a keyframe every second) and
+   * Opus */
+  stream = eb_test_make_stream (fixture->dir, "room.ts", REST_STREAM_SECONDS, "libx264", "1M",
+                                "libopus", TRUE);
+  {
+    g_autoptr (GMappedFile) file = g_mapped_file_new (stream, FALSE, &error);
+
+    g_assert_no_error (error);
+    bytes = g_mapped_file_get_bytes (file);
+  }
+  config.templates = templates;
+  room = eb_webrtc_room_new (&config);
+  eb_webrtc_room_add_bridged_track (room, "p7-srt", CHAIR, video, audio);
+  bridge = eb_rtp_bridge_new (templates, "p7-srt", video, audio, &error);
+  g_assert_no_error (error);
+  g_assert_true (eb_rtp_bridge_start (bridge, &error));
+  g_assert_no_error (error);
+
+  pusher.bridge = bridge;
+  pusher.bytes = bytes;
+  thread = g_thread_new ("room-system", rest_pusher_thread, &pusher);
+  eb_test_wait_until (formats_known, sources, EB_TEST_WAIT_SECONDS, "the stream's formats");
+  g_assert_cmpuint (eb_rtp_source_get_packets_in (video), >, 0);
+  g_assert_cmpuint (eb_rtp_source_get_packets_in (audio), >, 0);
+  /* what was queued before is demuxed; then nothing */
+  eb_test_run_for (500);
+  resting = packets_during (video, REST_MS) + packets_during (audio, 0);
+  g_test_message ("%" G_GUINT64_FORMAT " packets in %u ms without viewers", resting, REST_MS);
+  g_assert_cmpuint (resting, ==, 0);
+
+  /* a viewer comes */
+  viewer = eb_test_client_new_viewer_offering (1, 1, CHROMIUM_LIKE_VIDEO);
+  offer = eb_test_client_offer (viewer);
+  eb_webrtc_room_view_async (room, VIEWER, offer, NULL, eb_test_async_cb, &async);
+  eb_test_wait_until (eb_test_async_done, &async, EB_TEST_WAIT_SECONDS, "the answer");
+  answer = eb_webrtc_room_view_finish (room, async.result, &error);
+  g_clear_object (&async.result);
+  g_assert_no_error (error);
+  g_assert_nonnull (answer);
+  g_assert_cmpstr (answer->tracks[0], ==, "p7-srt");
+  g_assert_cmpstr (answer->tracks[1], ==, "p7-srt");
+  eb_test_client_answer (viewer, answer->sdp);
+  wait.client = viewer;
+  wait.h264 = 30;
+  wait.audio = 25;
+  eb_test_wait_until (decoded_enough, &wait, EB_TEST_WAIT_SECONDS, "H.264 and Opus frames");
+  viewed = packets_during (video, 1000);
+  g_test_message ("decoded %d H.264 and %d Opus frames; %" G_GUINT64_FORMAT
+                  " video packets in 1 s with a viewer",
+                  eb_test_client_h264_frames (viewer), eb_test_client_audio_frames (viewer),
+                  viewed);
+  /* 30 frames a second */
+  g_assert_cmpuint (viewed, >=, 30);
+
+  /* it leaves: the bridge rests again */
+  g_assert_true (eb_webrtc_room_delete (room, VIEWER, answer->resource_id, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&viewer, eb_test_client_free);
+  eb_test_run_for (500);
+  left = packets_during (video, REST_MS);
+  g_test_message ("%" G_GUINT64_FORMAT " video packets in %u ms after the viewer left", left,
+                  REST_MS);
+  g_assert_cmpuint (left, ==, 0);
+
+  g_atomic_int_set (&pusher.stop, 1);
+  g_thread_join (thread);
+  eb_rtp_bridge_stop (bridge);
+  eb_webrtc_room_close_async (room, NULL, eb_test_async_cb, &async);
+  eb_test_wait_until (eb_test_async_done, &async, EB_TEST_WAIT_SECONDS, "the room to close");
+  {
+    g_autoptr (GPtrArray) tracks = eb_webrtc_room_close_finish (room, async.result, &error);
+
+    g_assert_no_error (error);
+    /* nobody published in it */
+    g_assert_cmpuint (tracks->len, ==, 0);
+  }
+  g_clear_object (&async.result);
 }
 
 /* AAC cannot reach a browser without re-encoding: the viewer of a room
@@ -465,6 +665,8 @@ main (int argc, char **argv)
 
   g_test_add ("/eboard/media/bridge/srt-to-whep", EbTestPlane, NULL, bridge_setup,
               test_bridge_srt_to_whep, bridge_teardown);
+  g_test_add ("/eboard/media/bridge/rests-without-viewers", EbTestPlane, NULL, bridge_setup,
+              test_bridge_rests_without_viewers, bridge_teardown);
   g_test_add ("/eboard/media/bridge/srt-aac-video-only", EbTestPlane, NULL, bridge_setup,
               test_bridge_srt_aac_video_only, bridge_teardown);
   g_test_add ("/eboard/media/bridge/whip-to-srt", EbTestPlane, NULL, bridge_setup,

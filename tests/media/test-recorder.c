@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 
 #include <glib/gstdio.h>
+#include <gst/app/gstappsrc.h>
 #include <gst/gst.h>
 #include <json-glib/json-glib.h>
 
@@ -20,6 +21,7 @@
 #include "eb-media-test-util.h"
 #include "media/eb-manifest-private.h"
 #include "media/eb-pipeline-template-private.h"
+#include "media/eb-recorder-impl-private.h"
 #include "media/eb-recorder-private.h"
 
 /* Seconds of media in each generated stream, and the segment length the
@@ -53,6 +55,7 @@ typedef struct
   double speed;       /* 0: as fast as possible */
   double burst_after; /* from this fraction of the stream on, as fast as possible */
   gint repeat;
+  gint64 media_us; /* of the stream, for the pace */
   gint done;
   gint64 max_push_us; /* the longest eb_recorder_push() call */
 } Pusher;
@@ -66,7 +69,7 @@ pusher_thread (gpointer user_data)
   gsize length = 0;
   const guint8 *data = g_bytes_get_data (pusher->bytes, &length);
   gint64 start = g_get_monotonic_time ();
-  gint64 media_us = (gint64)MEDIA_SECONDS * G_USEC_PER_SEC;
+  gint64 media_us = pusher->media_us;
 
   for (gint round = 0; round < MAX (pusher->repeat, 1); round++)
     {
@@ -95,6 +98,9 @@ pusher_thread (gpointer user_data)
         }
     }
   g_atomic_int_set (&pusher->done, 1);
+  /* the main context may have nothing else to wake it: the last
+   * messages wait in the recorder until it stops */
+  g_main_context_wakeup (NULL);
   return NULL;
 }
 
@@ -187,9 +193,11 @@ run_start (Run *run, EbPipelineTemplates *with, const char *dir, const char *tra
   g_assert_no_error (error);
 }
 
-/* Pushes @bytes into every recorder of @runs from one thread each. */
+/* Pushes @bytes (@media_seconds of a stream) into every recorder of
+ * @runs from one thread each. */
 static void
-run_push (Run **runs, guint n_runs, GBytes *bytes, double speed, double burst_after, gint repeat)
+run_push_media (Run **runs, guint n_runs, GBytes *bytes, guint media_seconds, double speed,
+                double burst_after, gint repeat)
 {
   g_autofree Pusher *pushers = g_new0 (Pusher, n_runs);
   g_autofree GThread **threads = g_new0 (GThread *, n_runs);
@@ -203,6 +211,7 @@ run_push (Run **runs, guint n_runs, GBytes *bytes, double speed, double burst_af
       pushers[i].speed = speed;
       pushers[i].burst_after = burst_after;
       pushers[i].repeat = repeat;
+      pushers[i].media_us = (gint64)media_seconds * G_USEC_PER_SEC;
       runs[i]->push_started_us = g_get_real_time ();
       threads[i] = g_thread_new ("pusher", pusher_thread, &pushers[i]);
     }
@@ -220,6 +229,12 @@ run_push (Run **runs, guint n_runs, GBytes *bytes, double speed, double burst_af
       runs[i]->max_push_us = pushers[i].max_push_us;
     }
   g_source_remove (watchdog);
+}
+
+static void
+run_push (Run **runs, guint n_runs, GBytes *bytes, double speed, double burst_after, gint repeat)
+{
+  run_push_media (runs, n_runs, bytes, MEDIA_SECONDS, speed, burst_after, repeat);
 }
 
 /* Stops every recorder of @runs and waits for them. */
@@ -323,15 +338,15 @@ assert_manifest (const char *dir, Run *run, const char *track, const char *audio
 }
 
 /* Every segment plays (GstDiscoverer), as H.264 1280x720 with audio; the
- * segments cover what was sent, within one segment; they follow each
- * other in the session. */
+ * segments cover what was sent (@media_seconds of a stream), within one
+ * segment; they follow each other in the session. */
 static void
-assert_recording (const char *dir, Run *run, const char *track, const char *audio_caps,
-                  const char *audio_codec, gint64 session_start_us)
+assert_recording_of (const char *dir, Run *run, const char *track, const char *audio_caps,
+                     const char *audio_codec, gint64 session_start_us, guint media_seconds)
 {
   g_autoptr (GPtrArray) files = eb_test_list_files (dir, ".ts");
   gint64 total_us = 0;
-  guint expected = (MEDIA_SECONDS + SEGMENT_SECONDS - 1) / SEGMENT_SECONDS;
+  guint expected = (media_seconds + SEGMENT_SECONDS - 1) / SEGMENT_SECONDS;
 
   g_assert_null (run->refused);
   g_assert_no_error (run->failed);
@@ -392,9 +407,16 @@ assert_recording (const char *dir, Run *run, const char *track, const char *audi
     }
   g_test_message ("%u segments, %" G_GINT64_FORMAT " us in all", run->track->segments->len,
                   total_us);
-  g_assert_cmpint (ABS (total_us - (gint64)MEDIA_SECONDS * G_USEC_PER_SEC), <=,
+  g_assert_cmpint (ABS (total_us - (gint64)media_seconds * G_USEC_PER_SEC), <=,
                    SEGMENT_SECONDS * G_USEC_PER_SEC);
   assert_manifest (dir, run, track, audio_codec);
+}
+
+static void
+assert_recording (const char *dir, Run *run, const char *track, const char *audio_caps,
+                  const char *audio_codec, gint64 session_start_us)
+{
+  assert_recording_of (dir, run, track, audio_caps, audio_codec, session_start_us, MEDIA_SECONDS);
 }
 
 static char *
@@ -806,6 +828,181 @@ test_backlog (void)
   g_assert_cmpint (total_us, >=, G_USEC_PER_SEC);
   run_clear (&run);
   eb_test_rm_rf (pipelines);
+  remove_session_dir (dir);
+}
+
+/* --- what the demuxer is handed --- */
+
+/* The recorder gathers received messages into buffers of at most this
+ * size. */
+#define BATCH_MAX_BYTES (64 * 1024)
+/* Seconds of media in the stream pushed at its pace. */
+#define PACED_SECONDS 8
+
+/* The buffers leaving the recorder's input queue (its appsrc), counted
+ * by a probe of this test on the appsrc's source pad. */
+typedef struct
+{
+  GMutex lock;
+  guint buffers;
+  guint64 bytes;
+  gsize largest;
+} InputCount;
+
+static void
+input_count_add (InputCount *count, GstBuffer *buffer)
+{
+  gsize size = gst_buffer_get_size (buffer);
+
+  count->buffers++;
+  count->bytes += size;
+  count->largest = MAX (count->largest, size);
+}
+
+static gboolean
+input_count_list_cb (GstBuffer **buffer, guint index, gpointer user_data)
+{
+  input_count_add (user_data, *buffer);
+  return TRUE;
+}
+
+static GstPadProbeReturn
+input_count_probe_cb (GstPad *pad, GstPadProbeInfo *info, gpointer user_data)
+{
+  InputCount *count = user_data;
+
+  g_mutex_lock (&count->lock);
+  if (info->type & GST_PAD_PROBE_TYPE_BUFFER)
+    input_count_add (count, GST_PAD_PROBE_INFO_BUFFER (info));
+  else if (info->type & GST_PAD_PROBE_TYPE_BUFFER_LIST)
+    gst_buffer_list_foreach (GST_PAD_PROBE_INFO_BUFFER_LIST (info), input_count_list_cb, count);
+  g_mutex_unlock (&count->lock);
+  return GST_PAD_PROBE_OK;
+}
+
+/* Counts what leaves @recorder's input queue, from now on. */
+static void
+input_count_attach (InputCount *count, EbRecorder *recorder)
+{
+  g_autoptr (GstPad) pad = gst_element_get_static_pad (recorder->appsrc, "src");
+
+  g_assert_nonnull (pad);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER | GST_PAD_PROBE_TYPE_BUFFER_LIST,
+                     input_count_probe_cb, count, NULL);
+}
+
+static guint64
+input_count_bytes (InputCount *count)
+{
+  guint64 bytes;
+
+  g_mutex_lock (&count->lock);
+  bytes = count->bytes;
+  g_mutex_unlock (&count->lock);
+  return bytes;
+}
+
+/* A publisher's SRT messages (1316 bytes each) pushed at the stream's
+ * pace reach the demuxer gathered: in buffers of at most 64 KiB, at
+ * most one per 100 ms of arrival besides the full ones, far fewer than
+ * the messages; every byte of them, and the recording is complete. */
+static void
+test_batches (void)
+{
+  static char *paced_stream;
+  g_autofree char *dir = make_session_dir ("session-12");
+  g_autoptr (GBytes) bytes = NULL;
+  gint64 session_start_us = g_get_real_time ();
+  InputCount count = { 0 };
+  Run run = { 0 };
+  Run *runs[] = { &run };
+  gsize length;
+  guint messages;
+  gint64 pushed_us;
+  guint64 most;
+
+  if (paced_stream == NULL)
+    paced_stream = eb_test_make_stream (media_dir, "h264-aac-paced.ts", PACED_SECONDS, "libx264",
+                                        "3M", "aac", FALSE);
+  bytes = read_bytes (paced_stream);
+  length = g_bytes_get_size (bytes);
+  messages = (guint)((length + CHUNK - 1) / CHUNK);
+  g_mutex_init (&count.lock);
+
+  run_start (&run, templates, dir, "p25-srt", session_start_us);
+  input_count_attach (&count, run.recorder);
+  pushed_us = g_get_monotonic_time ();
+  run_push_media (runs, 1, bytes, PACED_SECONDS, 1.0, 0, 1);
+  pushed_us = g_get_monotonic_time () - pushed_us;
+  run_stop (runs, 1);
+
+  /* a full buffer holds as many whole messages as fit */
+  most = (guint64)pushed_us / (100 * G_TIME_SPAN_MILLISECOND) + 1
+         + length / (BATCH_MAX_BYTES / CHUNK * CHUNK) + 1;
+  g_test_message ("%" G_GSIZE_FORMAT " bytes in %u messages over %" G_GINT64_FORMAT
+                  " ms: %u buffers (at most %" G_GUINT64_FORMAT "), the largest %" G_GSIZE_FORMAT
+                  " bytes",
+                  length, messages, pushed_us / 1000, count.buffers, most, count.largest);
+  g_assert_cmpint (pushed_us, >=, (PACED_SECONDS - 1) * G_USEC_PER_SEC);
+  g_assert_cmpuint (count.bytes, ==, length);
+  g_assert_cmpuint (eb_recorder_get_dropped_bytes (run.recorder), ==, 0);
+  g_assert_cmpuint (count.largest, <=, BATCH_MAX_BYTES);
+  g_assert_cmpuint (count.buffers, <=, messages / 10);
+  g_assert_cmpuint (count.buffers, <=, most);
+  g_assert_cmpuint (count.buffers, >=, length / BATCH_MAX_BYTES);
+  assert_recording_of (dir, &run, "p25-srt", "audio/mpeg", "aac", session_start_us, PACED_SECONDS);
+  run_clear (&run);
+  g_mutex_clear (&count.lock);
+  remove_session_dir (dir);
+}
+
+/* The messages gathered last, when no more come, reach the demuxer when
+ * the recorder stops (before the end of its input): every byte is
+ * recorded. Pushed as fast as possible, the buffers are full ones. */
+static void
+test_batch_flushed_on_stop (void)
+{
+  g_autofree char *dir = make_session_dir ("session-13");
+  g_autoptr (GBytes) bytes = read_bytes (aac_stream);
+  gsize length = g_bytes_get_size (bytes);
+  gint64 session_start_us = g_get_real_time ();
+  InputCount count = { 0 };
+  Run run = { 0 };
+  Run *runs[] = { &run };
+  guint64 before_stop;
+
+  /* not a whole number of full buffers */
+  g_assert_cmpuint (length % (BATCH_MAX_BYTES / CHUNK * CHUNK), !=, 0);
+  g_mutex_init (&count.lock);
+  run_start (&run, templates, dir, "p26-srt", session_start_us);
+  input_count_attach (&count, run.recorder);
+  run_push (runs, 1, bytes, 0, 0, 1);
+
+  /* everything handed over has left the queue: the rest is held */
+  {
+    guint watchdog = g_timeout_add_seconds (WAIT_SECONDS, watchdog_cb, NULL);
+
+    while (gst_app_src_get_current_level_bytes (GST_APP_SRC (run.recorder->appsrc)) > 0)
+      g_main_context_iteration (NULL, FALSE);
+    g_source_remove (watchdog);
+  }
+  for (gint64 until = g_get_monotonic_time () + 300000; g_get_monotonic_time () < until;)
+    g_main_context_iteration (NULL, FALSE);
+  before_stop = input_count_bytes (&count);
+  g_test_message ("%" G_GSIZE_FORMAT " bytes pushed, %" G_GUINT64_FORMAT
+                  " handed over before the stop",
+                  length, before_stop);
+  g_assert_cmpuint (before_stop, <, length);
+  g_assert_cmpuint (length - before_stop, <, BATCH_MAX_BYTES);
+
+  run_stop (runs, 1);
+  g_assert_cmpuint (count.bytes, ==, length);
+  g_assert_cmpuint (eb_recorder_get_dropped_bytes (run.recorder), ==, 0);
+  g_assert_cmpuint (count.largest, <=, BATCH_MAX_BYTES);
+  g_assert_cmpuint (count.largest, >, BATCH_MAX_BYTES - CHUNK);
+  assert_recording (dir, &run, "p26-srt", "audio/mpeg", "aac", session_start_us);
+  run_clear (&run);
+  g_mutex_clear (&count.lock);
   remove_session_dir (dir);
 }
 
@@ -1229,6 +1426,8 @@ main (int argc, char **argv)
   add_test ("/eboard/media/recorder/no-data", test_no_data);
   add_test ("/eboard/media/recorder/overflow", test_overflow);
   add_test ("/eboard/media/recorder/backlog", test_backlog);
+  add_test ("/eboard/media/recorder/batches", test_batches);
+  add_test ("/eboard/media/recorder/batch-flushed-on-stop", test_batch_flushed_on_stop);
   add_test ("/eboard/media/recorder/program-change", test_program_change);
   add_test ("/eboard/media/recorder/program-change-codec", test_program_change_codec);
   add_test ("/eboard/media/recorder/disk-full", test_disk_full);

@@ -735,6 +735,147 @@ test_srt_revoked_credential (SrtFixture *fixture, gconstpointer data)
   }
 }
 
+/* The names of this process's threads, as the kernel has them. */
+static GPtrArray *
+list_thread_names (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDir) dir = g_dir_open ("/proc/self/task", 0, &error);
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+  const char *entry;
+
+  g_assert_no_error (error);
+  while ((entry = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc/self/task", entry, "comm", NULL);
+      g_autofree char *name = NULL;
+
+      /* a thread that ended since the listing has no name any more */
+      if (g_file_get_contents (path, &name, NULL, NULL))
+        g_ptr_array_add (names, g_strdup (g_strstrip (name)));
+    }
+  return names;
+}
+
+/* How many of this process's threads are named @name; the names of all
+ * of them (joined) in @all. */
+static guint
+count_threads_named (const char *name, guint *n_srt, char **all)
+{
+  g_autoptr (GPtrArray) names = list_thread_names ();
+  g_autoptr (GString) joined = g_string_new (NULL);
+  guint count = 0;
+
+  *n_srt = 0;
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *thread = g_ptr_array_index (names, i);
+
+      if (g_str_equal (thread, name))
+        count++;
+      if (g_str_has_prefix (thread, "SRT:"))
+        (*n_srt)++;
+      g_string_append_printf (joined, "%s%s", i > 0 ? ", " : "", thread);
+    }
+  *all = g_string_free (g_steal_pointer (&joined), FALSE);
+  return count;
+}
+
+/* Frames ffprobe decodes from the video of every segment of @track. */
+static guint
+count_track_frames (EbRecordedTrack *track)
+{
+  guint frames = 0;
+
+  for (guint i = 0; i < track->segments->len; i++)
+    frames += eb_test_count_video_frames (
+        ((EbRecordedSegment *)g_ptr_array_index (track->segments, i))->path);
+  return frames;
+}
+
+/* Publishers are read as their messages arrive: libsrt runs no
+ * timestamp-based delivery thread ("SRT:TsbPd", one per receiving
+ * connection when it is on) for them, while two real encoders stream;
+ * what they send is recorded in full. */
+#define ON_ARRIVAL_SECONDS 5
+static void
+test_srt_publishers_on_arrival (SrtFixture *fixture, gconstpointer data)
+{
+  EbTestPlane *plane = &fixture->plane;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EbRecordingManifest) manifest = NULL;
+  g_autofree char *passphrase = eb_test_passphrase (plane, 1);
+  GSubprocess *senders[2] = { NULL, NULL };
+  const EbId people[2] = { 7, 8 };
+  guint samples = 0;
+  guint max_srt_threads = 0;
+
+  if (!eb_test_have_program ("ffmpeg") || !eb_test_have_program ("ffprobe"))
+    {
+      g_test_skip ("ffmpeg is not installed");
+      return;
+    }
+  g_assert_true (eb_media_plane_open_conference (plane->plane, 1, g_get_real_time (), &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+    {
+      g_autofree char *credential = eb_test_credential (plane->key, 1, people[i], 0);
+      g_autofree char *stream_id
+          = eb_stream_id_format (1, EB_STREAM_MODE_PUBLISH, NULL, credential);
+      g_autofree char *url = eb_test_srt_url (plane->port, stream_id, passphrase);
+
+      eb_media_plane_allow_participant (plane->plane, 1, people[i], NULL, FALSE, 0);
+      senders[i] = eb_test_spawn_publisher (url, "160x120", "aac", ON_ARRIVAL_SECONDS, NULL);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+    eb_test_wait_for_events (plane, EB_MEDIA_EVENT_TRACK_STARTED, people[i], 1);
+
+  /* both stream: look at the threads a few times on the way */
+  for (gint64 until = g_get_monotonic_time () + 2 * G_USEC_PER_SEC; g_get_monotonic_time () < until;
+       samples++)
+    {
+      g_autofree char *all = NULL;
+      guint n_srt = 0;
+      guint tsbpd = count_threads_named ("SRT:TsbPd", &n_srt, &all);
+
+      if (samples == 0)
+        g_test_message ("threads: %s", all);
+      if (tsbpd > 0)
+        g_test_message ("threads: %s", all);
+      g_assert_cmpuint (tsbpd, ==, 0);
+      max_srt_threads = MAX (max_srt_threads, n_srt);
+      g_assert_cmpuint (eb_test_count_events (plane, EB_MEDIA_EVENT_PARTICIPANT_LEFT, 0), ==, 0);
+      eb_test_run_for (200);
+    }
+  /* the names were read: libsrt's own threads are there */
+  g_assert_cmpuint (samples, >=, 5);
+  g_assert_cmpuint (max_srt_threads, >, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+    {
+      g_assert_cmpint (eb_test_wait_process (senders[i], EB_TEST_WAIT_SECONDS), ==, 0);
+      g_clear_object (&senders[i]);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (people); i++)
+    eb_test_wait_for_events (plane, EB_MEDIA_EVENT_PARTICIPANT_LEFT, people[i], 1);
+
+  manifest = eb_test_close_conference (plane, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (manifest->tracks->len, ==, G_N_ELEMENTS (people));
+  for (guint i = 0; i < manifest->tracks->len; i++)
+    {
+      EbRecordedTrack *track = g_ptr_array_index (manifest->tracks, i);
+      guint frames = count_track_frames (track);
+
+      g_test_message ("%s: %u segments, %u frames", track->name, track->segments->len, frames);
+      g_assert_cmpstr (track->video_codec, ==, "h264");
+      g_assert_cmpuint (track->segments->len, >, 0);
+      /* 30 fps, less up to a second before the first keyframe */
+      g_assert_cmpuint (frames, >=, (ON_ARRIVAL_SECONDS - 1) * 30);
+      g_assert_cmpuint (frames, <=, ON_ARRIVAL_SECONDS * 30);
+    }
+}
+
 /* Closing an unknown conference is an error, not a hang. */
 static void
 test_srt_close_unknown (SrtFixture *fixture, gconstpointer data)
@@ -770,6 +911,8 @@ main (int argc, char **argv)
               test_srt_replace_rate, srt_fixture_teardown);
   g_test_add ("/eboard/media/srt/revoked-credential", SrtFixture, NULL, srt_fixture_setup,
               test_srt_revoked_credential, srt_fixture_teardown);
+  g_test_add ("/eboard/media/srt/publishers-on-arrival", SrtFixture, NULL, srt_fixture_setup,
+              test_srt_publishers_on_arrival, srt_fixture_teardown);
   g_test_add ("/eboard/media/srt/close-unknown", SrtFixture, NULL, srt_fixture_setup,
               test_srt_close_unknown, srt_fixture_teardown);
 

@@ -34,7 +34,10 @@
  * segment is written to disk but not reported before the end's wait is
  * over. Once that write is released, the segment joins the registered
  * recording; the files are checked by their SHA-256 and read back by
- * GstDiscoverer (in a child process).
+ * GstDiscoverer (in a child process). When the service and the media
+ * plane go first (the daemon stops), the conference outlives the plane:
+ * its late events are dropped, and its segments still reach the disk and
+ * the manifest.
  */
 
 #define PUBLISHER_FLAGS (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE)
@@ -288,41 +291,74 @@ assert_track_lists (const EbRecording *recording, GPtrArray *files)
   g_assert_cmpstr (t->sha256, ==, checksum);
 }
 
-/* --- the test --- */
+/* --- a session ended while its last segments are held back --- */
+
+/* What the end of a session leaves while its recorder is still
+ * finishing. */
+typedef struct
+{
+  GSubprocess *publisher;
+  EbSession *ended;
+  EbRecording *recording; /* as the end returned it */
+  GPtrArray *files;       /* every segment on disk, sorted */
+  GPtrArray *late;        /* those of @files that @recording does not list */
+  char *dir;              /* the session's recordings */
+  char *manifest_path;
+  char *track;
+  ManifestHold hold;
+} LateEnd;
+
+#define LATE_END_INIT                                                                              \
+  {                                                                                                \
+    .hold = { NULL, -1, NULL }                                                                     \
+  }
 
 static void
-test_late_segment_registered (Fixture *f, gconstpointer data)
+late_end_clear (LateEnd *e)
+{
+  if (e->publisher != NULL)
+    {
+      g_subprocess_force_exit (e->publisher);
+      eb_service_test_wait_process (e->publisher, 30);
+    }
+  g_clear_object (&e->publisher);
+  g_clear_pointer (&e->ended, eb_session_free);
+  g_clear_pointer (&e->recording, eb_recording_free);
+  g_clear_pointer (&e->files, g_ptr_array_unref);
+  g_clear_pointer (&e->late, g_ptr_array_unref);
+  g_clear_pointer (&e->dir, g_free);
+  g_clear_pointer (&e->manifest_path, g_free);
+  g_clear_pointer (&e->track, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (LateEnd, late_end_clear)
+
+/* Starts the session of @f with a real publisher, lets a few segments
+ * close, holds the manifest appends and ends the session, which returns
+ * when the close of its conference times out: the recorder still
+ * finishing keeps the conference, its last segments on disk but not
+ * registered. Returns FALSE when the test is skipped (no ffmpeg). */
+static gboolean
+late_end_run (Fixture *f, LateEnd *e)
 {
   EbServiceTestLive *l = &f->live;
   g_autoptr (GError) error = NULL;
   g_autoptr (EbSession) live = NULL;
-  g_autoptr (EbSession) ended = NULL;
-  g_autoptr (EbRecording) recording = NULL;
-  g_autoptr (EbRecording) stored = NULL;
-  g_autoptr (EbRecording) again = NULL;
   g_autoptr (EbJoinDetails) details = NULL;
-  g_autoptr (GSubprocess) publisher = NULL;
-  g_autoptr (GPtrArray) files = NULL;
-  g_autoptr (GPtrArray) late = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GPtrArray) manifest = NULL;
-  g_autoptr (GPtrArray) timeline = NULL;
-  g_autoptr (GArray) infos = NULL;
   g_autofree char *name = g_strdup_printf ("session-%" G_GINT64_FORMAT, l->session_id);
-  g_autofree char *dir = g_build_filename (l->recordings_dir, name, NULL);
-  g_autofree char *manifest_path = g_build_filename (dir, EB_MANIFEST_FILE_NAME, NULL);
-  g_autofree char *track = g_strdup_printf ("p%" G_GINT64_FORMAT "-srt", l->chair.person_id);
-  ManifestHold hold = { NULL, -1, NULL };
   const EbRecordingTrack *t;
   gint64 began, waited_us;
-  gboolean all_reported = FALSE;
-  gint64 session_ended_at = 0;
 
   if (!eb_service_test_require_ffmpeg ())
-    return;
+    return FALSE;
+  e->dir = g_build_filename (l->recordings_dir, name, NULL);
+  e->manifest_path = g_build_filename (e->dir, EB_MANIFEST_FILE_NAME, NULL);
+  e->track = g_strdup_printf ("p%" G_GINT64_FORMAT "-srt", l->chair.person_id);
   live = eb_service_test_live_start_session (l, l->session_id);
   details = eb_service_get_join_details (l->service, &l->chair, l->session_id, &error);
   g_assert_no_error (error);
-  publisher = eb_service_test_spawn_publisher (PUBLISHER_FLAGS, details->publish_url, 60, &error);
+  e->publisher
+      = eb_service_test_spawn_publisher (PUBLISHER_FLAGS, details->publish_url, 60, &error);
   g_assert_no_error (error);
 
   /* a few segments close while live, and are indexed as they close */
@@ -331,45 +367,70 @@ test_late_segment_registered (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count_events (f, EB_TIMELINE_SEGMENT_CLOSED, NULL), >=, 2);
 
   /* from now on no segment is reported until the hold is released */
-  manifest_hold_start (&hold, l->dir);
+  manifest_hold_start (&e->hold, l->dir);
 
   began = g_get_monotonic_time ();
-  ended = eb_service_test_live_end_session (l, &l->coordinator, l->session_id, 0, NULL, FALSE,
-                                            &recording, &error);
+  e->ended = eb_service_test_live_end_session (l, &l->coordinator, l->session_id, 0, NULL, FALSE,
+                                               &e->recording, &error);
   waited_us = g_get_monotonic_time () - began;
   g_assert_no_error (error);
   g_test_message ("the end took %" G_GINT64_FORMAT " ms", waited_us / 1000);
   /* it returned when the close timed out, not later */
   g_assert_cmpint (waited_us, >=, (CLOSE_WAIT_S - 2) * G_USEC_PER_SEC);
   g_assert_cmpint (waited_us, <, (CLOSE_WAIT_S + 10) * G_USEC_PER_SEC);
-  g_assert_cmpint (ended->state, ==, EB_SESSION_STATE_ENDED);
-  g_assert_cmpint (recording->state, ==, EB_RECORDING_STATE_COMPLETE);
-  g_assert_cmpuint (recording->tracks->len, ==, 1);
-  t = recording->tracks->pdata[0];
-  g_assert_cmpstr (t->name, ==, track);
+  g_assert_cmpint (e->ended->state, ==, EB_SESSION_STATE_ENDED);
+  g_assert_cmpint (e->recording->state, ==, EB_RECORDING_STATE_COMPLETE);
+  g_assert_cmpuint (e->recording->tracks->len, ==, 1);
+  t = e->recording->tracks->pdata[0];
+  g_assert_cmpstr (t->name, ==, e->track);
   /* the recorder still finishing keeps its conference */
   g_assert_cmpuint (eb_conference_get_n_alive (), ==, 1);
 
   /* on disk, written but not registered */
-  files = eb_test_list_files (dir, ".ts");
-  for (guint i = 0; i < files->len; i++)
-    if (find_segment (t, files->pdata[i]) == NULL)
-      g_ptr_array_add (late, g_strdup (files->pdata[i]));
-  g_assert_cmpuint (late->len, >=, 1);
-  g_assert_cmpuint (t->segments->len + late->len, ==, files->len);
-  for (guint i = 0; i < late->len; i++)
-    g_test_message ("late: %s", (const char *)late->pdata[i]);
+  e->files = eb_test_list_files (e->dir, ".ts");
+  e->late = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < e->files->len; i++)
+    if (find_segment (t, e->files->pdata[i]) == NULL)
+      g_ptr_array_add (e->late, g_strdup (e->files->pdata[i]));
+  g_assert_cmpuint (e->late->len, >=, 1);
+  g_assert_cmpuint (t->segments->len + e->late->len, ==, e->files->len);
+  for (guint i = 0; i < e->late->len; i++)
+    g_test_message ("late: %s", (const char *)e->late->pdata[i]);
+  return TRUE;
+}
 
-  manifest_hold_release (&hold);
+/* --- the tests --- */
+
+static void
+test_late_segment_registered (Fixture *f, gconstpointer data)
+{
+  EbServiceTestLive *l = &f->live;
+  g_auto (LateEnd) e = LATE_END_INIT;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (EbRecording) stored = NULL;
+  g_autoptr (EbRecording) again = NULL;
+  g_autoptr (GPtrArray) manifest = NULL;
+  g_autoptr (GPtrArray) timeline = NULL;
+  g_autoptr (GArray) infos = NULL;
+  const EbRecordingTrack *t;
+  const EbRecordingTrack *at_end;
+  gboolean all_reported = FALSE;
+  gint64 session_ended_at = 0;
+
+  if (!late_end_run (f, &e))
+    return;
+  at_end = e.recording->tracks->pdata[0];
+
+  manifest_hold_release (&e.hold);
 
   /* each late segment is reported, and the conference goes */
   for (guint i = 0; i < 200 && !all_reported; i++)
     {
       eb_service_test_run_main_loop_for (100);
       all_reported = eb_conference_get_n_alive () == 0;
-      for (guint j = 0; j < late->len && all_reported; j++)
+      for (guint j = 0; j < e.late->len && all_reported; j++)
         {
-          g_autofree char *base = g_path_get_basename (late->pdata[j]);
+          g_autofree char *base = g_path_get_basename (e.late->pdata[j]);
 
           all_reported = count_events (f, EB_TIMELINE_SEGMENT_CLOSED, base) == 1;
         }
@@ -377,65 +438,64 @@ test_late_segment_registered (Fixture *f, gconstpointer data)
   g_assert_true (all_reported);
 
   /* the registered recording lists every file on disk once */
-  stored = get_recording (f, recording->id);
+  stored = get_recording (f, e.recording->id);
   g_assert_cmpint (stored->state, ==, EB_RECORDING_STATE_COMPLETE);
-  g_assert_cmpint (stored->ended_at_us, ==, recording->ended_at_us);
-  assert_track_lists (stored, files);
+  g_assert_cmpint (stored->ended_at_us, ==, e.recording->ended_at_us);
+  assert_track_lists (stored, e.files);
   /* logged once each */
-  g_assert_cmpuint (f->late_messages, ==, late->len);
+  g_assert_cmpuint (f->late_messages, ==, e.late->len);
   t = stored->tracks->pdata[0];
   g_assert_cmpint (t->person_id, ==, l->chair.person_id);
   g_assert_cmpint (t->site_id, ==, l->member_id);
-  g_assert_cmpint (t->duration_us, >,
-                   ((EbRecordingTrack *)recording->tracks->pdata[0])->duration_us);
-  g_assert_cmpuint (t->size, >, ((EbRecordingTrack *)recording->tracks->pdata[0])->size);
-  for (guint i = 0; i < late->len; i++)
+  g_assert_cmpint (t->duration_us, >, at_end->duration_us);
+  g_assert_cmpuint (t->size, >, at_end->size);
+  for (guint i = 0; i < e.late->len; i++)
     {
-      const EbRecordingSegment *s = find_segment (t, late->pdata[i]);
+      const EbRecordingSegment *s = find_segment (t, e.late->pdata[i]);
 
       g_assert_nonnull (s);
       /* the last ones of the track */
-      g_assert_cmpint (s->seq, >, (gint)(files->len - late->len));
+      g_assert_cmpint (s->seq, >, (gint)(e.files->len - e.late->len));
       g_assert_cmpint (s->duration_us, >, 0);
     }
 
   /* the manifest on disk has them too, once released */
-  manifest = eb_manifest_read (manifest_path, &error);
+  manifest = eb_manifest_read (e.manifest_path, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (manifest->len, ==, files->len);
+  g_assert_cmpuint (manifest->len, ==, e.files->len);
 
   /* on the timeline, after the end */
   timeline = eb_service_list_timeline (l->service, &l->admin, l->session_id, NULL, NULL, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < timeline->len; i++)
     {
-      const EbTimelineEvent *e = timeline->pdata[i];
+      const EbTimelineEvent *ev = timeline->pdata[i];
 
-      if (e->kind == EB_TIMELINE_SESSION_ENDED)
-        session_ended_at = e->at_us;
+      if (ev->kind == EB_TIMELINE_SESSION_ENDED)
+        session_ended_at = ev->at_us;
     }
   g_assert_cmpint (session_ended_at, >, 0);
-  for (guint i = 0; i < late->len; i++)
+  for (guint i = 0; i < e.late->len; i++)
     {
-      g_autofree char *base = g_path_get_basename (late->pdata[i]);
+      g_autofree char *base = g_path_get_basename (e.late->pdata[i]);
       gboolean found = FALSE;
 
       for (guint j = 0; j < timeline->len && !found; j++)
         {
-          const EbTimelineEvent *e = timeline->pdata[j];
+          const EbTimelineEvent *ev = timeline->pdata[j];
 
-          found = e->kind == EB_TIMELINE_SEGMENT_CLOSED && g_strcmp0 (e->detail, base) == 0
-                  && g_strcmp0 (e->track, track) == 0 && e->at_us >= session_ended_at;
+          found = ev->kind == EB_TIMELINE_SEGMENT_CLOSED && g_strcmp0 (ev->detail, base) == 0
+                  && g_strcmp0 (ev->track, e.track) == 0 && ev->at_us >= session_ended_at;
         }
       g_assert_true (found);
     }
 
   /* read back by an independent reader: what the recording says */
-  infos = eb_test_discover (late);
+  infos = eb_test_discover (e.late);
   for (guint i = 0; i < infos->len; i++)
     {
       const EbTestMediaInfo *info = &g_array_index (infos, EbTestMediaInfo, i);
-      const EbRecordingSegment *s = find_segment (t, late->pdata[i]);
+      const EbRecordingSegment *s = find_segment (t, e.late->pdata[i]);
       gint64 read_us = (gint64)(info->duration / GST_USECOND);
 
       g_assert_cmpstr (info->video_caps, ==, "video/x-h264");
@@ -456,7 +516,7 @@ test_late_segment_registered (Fixture *f, gconstpointer data)
   /* nothing is added twice: a late segment reported again, and one the
    * final manifest listed */
   {
-    const EbRecordingSegment *s = find_segment (t, late->pdata[0]);
+    const EbRecordingSegment *s = find_segment (t, e.late->pdata[0]);
     const EbRecordingSegment *first = t->segments->pdata[0];
     EbRecordedSegment again_late = {
       .path = s->path,
@@ -474,17 +534,115 @@ test_late_segment_registered (Fixture *f, gconstpointer data)
     };
 
     eb_service_test_live_emit (l, EB_MEDIA_EVENT_SEGMENT_CLOSED, g_get_real_time (),
-                               l->chair.person_id, track, NULL, s->path, &again_late);
+                               l->chair.person_id, e.track, NULL, s->path, &again_late);
     eb_service_test_live_emit (l, EB_MEDIA_EVENT_SEGMENT_CLOSED, g_get_real_time (),
-                               l->chair.person_id, track, NULL, first->path, &again_first);
+                               l->chair.person_id, e.track, NULL, first->path, &again_first);
   }
-  again = get_recording (f, recording->id);
-  assert_track_lists (again, files);
+  again = get_recording (f, e.recording->id);
+  assert_track_lists (again, e.files);
   g_assert_cmpstr (((EbRecordingTrack *)again->tracks->pdata[0])->sha256, ==, t->sha256);
-  g_assert_cmpuint (f->late_messages, ==, late->len);
+  g_assert_cmpuint (f->late_messages, ==, e.late->len);
+}
 
-  g_subprocess_force_exit (publisher);
-  eb_service_test_wait_process (publisher, 30);
+/* (transfer none) (nullable): the entry of @manifest for the file
+ * @path */
+static const EbManifestEntry *
+find_manifest_entry (GPtrArray *manifest, const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+
+  for (guint i = 0; i < manifest->len; i++)
+    {
+      const EbManifestEntry *entry = manifest->pdata[i];
+
+      if (g_strcmp0 (entry->file, base) == 0)
+        return entry;
+    }
+  return NULL;
+}
+
+/* The daemon stops (the service and the media plane go) while a
+ * recorder is still finishing after the close of its session timed
+ * out: its conference outlives the plane, and its late events, with
+ * nobody left to receive them, are dropped. The segments still reach
+ * the disk and the manifest. */
+static void
+test_late_segment_plane_goes_first (Fixture *f, gconstpointer data)
+{
+  EbServiceTestLive *l = &f->live;
+  g_auto (LateEnd) e = LATE_END_INIT;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) manifest = NULL;
+  g_autoptr (GArray) infos = NULL;
+  EbMediaPlane *plane;
+  guint n_events;
+
+  if (!late_end_run (f, &e))
+    return;
+
+  /* every reference to the service and the plane is dropped: the plane
+   * is finalised, the conference is not */
+  plane = l->media;
+  g_object_add_weak_pointer (G_OBJECT (plane), (gpointer *)&plane);
+  eb_service_test_close (&l->service, &l->store);
+  g_clear_object (&l->media);
+  g_assert_null (plane);
+  g_assert_cmpuint (eb_conference_get_n_alive (), ==, 1);
+  n_events = l->events->len;
+
+  manifest_hold_release (&e.hold);
+
+  /* the recorder finishes and the conference goes */
+  for (guint i = 0; i < 200 && eb_conference_get_n_alive () > 0; i++)
+    eb_service_test_run_main_loop_for (100);
+  g_assert_cmpuint (eb_conference_get_n_alive (), ==, 0);
+  /* its late events reached no one */
+  g_assert_cmpuint (l->events->len, ==, n_events);
+  g_assert_cmpuint (f->late_messages, ==, 0);
+
+  /* the manifest lists every file on disk, as it is on disk */
+  manifest = eb_manifest_read (e.manifest_path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (manifest->len, ==, e.files->len);
+  for (guint i = 0; i < e.files->len; i++)
+    {
+      const EbManifestEntry *entry = find_manifest_entry (manifest, e.files->pdata[i]);
+      g_autofree char *sha = eb_test_sha256_of (e.files->pdata[i]);
+      GStatBuf st;
+
+      g_assert_nonnull (entry);
+      g_assert_cmpstr (entry->track, ==, e.track);
+      g_assert_cmpint (entry->person_id, ==, l->chair.person_id);
+      g_assert_false (entry->partial);
+      g_assert_cmpint (g_stat (e.files->pdata[i], &st), ==, 0);
+      g_assert_cmpuint (entry->size, ==, (guint64)st.st_size);
+      g_assert_cmpuint (entry->size, >, 0);
+      g_assert_cmpstr (entry->sha256, ==, sha);
+    }
+
+  /* the late segments are complete: an independent reader reads them
+   * for what the manifest says */
+  infos = eb_test_discover (e.late);
+  g_assert_cmpuint (infos->len, ==, e.late->len);
+  for (guint i = 0; i < infos->len; i++)
+    {
+      const EbTestMediaInfo *info = &g_array_index (infos, EbTestMediaInfo, i);
+      const EbManifestEntry *entry = find_manifest_entry (manifest, e.late->pdata[i]);
+      gint64 read_us = (gint64)(info->duration / GST_USECOND);
+
+      g_assert_cmpstr (info->video_caps, ==, "video/x-h264");
+      g_assert_cmpuint (info->width, ==, 640);
+      g_assert_cmpuint (info->height, ==, 360);
+      g_assert_cmpstr (info->audio_caps, ==, "audio/mpeg");
+      if (read_us == 0)
+        read_us = eb_test_ffprobe_duration_us (e.late->pdata[i]);
+      g_test_message ("%s: %" G_GUINT64_FORMAT " bytes, %" G_GINT64_FORMAT
+                      " us in the manifest, %" G_GINT64_FORMAT " us read back",
+                      (const char *)e.late->pdata[i], entry->size, entry->duration_us, read_us);
+      g_assert_cmpint (entry->duration_us, >, 0);
+      g_assert_cmpint (read_us, >, 0);
+      g_assert_cmpint (ABS (read_us - entry->duration_us), <=, 300000);
+    }
 }
 
 int
@@ -495,5 +653,7 @@ main (int argc, char **argv)
 
   g_test_add ("/eboard/service/late-segments/registered", Fixture, NULL, fixture_set_up,
               test_late_segment_registered, fixture_tear_down);
+  g_test_add ("/eboard/service/late-segments/plane-goes-first", Fixture, NULL, fixture_set_up,
+              test_late_segment_plane_goes_first, fixture_tear_down);
   return g_test_run ();
 }
