@@ -117,18 +117,37 @@ format_clock (JsonObject *object, const char *member)
   return g_date_time_format (local, "%Y-%m-%d %H:%M:%S %Z");
 }
 
+/* A track's codecs of one kind: every one its segments hold, in order
+ * (@list, e.g. "audio_codecs"), else its single one (@single). */
+static char *
+format_track_codecs (JsonObject *object, const char *list, const char *single)
+{
+  JsonArray *codecs = array_member (object, list);
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  for (guint i = 0; codecs != NULL && i < json_array_get_length (codecs); i++)
+    {
+      const char *codec = json_array_get_string_element (codecs, i);
+
+      g_string_append_printf (text, "%s%s", i > 0 ? ", " : "", codec != NULL ? codec : "-");
+    }
+  if (text->len == 0)
+    g_string_append (text,
+                     string_member (object, single) != NULL ? string_member (object, single) : "-");
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 static char *
 format_codecs (JsonObject *object, const char *member)
 {
-  const char *video = string_member (object, "video_codec");
-  const char *audio = string_member (object, "audio_codec");
+  g_autofree char *video = format_track_codecs (object, "video_codecs", "video_codec");
+  g_autofree char *audio = format_track_codecs (object, "audio_codecs", "audio_codec");
   gint64 width = 0, height = 0;
 
   if (int_member (object, "width", &width) && int_member (object, "height", &height))
-    return g_strdup_printf ("%s %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " / %s",
-                            video != NULL ? video : "-", width, height,
-                            audio != NULL ? audio : "-");
-  return g_strdup_printf ("%s / %s", video != NULL ? video : "-", audio != NULL ? audio : "-");
+    return g_strdup_printf ("%s %" G_GINT64_FORMAT "x%" G_GINT64_FORMAT " / %s", video, width,
+                            height, audio);
+  return g_strdup_printf ("%s / %s", video, audio);
 }
 
 static char *
