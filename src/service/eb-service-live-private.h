@@ -11,7 +11,8 @@ G_BEGIN_DECLS
 /*
  * What eb-service-live.c shares with the other live use cases (the
  * conference as participants see it, eb-service-conference.c; the
- * recovery and stop of interrupted sessions, eb-service-live-recovery.c).
+ * recovery and stop of interrupted sessions, eb-service-live-recovery.c;
+ * the indexing of the recording, eb-service-live-recording.c).
  * Every call is on the main context.
  */
 
@@ -55,6 +56,28 @@ void eb_service_live_session_remove (EbService *self, EbId session_id);
  * are numbered in the order given. */
 EbRecordingTrack *eb_service_track_from_recorded (EbService *self, const EbRecordedTrack *recorded,
                                                   GHashTable *sites, GError **error);
+
+/* The home site of @person_id in @site_id, or 0 when the person is gone.
+ * @cache (nullable) maps person ids to site ids. */
+gboolean eb_service_person_site (EbService *self, EbId person_id, GHashTable *cache, EbId *site_id,
+                                 GError **error);
+
+/* Merges the final @manifest into @recording's tracks as indexed while
+ * live (eb-service-live-recording.c): nothing already indexed is lost. */
+gboolean eb_service_recording_merge_manifest (EbService *self, EbRecording *recording,
+                                              const EbRecordingManifest *manifest, GError **error);
+
+/* (nullable): the file of a segment-closed event. */
+const char *eb_media_event_segment_file (const EbMediaEvent *event);
+
+/* What a segment-closed event adds to the session's recording (in the
+ * current transaction): while it records (@recording_id not 0), the
+ * segment as indexed live; once it ended, a late segment.
+ * @late_recording: (out): the ended recording a late segment was added
+ * to, else 0. */
+gboolean eb_service_recording_segment_closed (EbService *self, const EbMediaEvent *event,
+                                              EbId recording_id, gint64 started_at_us,
+                                              EbId *late_recording, GError **error);
 
 /* Closes the attendance of everyone still connected at @at_us (in the
  * current transaction): their open spans, and their roster entries'
