@@ -38,6 +38,23 @@ lookup_joinable (EbMediaPlane *self, EbId session_id, EbId person_id, GError **e
   return g_steal_pointer (&conference);
 }
 
+/* The conference @task joins, kept as its task data; or %NULL, with
+ * @task returned with the reason. */
+static EbConference *
+task_conference (EbMediaPlane *self, GTask *task, EbId session_id, EbId person_id)
+{
+  GError *error = NULL;
+  EbConference *conference = lookup_joinable (self, session_id, person_id, &error);
+
+  if (conference == NULL)
+    {
+      g_task_return_error (task, error);
+      return NULL;
+    }
+  g_task_set_task_data (task, conference, (GDestroyNotify)eb_conference_unref);
+  return conference;
+}
+
 static void
 webrtc_published_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -85,22 +102,16 @@ eb_media_plane_whip_publish_async (EbMediaPlane *self, EbId session_id, EbId per
                                    GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
-  GError *error = NULL;
   EbConference *conference;
 
   g_return_if_fail (EB_IS_MEDIA_PLANE (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, eb_media_plane_whip_publish_async);
-  conference = lookup_joinable (self, session_id, person_id, &error);
-  if (conference == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_set_task_data (task, conference, (GDestroyNotify)eb_conference_unref);
-  eb_webrtc_room_publish_async (eb_conference_get_webrtc_room (conference), person_id, offer,
-                                cancellable, webrtc_published_cb, g_object_ref (task));
+  conference = task_conference (self, task, session_id, person_id);
+  if (conference != NULL)
+    eb_webrtc_room_publish_async (eb_conference_get_webrtc_room (conference), person_id, offer,
+                                  cancellable, webrtc_published_cb, g_object_ref (task));
 }
 
 /**
@@ -132,22 +143,16 @@ eb_media_plane_whep_view_async (EbMediaPlane *self, EbId session_id, EbId person
                                 GAsyncReadyCallback callback, gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
-  GError *error = NULL;
   EbConference *conference;
 
   g_return_if_fail (EB_IS_MEDIA_PLANE (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, eb_media_plane_whep_view_async);
-  conference = lookup_joinable (self, session_id, person_id, &error);
-  if (conference == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_set_task_data (task, conference, (GDestroyNotify)eb_conference_unref);
-  eb_webrtc_room_view_async (eb_conference_get_webrtc_room (conference), person_id, offer,
-                             cancellable, webrtc_viewing_cb, g_object_ref (task));
+  conference = task_conference (self, task, session_id, person_id);
+  if (conference != NULL)
+    eb_webrtc_room_view_async (eb_conference_get_webrtc_room (conference), person_id, offer,
+                               cancellable, webrtc_viewing_cb, g_object_ref (task));
 }
 
 /**
