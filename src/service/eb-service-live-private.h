@@ -68,7 +68,7 @@ gboolean eb_service_recording_merge_manifest (EbService *self, EbRecording *reco
                                               const EbRecordingManifest *manifest, GError **error);
 
 /* (nullable): the file of a segment-closed event. */
-const char *eb_media_event_segment_file (const EbMediaEvent *event);
+const char *eb_service_segment_file_of (const EbMediaEvent *event);
 
 /* What a segment-closed event adds to the session's recording (in the
  * current transaction): while it records (@recording_id not 0), the

@@ -252,7 +252,7 @@ eb_service_recording_add_segment (EbService *self, const EbMediaEvent *event, Eb
 
 /* The file of a segment-closed event (nullable). */
 const char *
-eb_media_event_segment_file (const EbMediaEvent *event)
+eb_service_segment_file_of (const EbMediaEvent *event)
 {
   if (event->segment != NULL && event->segment->path != NULL)
     return event->segment->path;
@@ -271,7 +271,7 @@ eb_service_recording_add_late_segment (EbService *self, const EbMediaEvent *even
   g_autoptr (EbRecording) recording = NULL;
   g_autoptr (GError) local_error = NULL;
   const EbRecordingTrack *listed;
-  const char *file = eb_media_event_segment_file (event);
+  const char *file = eb_service_segment_file_of (event);
 
   *added = 0;
   if (event->track == NULL || file == NULL)

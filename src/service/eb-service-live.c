@@ -473,8 +473,7 @@ eb_service_record_media_event (EbService *self, const EbMediaEvent *event, GErro
   if (late_recording != 0)
     g_message ("session %" G_GINT64_FORMAT ": segment %s of track %s closed after the session "
                "ended; added to its recording %" G_GINT64_FORMAT,
-               event->session_id, eb_media_event_segment_file (event), event->track,
-               late_recording);
+               event->session_id, eb_service_segment_file_of (event), event->track, late_recording);
   return g_steal_pointer (&stored);
 }
 
